@@ -1,0 +1,86 @@
+package io.failback.schemas;
+
+import java.util.List;
+
+import io.failback.messages.AuditRecord;
+import io.failback.messages.AzureCommand;
+import io.failback.messages.AzureResult;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.InventoryRecord;
+import io.failback.messages.RecoveryPoint;
+import io.failback.messages.ReplicationCommand;
+import io.failback.messages.ReplicationResult;
+import io.failback.messages.StatusEvent;
+import io.failback.messages.VcenterCommand;
+import io.failback.messages.VcenterResult;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+import static io.failback.schemas.Topic.CleanupPolicy.COMPACT;
+import static io.failback.schemas.Topic.CleanupPolicy.DELETE;
+
+/**
+ * The one catalog of failback topics. Every service, tool and test takes topic names and serdes from
+ * here; no topic name is written anywhere else. Commands are keyed by VM id so they spread over agent
+ * instances; results, status and audit by job id so they come back to the partition owning the job.
+ */
+public final class Topics {
+
+    /** Partitions of the busy topics: enough for a few instances of each service. */
+    public static final int PARTITIONS = 6;
+
+    private static final Serde<String> KEY = Serdes.String();
+    private static final Serde<byte[]> RAW = Serdes.ByteArray();
+
+    public static final Topic<String, FailbackRequest> REQUESTS = avro("failback.requests", FailbackRequest.class,
+            PARTITIONS, DELETE, "failback requests; key = requestId");
+    public static final Topic<String, ControlCommand> CONTROL = avro("failback.control", ControlCommand.class,
+            PARTITIONS, DELETE, "commit and cancel; key = jobId");
+    public static final Topic<String, InventoryRecord> INVENTORY = avro("failback.inventory", InventoryRecord.class,
+            PARTITIONS, COMPACT, "protected items, plans, heartbeats, agent registrations; key = item/{vmId}, plan/{planId}, ...");
+    public static final Topic<String, RecoveryPoint> RECOVERY_POINTS = avro("failback.recovery-points", RecoveryPoint.class,
+            PARTITIONS, COMPACT, "recovery points; key = {vmId}/{pointId}; a tombstone expires one");
+    public static final Topic<String, VcenterCommand> VCENTER_COMMANDS = avro("failback.vcenter.commands", VcenterCommand.class,
+            PARTITIONS, DELETE, "orchestrator to vcenter-agent; key = vmId");
+    public static final Topic<String, VcenterResult> VCENTER_EVENTS = avro("failback.vcenter.events", VcenterResult.class,
+            PARTITIONS, DELETE, "vcenter-agent results; key = jobId");
+    public static final Topic<String, AzureCommand> AZURE_COMMANDS = avro("failback.azure.commands", AzureCommand.class,
+            PARTITIONS, DELETE, "orchestrator to azure-agent; key = vmId");
+    public static final Topic<String, AzureResult> AZURE_EVENTS = avro("failback.azure.events", AzureResult.class,
+            PARTITIONS, DELETE, "azure-agent results; key = jobId");
+    public static final Topic<String, ReplicationCommand> REPLICATION_COMMANDS = avro("failback.replication.commands",
+            ReplicationCommand.class, PARTITIONS, DELETE, "orchestrator to the replication engine (reprotect); key = vmId");
+    public static final Topic<String, ReplicationResult> REPLICATION_EVENTS = avro("failback.replication.events",
+            ReplicationResult.class, PARTITIONS, DELETE, "replication engine results; key = jobId");
+    public static final Topic<String, StatusEvent> STATUS = avro("failback.status", StatusEvent.class,
+            PARTITIONS, DELETE, "job and VM status at every transition; key = jobId");
+    public static final Topic<String, AuditRecord> AUDIT = avro("failback.audit", AuditRecord.class,
+            PARTITIONS, DELETE, "every command, result and decision; key = jobId");
+
+    public static final Topic<byte[], byte[]> ORCHESTRATOR_DLT = deadLetter("failback.orchestrator.dlt",
+            "records the orchestrator could not read, with the error in headers");
+    public static final Topic<byte[], byte[]> VCENTER_COMMANDS_DLT = deadLetter("failback.vcenter.commands.dlt",
+            "vCenter commands the agent could not read");
+    public static final Topic<byte[], byte[]> AZURE_COMMANDS_DLT = deadLetter("failback.azure.commands.dlt",
+            "Azure commands the agent could not read");
+    public static final Topic<byte[], byte[]> REPLICATION_COMMANDS_DLT = deadLetter("failback.replication.commands.dlt",
+            "replication commands the replication simulator could not read");
+
+    /** Every topic, in the order of the README's table. */
+    public static final List<Topic<?, ?>> ALL = List.of(REQUESTS, CONTROL, INVENTORY, RECOVERY_POINTS,
+            VCENTER_COMMANDS, VCENTER_EVENTS, AZURE_COMMANDS, AZURE_EVENTS, REPLICATION_COMMANDS, REPLICATION_EVENTS,
+            STATUS, AUDIT, ORCHESTRATOR_DLT, VCENTER_COMMANDS_DLT, AZURE_COMMANDS_DLT, REPLICATION_COMMANDS_DLT);
+
+    private Topics() {
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(
+            String name, Class<V> type, int partitions, Topic.CleanupPolicy policy, String role) {
+        return new Topic<>(name, KEY, AvroSerde.of(type), partitions, policy, role);
+    }
+
+    private static Topic<byte[], byte[]> deadLetter(String name, String role) {
+        return new Topic<>(name, RAW, RAW, 1, DELETE, role);
+    }
+}

@@ -1,0 +1,15 @@
+package io.failback.azure;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Entry point of the Azure agent: executes Azure VM steps commanded by the orchestrator. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class AzureAgentApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(AzureAgentApplication.class, args);
+    }
+}

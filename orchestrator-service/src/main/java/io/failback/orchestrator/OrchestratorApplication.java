@@ -1,0 +1,15 @@
+package io.failback.orchestrator;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Entry point of the orchestrator: the Kafka Streams saga that owns every failback job. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class OrchestratorApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(OrchestratorApplication.class, args);
+    }
+}

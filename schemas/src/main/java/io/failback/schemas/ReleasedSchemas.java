@@ -30,6 +30,10 @@ public final class ReleasedSchemas {
         }
     }
 
+    static {
+        TrustedMessages.ensureTrusted();
+    }
+
     private static final ReleasedSchemas INSTANCE = load();
 
     private final Map<String, List<Version>> byName;

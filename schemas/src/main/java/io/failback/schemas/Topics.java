@@ -14,6 +14,8 @@ import io.failback.messages.ReplicationResult;
 import io.failback.messages.StatusEvent;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
+import io.failback.messages.VmClaim;
+import io.failback.messages.VmClaimAnswer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -57,6 +59,10 @@ public final class Topics {
             PARTITIONS, DELETE, "job and VM status at every transition; key = jobId");
     public static final Topic<String, AuditRecord> AUDIT = avro("failback.audit", AuditRecord.class,
             PARTITIONS, DELETE, "every command, result and decision; key = jobId");
+    public static final Topic<String, VmClaim> VM_CLAIMS = avro("failback.orchestrator.vm-claims", VmClaim.class,
+            PARTITIONS, DELETE, "orchestrator-internal: claim or release a VM for a job; key = vmId");
+    public static final Topic<String, VmClaimAnswer> VM_CLAIM_ANSWERS = avro("failback.orchestrator.vm-claim-answers",
+            VmClaimAnswer.class, PARTITIONS, DELETE, "orchestrator-internal: claim granted or refused; key = jobId");
 
     public static final Topic<byte[], byte[]> ORCHESTRATOR_DLT = deadLetter("failback.orchestrator.dlt",
             "records the orchestrator could not read, with the error in headers");
@@ -70,7 +76,7 @@ public final class Topics {
     /** Every topic, in the order of the README's table. */
     public static final List<Topic<?, ?>> ALL = List.of(REQUESTS, CONTROL, INVENTORY, RECOVERY_POINTS,
             VCENTER_COMMANDS, VCENTER_EVENTS, AZURE_COMMANDS, AZURE_EVENTS, REPLICATION_COMMANDS, REPLICATION_EVENTS,
-            STATUS, AUDIT, ORCHESTRATOR_DLT, VCENTER_COMMANDS_DLT, AZURE_COMMANDS_DLT, REPLICATION_COMMANDS_DLT);
+            STATUS, AUDIT, VM_CLAIMS, VM_CLAIM_ANSWERS, ORCHESTRATOR_DLT, VCENTER_COMMANDS_DLT, AZURE_COMMANDS_DLT, REPLICATION_COMMANDS_DLT);
 
     private Topics() {
     }

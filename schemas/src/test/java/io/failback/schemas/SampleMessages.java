@@ -130,6 +130,8 @@ final class SampleMessages {
                 "agent is not installed", T));
         all.add(jobStatus());
         all.add(vmStatus());
+        all.add(new VmClaim("job-1", "vm-web01", ClaimAction.CLAIM));
+        all.add(new VmClaimAnswer("job-2", "vm-web01", false, "job-1"));
         all.add(new AuditRecord("job-1", "vm-web01", "cmd-1", T, "ops", AuditKind.COMMAND, "SHUT_DOWN_AZURE_VM sent", ""));
         return all;
     }

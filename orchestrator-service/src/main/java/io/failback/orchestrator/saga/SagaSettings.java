@@ -1,0 +1,17 @@
+package io.failback.orchestrator.saga;
+
+import java.time.Duration;
+
+/**
+ * The limits the saga works within: how long each kind of command may take, how often it is sent
+ * again, how fresh a configuration-server heartbeat must be and how long reprotect keeps trying.
+ */
+public record SagaSettings(Duration vcenterStepTimeout, Duration azureStepTimeout, Duration replicationStepTimeout,
+                           int maxAttempts, Duration heartbeatMaxAge, Duration reprotectWindow,
+                           Duration reprotectInitialBackoff, Duration reprotectMaxBackoff) {
+
+    public static SagaSettings defaults() {
+        return new SagaSettings(Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(2), 3,
+                Duration.ofMinutes(5), Duration.ofMinutes(20), Duration.ofSeconds(15), Duration.ofMinutes(2));
+    }
+}

@@ -1,0 +1,128 @@
+package io.failback.orchestrator.saga;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.failback.messages.CommitPolicy;
+import io.failback.messages.CommitPolicyKind;
+import io.failback.messages.ConfigServerHeartbeat;
+import io.failback.messages.ConfigServerState;
+import io.failback.messages.Consistency;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.OsType;
+import io.failback.messages.ProtectedItem;
+import io.failback.messages.ProtectionState;
+import io.failback.messages.RecoveryPlan;
+import io.failback.messages.RecoveryPlanMember;
+import io.failback.messages.RecoveryPoint;
+import io.failback.messages.RecoveryPointKind;
+import io.failback.messages.ReplicationDirection;
+import io.failback.messages.ReplicationHealth;
+import io.failback.messages.ReprotectOptions;
+import io.failback.messages.ServerType;
+import io.failback.messages.TargetHypervisor;
+
+/** Test data mother: an inventory of protected VMs, plans, heartbeats and recovery points. */
+final class Estate {
+
+    static final long T0 = 1_790_000_000_000L;
+
+    final Map<String, ProtectedItem> items = new LinkedHashMap<>();
+    final Map<String, RecoveryPlan> plans = new HashMap<>();
+    final Map<String, List<RecoveryPlanMember>> members = new HashMap<>();
+    final Map<String, ConfigServerHeartbeat> heartbeats = new HashMap<>();
+    final Map<String, List<RecoveryPoint>> points = new HashMap<>();
+
+    Estate() {
+        heartbeats.put("cs-01", new ConfigServerHeartbeat("cs-01", ConfigServerState.RUNNING, true, Instant.ofEpochMilli(T0)));
+    }
+
+    /** A healthy, reprotected Linux VM with one crash- and one app-consistent point. */
+    Estate vm(String vmId) {
+        return vm(vmId, b -> { });
+    }
+
+    Estate vm(String vmId, Consumer<ProtectedItem.Builder> changes) {
+        ProtectedItem.Builder b = ProtectedItem.newBuilder().setVmId(vmId).setVmName(vmId)
+                .setProtectionState(ProtectionState.PROTECTED).setReplicationDirection(ReplicationDirection.AZURE_TO_ON_PREMISES)
+                .setReplicationHealth(ReplicationHealth.OK)
+                .setAzureVmId("/subscriptions/sub/resourceGroups/rg-dr/providers/Microsoft.Compute/virtualMachines/" + vmId)
+                .setAzureResourceGroup("rg-dr").setServerType(ServerType.VMWARE_VM).setOsType(OsType.LINUX)
+                .setOsVersion("Ubuntu 22.04").setTargetHypervisor(TargetHypervisor.VMWARE_VCENTER).setVCenter("vc-east")
+                .setMasterTarget("mt-01").setOnPremisesVm(vmId + "-onprem")
+                .setReplicaDisks(List.of("[ds1] mt-01/" + vmId + "_0.vmdk", "[ds1] mt-01/" + vmId + "_1.vmdk"))
+                .setConfigurationServer("cs-01").setProcessServer("ps-01");
+        changes.accept(b);
+        items.put(vmId, b.build());
+        point(vmId, "crash-" + vmId, T0 - 10_000, Consistency.CRASH_CONSISTENT, null);
+        point(vmId, "app-" + vmId, T0 - 600_000, Consistency.APP_CONSISTENT, null);
+        return this;
+    }
+
+    Estate windows(String vmId) {
+        return vm(vmId, b -> b.setOsType(OsType.WINDOWS).setOsVersion("Windows Server 2019"));
+    }
+
+    Estate noPoints(String vmId) {
+        points.remove(vmId);
+        return this;
+    }
+
+    Estate point(String vmId, String pointId, long time, Consistency consistency, String consistencyId) {
+        points.computeIfAbsent(vmId, v -> new ArrayList<>())
+                .add(new RecoveryPoint(vmId, pointId, Instant.ofEpochMilli(time), consistency, consistencyId));
+        return this;
+    }
+
+    /** A plan whose groups are given in boot order; every VM is added to the inventory if missing. */
+    Estate plan(String planId, List<List<String>> groups) {
+        List<RecoveryPlanMember> list = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            for (String vm : groups.get(g)) {
+                list.add(new RecoveryPlanMember(planId, vm, g + 1));
+                if (!items.containsKey(vm)) {
+                    vm(vm);
+                }
+            }
+        }
+        plans.put(planId, new RecoveryPlan(planId, planId, groups.size(), list.size()));
+        members.put(planId, list);
+        return this;
+    }
+
+    FailbackSaga.RequestFacts factsFor(FailbackRequest r) {
+        List<RecoveryPlanMember> planMembers = r.getPlanId() == null ? List.of() : members.getOrDefault(r.getPlanId(), List.of());
+        Map<String, ProtectedItem> known = new HashMap<>();
+        r.getVmIds().forEach(v -> { if (items.containsKey(v)) known.put(v, items.get(v)); });
+        planMembers.forEach(m -> { if (items.containsKey(m.getVmId())) known.put(m.getVmId(), items.get(m.getVmId())); });
+        return new FailbackSaga.RequestFacts(known, r.getPlanId() == null ? null : plans.get(r.getPlanId()), planMembers,
+                heartbeats, points);
+    }
+
+    static FailbackRequest.Builder request(String id, String... vmIds) {
+        return FailbackRequest.newBuilder().setRequestId(id).setRequestedBy("ops@example.org")
+                .setRequestedAt(Instant.ofEpochMilli(T0)).setVmIds(List.of(vmIds));
+    }
+
+    static FailbackRequest.Builder planRequest(String id, String planId) {
+        return FailbackRequest.newBuilder().setRequestId(id).setRequestedBy("ops@example.org")
+                .setRequestedAt(Instant.ofEpochMilli(T0)).setPlanId(planId);
+    }
+
+    static CommitPolicy policy(CommitPolicyKind kind, int seconds) {
+        return new CommitPolicy(kind, seconds);
+    }
+
+    static ReprotectOptions reprotect(String processServer) {
+        return new ReprotectOptions(processServer);
+    }
+
+    static RecoveryPointKind appConsistent() {
+        return RecoveryPointKind.LATEST_APP_CONSISTENT;
+    }
+}

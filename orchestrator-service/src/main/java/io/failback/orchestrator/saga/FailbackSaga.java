@@ -83,6 +83,39 @@ public final class FailbackSaga {
                 + (r.getReprotect() == null ? "-" : r.getReprotect().getProcessServer());
     }
 
+    /** Request ids become job ids, store keys and record keys: a safe, bounded alphabet. */
+    static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    /** Why a request can't own a job at all (so nothing is stored for it), or null when it can. */
+    public static Reason unroutable(String recordKey, FailbackRequest request) {
+        if (request.getRequestId() == null || !REQUEST_ID.matcher(request.getRequestId()).matches()) {
+            return new Reason(ReasonCode.INVALID_FIELD, "requestId must be 1 to 128 of A-Z a-z 0-9 . _ : - (got '"
+                    + request.getRequestId() + "')");
+        }
+        if (!request.getRequestId().equals(recordKey)) {
+            return new Reason(ReasonCode.INVALID_FIELD, "the record key (" + recordKey + ") must be the requestId ("
+                    + request.getRequestId() + ") so the job's messages meet on one partition");
+        }
+        return null;
+    }
+
+    /** A request refused before it became a job: status and audit only, nothing stored. */
+    public Decision onUnroutableRequest(FailbackRequest request, Reason reason, long now) {
+        Job job = new Job();
+        job.jobId = request.getRequestId() == null ? "" : request.getRequestId();
+        job.requestedBy = request.getRequestedBy();
+        job.planId = request.getPlanId();
+        job.pointKind = request.getRecoveryPoint();
+        job.commitPolicy = request.getCommitPolicy().getKind();
+        job.state = JobState.REJECTED;
+        job.reasons.add(reason);
+        Decision d = new Decision(null, now);
+        d.setJob(job);
+        d.audit(AuditKind.REFUSAL, null, null, request.getRequestedBy(), "request refused", reason.code() + ": " + reason.message());
+        d.jobStatus();
+        return d;
+    }
+
     /** A request whose id is already a job: the same job, never a second one. */
     public Decision onRepeatedRequest(Job job, FailbackRequest request, long now) {
         Decision d = new Decision(job, now);

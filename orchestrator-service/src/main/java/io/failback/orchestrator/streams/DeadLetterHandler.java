@@ -1,0 +1,45 @@
+package io.failback.orchestrator.streams;
+
+import java.util.List;
+
+import io.failback.schemas.DeadLetters;
+import io.failback.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a record the orchestrator can't read, or can't process, to its dead-letter topic with the
+ * error in the headers, inside the same transaction, and lets processing go on with the next one.
+ */
+public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
+    static final String SERVICE = "orchestrator-service";
+
+    @Override
+    public void configure(java.util.Map<String, ?> configs) {
+        // nothing to configure: the dead-letter topic comes from the catalog
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                                                               Exception exception) {
+        log.warn("unreadable record on {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
+                Topics.ORCHESTRATOR_DLT.name(), DeadLetters.problemOf(exception));
+        return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
+                record.topic(), record.partition(), record.offset(), record.key(), record.value(), exception)));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        log.error("record on {}-{}@{} could not be processed, sent to {}", context.topic(), context.partition(),
+                context.offset(), Topics.ORCHESTRATOR_DLT.name(), exception);
+        return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
+                context.topic(), context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(), exception)));
+    }
+}

@@ -1,0 +1,102 @@
+package io.failback.orchestrator.streams;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import io.failback.messages.VmClaim;
+import io.failback.orchestrator.saga.SagaRunner;
+import io.failback.schemas.Topic;
+import io.failback.schemas.Topics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the orchestrator's topology, the same for production (through Spring Kafka's factory bean)
+ * and for {@code TopologyTestDriver} tests. Two sub-topologies: jobs, keyed by job id, and VM claims,
+ * keyed by VM id; the inventory and recovery points are global stores every instance holds.
+ */
+public final class FailbackTopology {
+
+    static final String TO_VCENTER = "to-vcenter-commands";
+    static final String TO_AZURE = "to-azure-commands";
+    static final String TO_REPLICATION = "to-replication-commands";
+    static final String TO_CLAIMS = "to-vm-claims";
+    static final String TO_STATUS = "to-status";
+    static final String TO_AUDIT = "to-audit";
+
+    private static final Serde<String> KEYS = Serdes.String();
+
+    private FailbackTopology() {
+    }
+
+    public static Topology build(SagaRunner runner, Duration tick) {
+        Topology topology = new Topology();
+        addTo(topology, runner, tick);
+        return topology;
+    }
+
+    /** Adds every node to {@code topology} (Spring's factory bean hands over an empty one). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void addTo(Topology topology, SagaRunner runner, Duration tick) {
+        topology.addGlobalStore(store(StoreNames.INVENTORY, (Serde) Topics.INVENTORY.valueSerde()).withLoggingDisabled(),
+                "inventory-source", KEYS.deserializer(), Topics.INVENTORY.valueSerde().deserializer(), Topics.INVENTORY.name(),
+                "inventory-loader", () -> new GlobalStoreLoader<>(StoreNames.INVENTORY));
+        topology.addGlobalStore(store(StoreNames.RECOVERY_POINTS, (Serde) Topics.RECOVERY_POINTS.valueSerde()).withLoggingDisabled(),
+                "recovery-points-source", KEYS.deserializer(), Topics.RECOVERY_POINTS.valueSerde().deserializer(),
+                Topics.RECOVERY_POINTS.name(), "recovery-points-loader", () -> new GlobalStoreLoader<>(StoreNames.RECOVERY_POINTS));
+
+        String[] jobInputs = {source(topology, Topics.REQUESTS), source(topology, Topics.CONTROL),
+                source(topology, Topics.VCENTER_EVENTS), source(topology, Topics.AZURE_EVENTS),
+                source(topology, Topics.REPLICATION_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS)};
+        topology.addProcessor("jobs", () -> new JobProcessor(runner, tick), jobInputs);
+        topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB), "jobs");
+        topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM), "jobs");
+        topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()), "jobs");
+        sink(topology, TO_VCENTER, Topics.VCENTER_COMMANDS, "jobs");
+        sink(topology, TO_AZURE, Topics.AZURE_COMMANDS, "jobs");
+        sink(topology, TO_REPLICATION, Topics.REPLICATION_COMMANDS, "jobs");
+        sink(topology, TO_CLAIMS, Topics.VM_CLAIMS, "jobs");
+        sink(topology, TO_STATUS, Topics.STATUS, "jobs");
+        sink(topology, TO_AUDIT, Topics.AUDIT, "jobs");
+
+        String claims = source(topology, Topics.VM_CLAIMS);
+        topology.<String, VmClaim, String, Object>addProcessor("claims", ClaimProcessor::new, claims);
+        topology.addStateStore(store(StoreNames.VM_CLAIMS, Serdes.String()), "claims");
+        sink(topology, "to-vm-claim-answers", Topics.VM_CLAIM_ANSWERS, "claims");
+    }
+
+    /** The Streams settings the topology relies on, whatever else the deployment sets. */
+    public static Properties requiredConfig() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
+        return p;
+    }
+
+    private static <K, V> String source(Topology topology, Topic<K, V> topic) {
+        String name = "from-" + topic.name();
+        topology.addSource(name, topic.keySerde().deserializer(), topic.valueSerde().deserializer(), topic.name());
+        return name;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <K, V> void sink(Topology topology, String name, Topic<K, V> topic, String parent) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), (org.apache.kafka.common.serialization.Serializer) topic.valueSerde().serializer(), parent);
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), KEYS, values);
+    }
+
+    static Class<? extends DeserializationExceptionHandler> deadLetterHandler() {
+        return DeadLetterHandler.class;
+    }
+}

@@ -1,0 +1,15 @@
+package io.failback.orchestrator.streams;
+
+/** Names of the orchestrator's state stores (their changelog topics derive from these). */
+final class StoreNames {
+
+    static final String INVENTORY = "inventory";
+    static final String RECOVERY_POINTS = "recovery-points";
+    static final String JOBS = "jobs";
+    static final String JOB_VMS = "job-vms";
+    static final String TIMERS = "timers";
+    static final String VM_CLAIMS = "vm-claims";
+
+    private StoreNames() {
+    }
+}

@@ -28,26 +28,26 @@ import io.failback.messages.ServerType;
 import io.failback.messages.TargetHypervisor;
 
 /** Test data mother: an inventory of protected VMs, plans, heartbeats and recovery points. */
-final class Estate {
+public final class Estate {
 
-    static final long T0 = 1_790_000_000_000L;
+    public static final long T0 = 1_790_000_000_000L;
 
-    final Map<String, ProtectedItem> items = new LinkedHashMap<>();
-    final Map<String, RecoveryPlan> plans = new HashMap<>();
-    final Map<String, List<RecoveryPlanMember>> members = new HashMap<>();
-    final Map<String, ConfigServerHeartbeat> heartbeats = new HashMap<>();
-    final Map<String, List<RecoveryPoint>> points = new HashMap<>();
+    public final Map<String, ProtectedItem> items = new LinkedHashMap<>();
+    public final Map<String, RecoveryPlan> plans = new HashMap<>();
+    public final Map<String, List<RecoveryPlanMember>> members = new HashMap<>();
+    public final Map<String, ConfigServerHeartbeat> heartbeats = new HashMap<>();
+    public final Map<String, List<RecoveryPoint>> points = new HashMap<>();
 
-    Estate() {
+    public Estate() {
         heartbeats.put("cs-01", new ConfigServerHeartbeat("cs-01", ConfigServerState.RUNNING, true, Instant.ofEpochMilli(T0)));
     }
 
     /** A healthy, reprotected Linux VM with one crash- and one app-consistent point. */
-    Estate vm(String vmId) {
+    public Estate vm(String vmId) {
         return vm(vmId, b -> { });
     }
 
-    Estate vm(String vmId, Consumer<ProtectedItem.Builder> changes) {
+    public Estate vm(String vmId, Consumer<ProtectedItem.Builder> changes) {
         ProtectedItem.Builder b = ProtectedItem.newBuilder().setVmId(vmId).setVmName(vmId)
                 .setProtectionState(ProtectionState.PROTECTED).setReplicationDirection(ReplicationDirection.AZURE_TO_ON_PREMISES)
                 .setReplicationHealth(ReplicationHealth.OK)
@@ -64,23 +64,23 @@ final class Estate {
         return this;
     }
 
-    Estate windows(String vmId) {
+    public Estate windows(String vmId) {
         return vm(vmId, b -> b.setOsType(OsType.WINDOWS).setOsVersion("Windows Server 2019"));
     }
 
-    Estate noPoints(String vmId) {
+    public Estate noPoints(String vmId) {
         points.remove(vmId);
         return this;
     }
 
-    Estate point(String vmId, String pointId, long time, Consistency consistency, String consistencyId) {
+    public Estate point(String vmId, String pointId, long time, Consistency consistency, String consistencyId) {
         points.computeIfAbsent(vmId, v -> new ArrayList<>())
                 .add(new RecoveryPoint(vmId, pointId, Instant.ofEpochMilli(time), consistency, consistencyId));
         return this;
     }
 
     /** A plan whose groups are given in boot order; every VM is added to the inventory if missing. */
-    Estate plan(String planId, List<List<String>> groups) {
+    public Estate plan(String planId, List<List<String>> groups) {
         List<RecoveryPlanMember> list = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
             for (String vm : groups.get(g)) {
@@ -104,25 +104,25 @@ final class Estate {
                 heartbeats, points);
     }
 
-    static FailbackRequest.Builder request(String id, String... vmIds) {
+    public static FailbackRequest.Builder request(String id, String... vmIds) {
         return FailbackRequest.newBuilder().setRequestId(id).setRequestedBy("ops@example.org")
                 .setRequestedAt(Instant.ofEpochMilli(T0)).setVmIds(List.of(vmIds));
     }
 
-    static FailbackRequest.Builder planRequest(String id, String planId) {
+    public static FailbackRequest.Builder planRequest(String id, String planId) {
         return FailbackRequest.newBuilder().setRequestId(id).setRequestedBy("ops@example.org")
                 .setRequestedAt(Instant.ofEpochMilli(T0)).setPlanId(planId);
     }
 
-    static CommitPolicy policy(CommitPolicyKind kind, int seconds) {
+    public static CommitPolicy policy(CommitPolicyKind kind, int seconds) {
         return new CommitPolicy(kind, seconds);
     }
 
-    static ReprotectOptions reprotect(String processServer) {
+    public static ReprotectOptions reprotect(String processServer) {
         return new ReprotectOptions(processServer);
     }
 
-    static RecoveryPointKind appConsistent() {
+    public static RecoveryPointKind appConsistent() {
         return RecoveryPointKind.LATEST_APP_CONSISTENT;
     }
 }

@@ -15,10 +15,10 @@ import io.failback.messages.*;
  * The saga's test world: an in-memory store, a claim registry, and agents that answer every command
  * the saga sends (OK by default, or as a test says). Time only moves when a test moves it.
  */
-final class World {
+public final class World {
 
     /** A command the saga sent that the agents have not answered yet. */
-    record Sent(String commandId, String jobId, String vmId, Step step, Object operation) {
+    public record Sent(String commandId, String jobId, String vmId, Step step, Object operation) {
     }
 
     /** Answers {@code OK} unless {@link #agents} says otherwise; null from a behaviour means "no answer". */
@@ -154,19 +154,19 @@ final class World {
         into.audits.addAll(o.audits);
     }
 
-    static Step stepOf(String commandId) {
+    public static Step stepOf(String commandId) {
         return Step.valueOf(commandId.substring(commandId.lastIndexOf(':') + 1));
     }
 
     // ------------------------------------------------------------------ agents
 
     /** What a healthy agent answers: success, with the read-back a real agent reports. */
-    static Object ok(Sent s) {
+    public static Object ok(Sent s) {
         return result(s, null);
     }
 
     /** The answer to {@code s}: success when {@code failure} is null, else that failure code. */
-    static Object result(Sent s, Enum<?> failure) {
+    public static Object result(Sent s, Enum<?> failure) {
         Instant at = Instant.ofEpochMilli(Estate.T0);
         Object op = s.operation();
         if (op instanceof ReadAzureVm || op instanceof ShutdownAzureVm || op instanceof StartAzureVm || op instanceof DeleteAzureVm) {

@@ -1,0 +1,323 @@
+package io.failback.orchestrator.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import io.failback.messages.AzureCommand;
+import io.failback.messages.ControlAction;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.InventoryRecord;
+import io.failback.messages.JobState;
+import io.failback.messages.ReasonCode;
+import io.failback.messages.RecoveryPoint;
+import io.failback.messages.StatusEvent;
+import io.failback.messages.Step;
+import io.failback.messages.VcenterCommand;
+import io.failback.messages.VmClaim;
+import io.failback.messages.VmState;
+import io.failback.orchestrator.saga.Estate;
+import io.failback.orchestrator.saga.FailbackSaga;
+import io.failback.orchestrator.saga.SagaRunner;
+import io.failback.orchestrator.saga.SagaSettings;
+import io.failback.orchestrator.saga.World;
+import io.failback.schemas.DeadLetterHeaders;
+import io.failback.schemas.InventoryKeys;
+import io.failback.schemas.Topic;
+import io.failback.schemas.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The topology production runs, driven by {@link TopologyTestDriver}: inventory into the global stores,
+ * requests through the claims hop to agent commands, agent results back to the job's partition, status
+ * and audit out, unreadable records to the dead-letter topic, and the wall-clock timers that resend.
+ */
+class FailbackTopologyTest {
+
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    private final SagaSettings settings = SagaSettings.defaults();
+    private final Estate estate = new Estate();
+    private TopologyTestDriver driver;
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
+
+    private final List<VcenterCommand> vcenterSent = new ArrayList<>();
+    private final List<AzureCommand> azureSent = new ArrayList<>();
+
+    @BeforeEach
+    void startDriver() {
+        Properties props = FailbackTopology.requiredConfig();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(FailbackTopology.build(new SagaRunner(new FailbackSaga(settings)), TICK), props,
+                Instant.ofEpochMilli(Estate.T0));
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void shouldTakeARequestThroughClaimsPreflightAndEveryStepToAwaitingCommitThenCommit() {
+        estate.windows("vm-win").vm("vm-lin");
+        seedInventory();
+
+        requests().pipeInput("job-1", Estate.request("job-1", "vm-win", "vm-lin").build());
+        answerEveryCommand();
+
+        assertThat(claims().readRecordsToList()).extracting(TestRecord::key, r -> r.value().getJobId())
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("vm-win", "job-1"),
+                        org.assertj.core.groups.Tuple.tuple("vm-lin", "job-1"));
+        List<TestRecord<String, StatusEvent>> statuses = status().readRecordsToList();
+        assertThat(statuses).allSatisfy(r -> assertThat(r.key()).isEqualTo("job-1"));
+        assertThat(lastJobState(statuses)).isEqualTo(JobState.AWAITING_COMMIT);
+        assertThat(lastVmState(statuses, "vm-win")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+        assertThat(lastVmState(statuses, "vm-lin")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+        assertThat(steps("vm-win")).containsSubsequence(Step.SHUT_DOWN_AZURE_VM, Step.POWER_OFF_ON_PREMISES_VM,
+                Step.DETACH_FROM_MASTER_TARGET, Step.ATTACH_TO_ON_PREMISES_VM, Step.ENABLE_VMWARE_TOOLS,
+                Step.POWER_ON_ON_PREMISES_VM);
+        assertThat(steps("vm-lin")).doesNotContain(Step.ENABLE_VMWARE_TOOLS).contains(Step.POWER_ON_ON_PREMISES_VM);
+        assertThat(steps("vm-win")).doesNotContain(Step.DELETE_AZURE_VM);
+        assertThat(vcenterSent).allSatisfy(c -> assertThat(c.getCommandId()).startsWith("job-1:" + c.getVmId() + ":"));
+        assertThat(audit().readRecordsToList()).extracting(TestRecord::key).isNotEmpty().containsOnly("job-1");
+
+        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
+                Instant.ofEpochMilli(Estate.T0)));
+        answerEveryCommand();
+
+        assertThat(steps("vm-win")).contains(Step.DELETE_AZURE_VM);
+        assertThat(steps("vm-lin")).contains(Step.DELETE_AZURE_VM);
+        assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
+    void shouldRouteCommandsByVmAndExpectResultsByJob() {
+        estate.vm("vm-a");
+        seedInventory();
+
+        requests().pipeInput("job-keys", Estate.request("job-keys", "vm-a").build());
+        List<TestRecord<String, VcenterCommand>> commands = vcenterCommands().readRecordsToList();
+
+        assertThat(commands).isNotEmpty().allSatisfy(r -> assertThat(r.key()).isEqualTo("vm-a"));
+        assertThat(commands).allSatisfy(r -> assertThat(r.value().getJobId()).isEqualTo("job-keys"));
+    }
+
+    @Test
+    void shouldTreatARepeatedRequestIdAsTheSameJob() {
+        estate.vm("vm-a");
+        seedInventory();
+        requests().pipeInput("job-2", Estate.request("job-2", "vm-a").build());
+        answerEveryCommand();
+        int commandsBefore = vcenterSent.size() + azureSent.size();
+        status().readRecordsToList();
+
+        requests().pipeInput("job-2", Estate.request("job-2", "vm-a").build());
+        answerEveryCommand();
+
+        assertThat(vcenterSent.size() + azureSent.size()).as("no step is sent again").isEqualTo(commandsBefore);
+        assertThat(claims().readRecordsToList()).hasSize(1);
+        assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.AWAITING_COMMIT);
+    }
+
+    @Test
+    void shouldRefuseARequestWhoseKeyIsNotItsIdWithoutStoringAJob() {
+        estate.vm("vm-a");
+        seedInventory();
+
+        requests().pipeInput("other-key", Estate.request("job-3", "vm-a").build());
+
+        List<TestRecord<String, StatusEvent>> statuses = status().readRecordsToList();
+        assertThat(lastJobState(statuses)).isEqualTo(JobState.REJECTED);
+        assertThat(statuses.get(statuses.size() - 1).value().getJob().getReasons())
+                .extracting(r -> r.getCode()).containsExactly(ReasonCode.INVALID_FIELD);
+        assertThat(claims().isEmpty()).isTrue();
+        assertThat(driver.<String, Object>getKeyValueStore(StoreNames.JOBS).get("job-3")).isNull();
+    }
+
+    @Test
+    void shouldSendAnUnreadableRecordToTheDeadLetterTopicWithItsErrorAndGoOn() {
+        estate.vm("vm-a");
+        seedInventory();
+        byte[] garbage = "not an avro record".getBytes(StandardCharsets.UTF_8);
+
+        driver.createInputTopic(Topics.REQUESTS.name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("job-bad", garbage);
+        requests().pipeInput("job-4", Estate.request("job-4", "vm-a").build());
+
+        // TopologyTestDriver drops the handler's dead-letter records (the real runtime sends them in the task's
+        // transaction; the broker integration test reads them back): here, the handler's answer is checked.
+        var response = new DeadLetterHandler().handleError(null,
+                new org.apache.kafka.clients.consumer.ConsumerRecord<>(Topics.REQUESTS.name(), 3, 42L,
+                        "job-bad".getBytes(StandardCharsets.UTF_8), garbage),
+                new io.failback.schemas.UnreadableRecordException(io.failback.schemas.UnreadableRecordException.Problem.NOT_SINGLE_OBJECT_ENCODED, Topics.REQUESTS.name(), "no marker", null));
+        assertThat(response.result()).isEqualTo(org.apache.kafka.streams.errors.DeserializationExceptionHandler.Result.RESUME);
+        var dead = response.deadLetterQueueRecords();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).topic()).isEqualTo(Topics.ORCHESTRATOR_DLT.name());
+        assertThat(dead.get(0).value()).isEqualTo(garbage);
+        assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("job-bad");
+        assertThat(header(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS.name());
+        assertThat(header(dead.get(0).headers(), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("3");
+        assertThat(header(dead.get(0).headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("42");
+        assertThat(header(dead.get(0).headers(), DeadLetterHeaders.PROBLEM)).isEqualTo("NOT_SINGLE_OBJECT_ENCODED");
+        assertThat(header(dead.get(0).headers(), DeadLetterHeaders.SERVICE)).isEqualTo("orchestrator-service");
+        assertThat(vcenterCommands().readRecordsToList()).as("the next request is processed")
+                .extracting(r -> r.value().getJobId()).contains("job-4");
+    }
+
+    @Test
+    void shouldResendAnUnansweredCheckOnTheWallClockThenRejectTheVmWhenItNeverAnswers() {
+        estate.vm("vm-a");
+        seedInventory();
+        requests().pipeInput("job-5", Estate.request("job-5", "vm-a").build());
+        List<VcenterCommand> first = vcenterCommands().readValuesToList();
+        assertThat(first).isNotEmpty();
+        VcenterCommand check = first.get(0);
+        for (AzureCommand c : azureCommands().readValuesToList()) { // only the vCenter check stays unanswered
+            input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), (io.failback.messages.AzureResult) World.ok(
+                    new World.Sent(c.getCommandId(), c.getJobId(), c.getVmId(), World.stepOf(c.getCommandId()), c.getOperation())));
+        }
+
+        driver.advanceWallClockTime(settings.vcenterStepTimeout().plus(TICK));
+        List<VcenterCommand> resent = vcenterCommands().readValuesToList();
+
+        assertThat(resent).extracting(VcenterCommand::getCommandId).contains(check.getCommandId());
+
+        for (int i = 1; i < settings.maxAttempts(); i++) {
+            driver.advanceWallClockTime(settings.vcenterStepTimeout().plus(TICK));
+        }
+        List<TestRecord<String, StatusEvent>> statuses = status().readRecordsToList();
+        StatusEvent lastVm = lastVm(statuses, "vm-a");
+        // a vCenter that never answers the preflight check is a vCenter that is not connected (rule 6)
+        assertThat(lastVm.getVm().getState()).isEqualTo(VmState.REJECTED);
+        assertThat(lastVm.getVm().getReasons()).extracting(r -> r.getCode()).containsExactly(ReasonCode.VCENTER_NOT_CONNECTED);
+        assertThat(lastJobState(statuses)).isEqualTo(JobState.REJECTED);
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    /** Plays both agents: answers every command sent so far with success, until none is left. */
+    private void answerEveryCommand() {
+        TestOutputTopic<String, VcenterCommand> vc = vcenterCommands();
+        TestOutputTopic<String, AzureCommand> az = azureCommands();
+        for (int round = 0; round < 100; round++) {
+            List<VcenterCommand> v = vc.readValuesToList();
+            List<AzureCommand> a = az.readValuesToList();
+            if (v.isEmpty() && a.isEmpty()) {
+                return;
+            }
+            for (VcenterCommand c : v) {
+                vcenterSent.add(c);
+                Object result = World.ok(new World.Sent(c.getCommandId(), c.getJobId(), c.getVmId(), World.stepOf(c.getCommandId()), c.getOperation()));
+                input(Topics.VCENTER_EVENTS).pipeInput(c.getJobId(), (io.failback.messages.VcenterResult) result);
+            }
+            for (AzureCommand c : a) {
+                azureSent.add(c);
+                Object result = World.ok(new World.Sent(c.getCommandId(), c.getJobId(), c.getVmId(), World.stepOf(c.getCommandId()), c.getOperation()));
+                input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), (io.failback.messages.AzureResult) result);
+            }
+        }
+        throw new AssertionError("the agents were still being asked after 100 rounds");
+    }
+
+    /** The steps commanded for a VM, in the order of the sequence numbers in their command ids. */
+    private List<Step> steps(String vmId) {
+        List<String> ids = new ArrayList<>();
+        vcenterSent.stream().filter(c -> c.getVmId().equals(vmId)).forEach(c -> ids.add(c.getCommandId()));
+        azureSent.stream().filter(c -> c.getVmId().equals(vmId)).forEach(c -> ids.add(c.getCommandId()));
+        return ids.stream().distinct().sorted((x, y) -> Integer.compare(seq(x), seq(y))).map(World::stepOf).collect(Collectors.toList());
+    }
+
+    private static int seq(String commandId) {
+        String[] parts = commandId.split(":");
+        return Integer.parseInt(parts[parts.length - 2]);
+    }
+
+    private void seedInventory() {
+        TestInputTopic<String, InventoryRecord> inventory = input(Topics.INVENTORY);
+        estate.items.forEach((vm, item) -> inventory.pipeInput(InventoryKeys.item(vm), new InventoryRecord(item)));
+        estate.heartbeats.forEach((cs, hb) -> inventory.pipeInput(InventoryKeys.configServer(cs), new InventoryRecord(hb)));
+        TestInputTopic<String, RecoveryPoint> points = input(Topics.RECOVERY_POINTS);
+        estate.points.forEach((vm, list) -> list.forEach(p -> points.pipeInput(InventoryKeys.recoveryPoint(vm, p.getPointId()), p)));
+    }
+
+    private static JobState lastJobState(List<TestRecord<String, StatusEvent>> statuses) {
+        return last(statuses, e -> e.getJob() != null).getJob().getState();
+    }
+
+    private static VmState lastVmState(List<TestRecord<String, StatusEvent>> statuses, String vmId) {
+        return lastVm(statuses, vmId).getVm().getState();
+    }
+
+    private static StatusEvent lastVm(List<TestRecord<String, StatusEvent>> statuses, String vmId) {
+        return last(statuses, e -> e.getVm() != null && e.getVm().getVmId().equals(vmId));
+    }
+
+    private static StatusEvent last(List<TestRecord<String, StatusEvent>> statuses, Predicate<StatusEvent> which) {
+        List<StatusEvent> matching = statuses.stream().map(TestRecord::value).filter(which).collect(Collectors.toList());
+        assertThat(matching).as("status events").isNotEmpty();
+        return matching.get(matching.size() - 1);
+    }
+
+    private static String header(org.apache.kafka.common.header.Headers headers, String name) {
+        return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+                Instant.ofEpochMilli(Estate.T0), Duration.ZERO);
+    }
+
+    private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    }
+
+    private TestInputTopic<String, FailbackRequest> requests() {
+        return input(Topics.REQUESTS);
+    }
+
+    private TestInputTopic<String, ControlCommand> control() {
+        return input(Topics.CONTROL);
+    }
+
+    private TestOutputTopic<String, VcenterCommand> vcenterCommands() {
+        return output(Topics.VCENTER_COMMANDS);
+    }
+
+    private TestOutputTopic<String, AzureCommand> azureCommands() {
+        return output(Topics.AZURE_COMMANDS);
+    }
+
+    private TestOutputTopic<String, VmClaim> claims() {
+        return output(Topics.VM_CLAIMS);
+    }
+
+    private TestOutputTopic<String, StatusEvent> status() {
+        return output(Topics.STATUS);
+    }
+
+    private TestOutputTopic<String, io.failback.messages.AuditRecord> audit() {
+        return output(Topics.AUDIT);
+    }
+}

@@ -1,0 +1,43 @@
+package io.failback.orchestrator;
+
+import java.util.Properties;
+
+import io.failback.orchestrator.saga.FailbackSaga;
+import io.failback.orchestrator.saga.SagaRunner;
+import io.failback.orchestrator.streams.FailbackTopology;
+import org.apache.kafka.streams.Topology;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+
+/**
+ * Runs {@link FailbackTopology} in Spring Kafka's streams factory bean, with the settings the topology
+ * relies on (exactly once, the dead-letter handlers) laid over whatever {@code spring.kafka.streams.*} sets.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+public class OrchestratorStreamsConfiguration {
+
+    @Bean
+    SagaRunner sagaRunner(OrchestratorProperties properties) {
+        return new SagaRunner(new FailbackSaga(properties.sagaSettings()));
+    }
+
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer failbackTopologyConfigurer(SagaRunner runner, OrchestratorProperties properties) {
+        return factoryBean -> {
+            Properties config = new Properties();
+            config.putAll(factoryBean.getStreamsConfiguration());
+            config.putAll(FailbackTopology.requiredConfig());
+            factoryBean.setStreamsConfiguration(config);
+            factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
+                @Override
+                public void configureTopology(Topology topology) {
+                    FailbackTopology.addTo(topology, runner, properties.timerTick());
+                }
+            });
+        };
+    }
+}

@@ -1,0 +1,155 @@
+package io.failback.vcenter;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.failback.messages.AttachDisks;
+import io.failback.messages.CheckConnection;
+import io.failback.messages.ConnectionChecked;
+import io.failback.messages.DetachDisks;
+import io.failback.messages.EnableVmwareTools;
+import io.failback.messages.InspectMasterTarget;
+import io.failback.messages.PowerOffVm;
+import io.failback.messages.PowerOnVm;
+import io.failback.messages.VcenterCommand;
+import io.failback.messages.VcenterResult;
+import io.failback.messages.VcenterResultCode;
+import io.failback.vcenter.vsphere.VcenterFailure;
+import io.failback.vcenter.vsphere.VcenterOperations;
+import io.failback.vcenter.vsphere.VsphereClient;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One command in, one result out: picks the vCenter the command names, runs the operation, and turns
+ * any failure into a result with a named code. Never throws for a command it could read.
+ */
+public final class CommandHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
+
+    private final VcenterClients vcenters;
+    private final VcenterOperations operations;
+    private final Clock clock;
+
+    public CommandHandler(VcenterClients vcenters, VcenterOperations operations, Clock clock) {
+        this.vcenters = vcenters;
+        this.operations = operations;
+        this.clock = clock;
+    }
+
+    public VcenterResult handle(VcenterCommand command) {
+        Object op = command.getOperation();
+        VcenterResultCode code = VcenterResultCode.OK;
+        String message = "";
+        Object outcome = null;
+        try {
+            String invalid = invalid(command);
+            if (invalid != null) {
+                throw new VcenterFailure(VcenterResultCode.INVALID_COMMAND, invalid);
+            }
+            String name = vcenterOf(op);
+            VsphereClient vcenter = vcenters.get(name).orElseThrow(() -> new VcenterFailure(VcenterResultCode.UNKNOWN_VCENTER,
+                    "no vCenter named " + name + " is configured (known: " + known() + ")"));
+            outcome = run(vcenter, op);
+        } catch (VcenterFailure f) {
+            code = f.code();
+            message = f.getMessage();
+        } catch (RuntimeException e) {
+            log.warn("command {} of job {}: unexpected failure", command.getCommandId(), command.getJobId(), e);
+            code = VcenterResultCode.TASK_FAILED;
+            message = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        if (code != VcenterResultCode.OK && op instanceof CheckConnection) {
+            outcome = new ConnectionChecked(false, "");
+        }
+        log.info("command {} of job {} for VM {}: {} {} {}", command.getCommandId(), command.getJobId(), command.getVmId(),
+                op == null ? "?" : op.getClass().getSimpleName(), code, message);
+        return VcenterResult.newBuilder()
+                .setCommandId(command.getCommandId())
+                .setJobId(command.getJobId())
+                .setVmId(command.getVmId())
+                .setCode(code)
+                .setMessage(message)
+                .setCompletedAt(clock.instant())
+                .setOutcome(outcome)
+                .build();
+    }
+
+    private Object run(VsphereClient vcenter, Object op) {
+        if (op instanceof CheckConnection) {
+            return operations.checkConnection(vcenter);
+        } else if (op instanceof InspectMasterTarget c) {
+            return operations.inspectMasterTarget(vcenter, c.getMasterTarget(), c.getReplicaDisks());
+        } else if (op instanceof PowerOffVm c) {
+            return operations.powerOff(vcenter, c.getVm());
+        } else if (op instanceof PowerOnVm c) {
+            return operations.powerOn(vcenter, c.getVm());
+        } else if (op instanceof DetachDisks c) {
+            return operations.detach(vcenter, c.getVm(), c.getDisks());
+        } else if (op instanceof AttachDisks c) {
+            return operations.attach(vcenter, c.getVm(), c.getDisks());
+        } else if (op instanceof EnableVmwareTools c) {
+            return operations.enableTools(vcenter, c.getVm());
+        }
+        throw new VcenterFailure(VcenterResultCode.INVALID_COMMAND, "unknown operation " + op.getClass().getSimpleName());
+    }
+
+    /** What is wrong with a readable command, or null. */
+    static String invalid(VcenterCommand command) {
+        Object op = command.getOperation();
+        if (blank(command.getCommandId()) || blank(command.getJobId())) {
+            return "commandId and jobId are required";
+        }
+        if (op == null) {
+            return "no operation";
+        }
+        if (blank(vcenterOf(op))) {
+            return "the operation names no vCenter";
+        }
+        String vm = vmOf(op);
+        if (vm != null && blank(vm)) {
+            return "the operation names no VM";
+        }
+        List<String> disks = disksOf(op);
+        if (disks != null && (disks.isEmpty() || disks.stream().anyMatch(CommandHandler::blank))) {
+            return "the operation needs at least one disk and no blank disk path";
+        }
+        return null;
+    }
+
+    /** Every operation record names its vCenter in a field called vCenter. */
+    static String vcenterOf(Object op) {
+        return (String) field(op, "vCenter");
+    }
+
+    /** The VM an operation acts on: "masterTarget" for the inspection, "vm" for the others, null for none. */
+    private static String vmOf(Object op) {
+        Object vm = op instanceof InspectMasterTarget c ? c.getMasterTarget() : field(op, "vm");
+        return vm == null ? null : vm.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> disksOf(Object op) {
+        return (List<String>) field(op, "disks");
+    }
+
+    private static Object field(Object op, String name) {
+        if (op instanceof SpecificRecord record) {
+            Schema.Field f = record.getSchema().getField(name);
+            return f == null ? null : record.get(f.pos());
+        }
+        return null;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private String known() {
+        return vcenters.all().stream().map(VsphereClient::name).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,78 @@
+package io.failback.vcenter;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import io.failback.messages.ConnectionChecked;
+import io.failback.messages.DetachDisks;
+import io.failback.messages.PowerOffVm;
+import io.failback.messages.VcenterCommand;
+import io.failback.messages.VcenterResult;
+import io.failback.messages.VcenterResultCode;
+import io.failback.vcenter.vsphere.VcenterOperations;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Commands the agent answers without reaching any vCenter. */
+class CommandHandlerTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+
+    // Port 9 (discard) on loopback: nothing listens, so an accidental connection would fail, not hang.
+    private final VcenterClients clients = new VcenterClients(new VcenterProperties(List.of(new VcenterProperties.Server(
+            "vc01", "https://127.0.0.1:9/sdk", "user", "secret-password", null, null, "PKCS12", false, 2,
+            Duration.ofSeconds(5), Duration.ofSeconds(1)))));
+    private final CommandHandler handler = new CommandHandler(clients, new VcenterOperations(), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @AfterEach
+    void close() {
+        clients.close();
+    }
+
+    @Test
+    void shouldAnswerUnknownVcenterForAVcenterThatIsNotConfigured() {
+        VcenterCommand command = Commands.powerOff("vc-elsewhere", "web01");
+
+        VcenterResult result = handler.handle(command);
+
+        assertThat(result.getCode()).isEqualTo(VcenterResultCode.UNKNOWN_VCENTER);
+        assertThat(result.getMessage()).contains("vc-elsewhere").contains("vc01");
+        assertThat(result.getCommandId()).isEqualTo(command.getCommandId());
+        assertThat(result.getJobId()).isEqualTo(command.getJobId());
+        assertThat(result.getVmId()).isEqualTo(command.getVmId());
+        assertThat(result.getCompletedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void shouldFindTheVcenterWhateverTheCaseOfItsName() {
+        VcenterResult result = handler.handle(Commands.checkConnection("VC01"));
+
+        assertThat(result.getCode()).isEqualTo(VcenterResultCode.NOT_CONNECTED);
+        assertThat((ConnectionChecked) result.getOutcome()).isEqualTo(new ConnectionChecked(false, ""));
+    }
+
+    @Test
+    void shouldAnswerInvalidCommandForMissingNamesOrDisks() {
+        List<VcenterCommand> invalid = List.of(
+                Commands.command("vm-1", new PowerOffVm("vc01", " ")),
+                Commands.command("vm-1", new PowerOffVm("", "web01")),
+                Commands.command("vm-1", new DetachDisks("vc01", "mt01", List.of())),
+                Commands.command("vm-1", new DetachDisks("vc01", "mt01", List.of("[ds] a.vmdk", ""))),
+                VcenterCommand.newBuilder(Commands.powerOff("vc01", "web01")).setJobId("").build());
+
+        assertThat(invalid).map(handler::handle).extracting(VcenterResult::getCode).containsOnly(VcenterResultCode.INVALID_COMMAND);
+    }
+
+    @Test
+    void shouldKeepPasswordsOutOfTheConfigurationsText() {
+        VcenterProperties.Server server = new VcenterProperties.Server("vc01", "https://vc/sdk", "user", "secret-password",
+                "/etc/trust.p12", "store-secret", "PKCS12", false, 2, Duration.ofSeconds(5), Duration.ofSeconds(1));
+
+        assertThat(server.toString()).contains("vc01", "user").doesNotContain("secret-password", "store-secret");
+    }
+}

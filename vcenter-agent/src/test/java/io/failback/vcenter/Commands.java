@@ -1,0 +1,59 @@
+package io.failback.vcenter;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.failback.messages.AttachDisks;
+import io.failback.messages.CheckConnection;
+import io.failback.messages.DetachDisks;
+import io.failback.messages.EnableVmwareTools;
+import io.failback.messages.InspectMasterTarget;
+import io.failback.messages.PowerOffVm;
+import io.failback.messages.PowerOnVm;
+import io.failback.messages.VcenterCommand;
+
+/** Test data: vCenter commands as the orchestrator sends them, each with fresh ids. */
+final class Commands {
+
+    private Commands() {
+    }
+
+    static VcenterCommand checkConnection(String vcenter) {
+        return command("vm-any", new CheckConnection(vcenter));
+    }
+
+    static VcenterCommand inspect(String vcenter, String masterTarget, List<String> disks) {
+        return command("vm-" + masterTarget, new InspectMasterTarget(vcenter, masterTarget, disks));
+    }
+
+    static VcenterCommand powerOff(String vcenter, String vm) {
+        return command("vm-" + vm, new PowerOffVm(vcenter, vm));
+    }
+
+    static VcenterCommand powerOn(String vcenter, String vm) {
+        return command("vm-" + vm, new PowerOnVm(vcenter, vm));
+    }
+
+    static VcenterCommand detach(String vcenter, String vm, List<String> disks) {
+        return command("vm-" + vm, new DetachDisks(vcenter, vm, disks));
+    }
+
+    static VcenterCommand attach(String vcenter, String vm, List<String> disks) {
+        return command("vm-" + vm, new AttachDisks(vcenter, vm, disks));
+    }
+
+    static VcenterCommand enableTools(String vcenter, String vm) {
+        return command("vm-" + vm, new EnableVmwareTools(vcenter, vm));
+    }
+
+    static VcenterCommand command(String vmId, Object operation) {
+        return VcenterCommand.newBuilder()
+                .setCommandId("cmd-" + UUID.randomUUID())
+                .setJobId("job-" + UUID.randomUUID())
+                .setVmId(vmId)
+                .setIssuedAt(Instant.now())
+                .setOperation(operation)
+                .build();
+    }
+}

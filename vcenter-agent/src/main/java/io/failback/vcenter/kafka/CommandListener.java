@@ -40,7 +40,7 @@ public class CommandListener {
         this.deadLetters = deadLetters;
     }
 
-    @KafkaListener(id = "vcenter-commands", topics = "#{T(io.failback.schemas.Topics).VCENTER_COMMANDS.name()}")
+    @KafkaListener(id = "vcenter-commands", idIsGroup = false, topics = "#{T(io.failback.schemas.Topics).VCENTER_COMMANDS.name()}")
     public void onCommand(ConsumerRecord<byte[], byte[]> record) throws Exception {
         VcenterCommand command;
         try {

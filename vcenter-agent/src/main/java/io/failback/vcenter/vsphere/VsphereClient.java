@@ -97,13 +97,30 @@ public final class VsphereClient implements AutoCloseable {
         try {
             return call.call(current);
         } catch (Exception e) {
-            if (!Faults.sessionExpired(e)) {
+            if (!Faults.sessionExpired(e) && !(lostObject(e) && !alive(current))) {
                 throw e;
             }
             log.info("vCenter {}: session expired, logging in again", server.name());
             expire(current);
             // Every operation reads the actual state first, so repeating it after a new login is safe.
             return call.call(session());
+        }
+    }
+
+    /**
+     * The session's own objects (its container view) vanish with it, and some servers report that
+     * before they report the session: a vanished object is a reason to ask whether the session lives.
+     */
+    private static boolean lostObject(Exception e) {
+        return Faults.classify(e).code() == VcenterResultCode.NOT_FOUND;
+    }
+
+    private static boolean alive(VimSession session) {
+        try {
+            session.ping();
+            return true;
+        } catch (Exception e) {
+            return !Faults.sessionExpired(e);
         }
     }
 

@@ -1,0 +1,199 @@
+package io.failback.sandbox.replication;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.failback.messages.AgentRegistration;
+import io.failback.messages.ConfigServerHeartbeat;
+import io.failback.messages.ConfigServerState;
+import io.failback.messages.Consistency;
+import io.failback.messages.InventoryRecord;
+import io.failback.messages.OsType;
+import io.failback.messages.PowerState;
+import io.failback.messages.ProtectedItem;
+import io.failback.messages.ProtectionState;
+import io.failback.messages.RecoveryPlan;
+import io.failback.messages.RecoveryPlanMember;
+import io.failback.messages.RecoveryPoint;
+import io.failback.messages.Reprotect;
+import io.failback.messages.ReplicationCommand;
+import io.failback.messages.ReplicationDirection;
+import io.failback.messages.ReplicationHealth;
+import io.failback.messages.ReplicationResult;
+import io.failback.messages.ReplicationResultCode;
+import io.failback.messages.ServerType;
+import io.failback.messages.TargetHypervisor;
+import io.failback.messages.VcenterResult;
+import io.failback.messages.VcenterResultCode;
+import io.failback.messages.VmPowerState;
+import io.failback.sandbox.estate.EstateSpec;
+import io.failback.sandbox.estate.VmSpec;
+import io.failback.schemas.InventoryKeys;
+
+/**
+ * The replication engine's behaviour, without Kafka: what it publishes about an estate (protected
+ * items, the plan, heartbeats, recovery points with replication-group consistency ids), when the
+ * on-premises agents register (a delay after their VM powers on) and how it answers reprotect
+ * ("agent not registered" until then). The simulator process runs it on a clock and publishes.
+ */
+public final class ReplicationEngine {
+
+    /** One keyed record for a compacted topic; a null value is a tombstone. */
+    public record Keyed<V>(String key, V value) {
+    }
+
+    /** How the engine behaves: point cadence, how many points it keeps, the agent registration delay. */
+    public record Settings(Duration crashPointEvery, Duration appPointEvery, int pointsKept, Duration agentRegistrationDelay) {
+        public static Settings demo() {
+            return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(30), 4, Duration.ofSeconds(20));
+        }
+    }
+
+    private final EstateSpec estate;
+    private final Settings settings;
+    private final Map<String, Deque<String>> keptPoints = new HashMap<>();
+    private final Map<String, Instant> poweredOnAt = new HashMap<>();
+    private final Map<String, Boolean> registered = new HashMap<>();
+    private final Map<String, Boolean> reprotected = new HashMap<>();
+    private Instant lastCrashPoint;
+    private Instant lastAppPoint;
+    private long pointSeq;
+
+    public ReplicationEngine(EstateSpec estate, Settings settings) {
+        this.estate = estate;
+        this.settings = settings;
+    }
+
+    /** Everything the configuration server knows at start: items, the plan and its members, a heartbeat. */
+    public List<Keyed<InventoryRecord>> inventory(Instant now) {
+        List<Keyed<InventoryRecord>> out = new ArrayList<>();
+        for (VmSpec vm : estate.vms()) {
+            out.add(new Keyed<>(InventoryKeys.item(vm.vmId()), new InventoryRecord(item(vm))));
+        }
+        out.add(new Keyed<>(InventoryKeys.plan(estate.planId()),
+                new InventoryRecord(new RecoveryPlan(estate.planId(), estate.planName(), estate.groupCount(), estate.vms().size()))));
+        for (VmSpec vm : estate.vms()) {
+            out.add(new Keyed<>(InventoryKeys.planMember(estate.planId(), vm.vmId()),
+                    new InventoryRecord(new RecoveryPlanMember(estate.planId(), vm.vmId(), vm.group()))));
+        }
+        out.add(heartbeat(now));
+        return out;
+    }
+
+    public Keyed<InventoryRecord> heartbeat(Instant now) {
+        return new Keyed<>(InventoryKeys.configServer(estate.configurationServer()), new InventoryRecord(
+                new ConfigServerHeartbeat(estate.configurationServer(), ConfigServerState.RUNNING, true, now)));
+    }
+
+    /**
+     * The recovery points due at {@code now}: crash-consistent for every VM each {@code crashPointEvery},
+     * app-consistent each {@code appPointEvery} for the VMs that have them (one consistency id per
+     * replication group and round), and tombstones for points older than the kept number.
+     */
+    public List<Keyed<RecoveryPoint>> pointsDue(Instant now) {
+        List<Keyed<RecoveryPoint>> out = new ArrayList<>();
+        if (lastCrashPoint == null || !now.isBefore(lastCrashPoint.plus(settings.crashPointEvery()))) {
+            lastCrashPoint = now;
+            long round = ++pointSeq;
+            for (VmSpec vm : estate.vms()) {
+                String consistencyId = vm.replicationGroup() == null ? null : vm.replicationGroup() + "-crash-" + round;
+                take(out, vm, "crash-" + round, now, Consistency.CRASH_CONSISTENT, consistencyId);
+            }
+        }
+        if (lastAppPoint == null || !now.isBefore(lastAppPoint.plus(settings.appPointEvery()))) {
+            lastAppPoint = now;
+            long round = ++pointSeq;
+            for (VmSpec vm : estate.vms()) {
+                if (vm.appConsistent()) {
+                    String consistencyId = vm.replicationGroup() == null ? null : vm.replicationGroup() + "-app-" + round;
+                    take(out, vm, "app-" + round, now, Consistency.APP_CONSISTENT, consistencyId);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void take(List<Keyed<RecoveryPoint>> out, VmSpec vm, String pointId, Instant at, Consistency consistency, String consistencyId) {
+        out.add(new Keyed<>(InventoryKeys.recoveryPoint(vm.vmId(), pointId), new RecoveryPoint(vm.vmId(), pointId, at, consistency, consistencyId)));
+        Deque<String> kept = keptPoints.computeIfAbsent(vm.vmId() + "/" + consistency, k -> new ArrayDeque<>());
+        kept.addLast(pointId);
+        while (kept.size() > settings.pointsKept()) {
+            out.add(new Keyed<>(InventoryKeys.recoveryPoint(vm.vmId(), kept.removeFirst()), null));
+        }
+    }
+
+    /** Watches the vCenter agent's results: an on-premises VM powered on starts its agent's registration clock. */
+    public void onVcenterResult(VcenterResult result, Instant now) {
+        if (result.getCode() != VcenterResultCode.OK || !(result.getOutcome() instanceof VmPowerState power)) {
+            return;
+        }
+        if (power.getPowerState() == PowerState.POWERED_ON) {
+            poweredOnAt.putIfAbsent(result.getVmId(), now);
+        } else {
+            poweredOnAt.remove(result.getVmId());
+            registered.remove(result.getVmId());
+        }
+    }
+
+    /** The agents whose registration delay has passed since their VM powered on, registered now. */
+    public List<Keyed<InventoryRecord>> registrationsDue(Instant now) {
+        List<Keyed<InventoryRecord>> out = new ArrayList<>();
+        for (Map.Entry<String, Instant> e : new LinkedHashMap<>(poweredOnAt).entrySet()) {
+            if (!registered.getOrDefault(e.getKey(), false) && !now.isBefore(e.getValue().plus(settings.agentRegistrationDelay()))) {
+                registered.put(e.getKey(), true);
+                out.add(new Keyed<>(InventoryKeys.agent(e.getKey()), new InventoryRecord(new AgentRegistration(e.getKey(), true, now))));
+            }
+        }
+        return out;
+    }
+
+    /** What reprotecting a VM answers, and the updated protected item when it started. */
+    public record Answer(ReplicationResult result, Keyed<InventoryRecord> updatedItem) {
+    }
+
+    public Answer onCommand(ReplicationCommand command, Instant now) {
+        VmSpec vm = estate.vms().stream().filter(v -> v.vmId().equals(command.getVmId())).findFirst().orElse(null);
+        if (!(command.getOperation() instanceof Reprotect reprotect)) {
+            return new Answer(result(command, ReplicationResultCode.INVALID_COMMAND, "unsupported operation", now), null);
+        }
+        if (vm == null) {
+            return new Answer(result(command, ReplicationResultCode.FAILED, "VM " + command.getVmId() + " is not protected here", now), null);
+        }
+        if (!registered.getOrDefault(vm.vmId(), false)) {
+            return new Answer(result(command, ReplicationResultCode.AGENT_NOT_REGISTERED, "the mobility agent on "
+                    + reprotect.getOnPremisesVm() + " has not registered with the configuration server yet", now), null);
+        }
+        reprotected.put(vm.vmId(), true);
+        ProtectedItem item = item(vm);
+        item.setReplicationDirection(ReplicationDirection.ON_PREMISES_TO_AZURE);
+        item.setProcessServer(reprotect.getProcessServer());
+        return new Answer(result(command, ReplicationResultCode.OK, "", now), new Keyed<>(InventoryKeys.item(vm.vmId()), new InventoryRecord(item)));
+    }
+
+    public boolean isReprotected(String vmId) {
+        return reprotected.getOrDefault(vmId, false);
+    }
+
+    private static ReplicationResult result(ReplicationCommand c, ReplicationResultCode code, String message, Instant now) {
+        return new ReplicationResult(c.getCommandId(), c.getJobId(), c.getVmId(), code, message, now);
+    }
+
+    private ProtectedItem item(VmSpec vm) {
+        return ProtectedItem.newBuilder().setVmId(vm.vmId()).setVmName(vm.name())
+                .setProtectionState(ProtectionState.PROTECTED).setReplicationDirection(ReplicationDirection.AZURE_TO_ON_PREMISES)
+                .setReplicationHealth(ReplicationHealth.OK).setMigrationCompleted(false)
+                .setAzureVmId(estate.azureVmId(vm)).setAzureResourceGroup(estate.azureResourceGroup())
+                .setServerType(ServerType.VMWARE_VM).setOsType(OsType.valueOf(vm.os())).setOsVersion(vm.osVersion())
+                .setTargetHypervisor(TargetHypervisor.VMWARE_VCENTER).setVCenter(estate.vCenter())
+                .setMasterTarget(estate.masterTarget()).setOnPremisesVm(vm.onPremisesVm()).setReplicaDisks(vm.replicaDisks())
+                .setReplicationGroup(vm.replicationGroup()).setProcessServer(estate.processServer())
+                .setConfigurationServer(estate.configurationServer()).build();
+    }
+}

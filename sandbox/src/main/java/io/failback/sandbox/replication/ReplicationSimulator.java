@@ -1,0 +1,202 @@
+package io.failback.sandbox.replication;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.failback.messages.ReplicationCommand;
+import io.failback.messages.VcenterResult;
+import io.failback.sandbox.estate.EstateSpec;
+import io.failback.schemas.DeadLetters;
+import io.failback.schemas.Topics;
+import io.failback.schemas.TrustedMessages;
+import io.failback.schemas.UnreadableRecordException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication engine's stand-in on Kafka: publishes the estate's inventory and a heartbeat, takes
+ * recovery points on a clock, registers on-premises agents a delay after their VM powers on (seen on
+ * the vCenter agent's results), and answers reprotect commands. Unreadable commands go to the
+ * replication dead-letter topic.
+ *
+ * <pre>java -cp ... io.failback.sandbox.replication.ReplicationSimulator --bootstrap-servers HOST:PORT --estate FILE
+ *     [--agent-registration-delay 20s] [--crash-point-every 5s] [--app-point-every 30s]</pre>
+ */
+public final class ReplicationSimulator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicationSimulator.class);
+    static final String SERVICE = "replication-simulator";
+    private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(10);
+
+    private final ReplicationEngine engine;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread loop;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private ReplicationSimulator(String bootstrapServers, EstateSpec estate, ReplicationEngine.Settings settings) {
+        this.engine = new ReplicationEngine(estate, settings);
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, SERVICE,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        this.loop = new Thread(this::run, SERVICE);
+    }
+
+    /** Publishes the inventory, then runs until closed. */
+    public static ReplicationSimulator start(String bootstrapServers, EstateSpec estate, ReplicationEngine.Settings settings) {
+        TrustedMessages.ensureTrusted();
+        ReplicationSimulator sim = new ReplicationSimulator(bootstrapServers, estate, settings);
+        Instant now = Instant.now();
+        sim.engine.inventory(now).forEach(sim::publishInventory);
+        sim.engine.pointsDue(now).forEach(sim::publishPoint);
+        sim.producer.flush();
+        sim.loop.start();
+        return sim;
+    }
+
+    private void run() {
+        consumer.subscribe(List.of(Topics.REPLICATION_COMMANDS.name(), Topics.VCENTER_EVENTS.name()));
+        Instant lastHeartbeat = Instant.now();
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                    handle(r);
+                }
+                Instant now = Instant.now();
+                if (!now.isBefore(lastHeartbeat.plus(HEARTBEAT_EVERY))) {
+                    lastHeartbeat = now;
+                    publishInventory(engine.heartbeat(now));
+                }
+                engine.pointsDue(now).forEach(this::publishPoint);
+                engine.registrationsDue(now).forEach(k -> {
+                    log.info("agent on {} registered", k.key());
+                    publishInventory(k);
+                });
+                producer.flush();
+                consumer.commitSync();
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+            stopped.countDown();
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> r) {
+        Instant now = Instant.now();
+        if (r.topic().equals(Topics.VCENTER_EVENTS.name())) {
+            try {
+                engine.onVcenterResult(Topics.VCENTER_EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value()), now);
+            } catch (UnreadableRecordException e) {
+                log.debug("ignoring an unreadable vCenter result at {}-{}@{}", r.topic(), r.partition(), r.offset());
+            }
+            return;
+        }
+        ReplicationCommand command;
+        try {
+            command = Topics.REPLICATION_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+        } catch (UnreadableRecordException e) {
+            log.warn("unreadable replication command {}-{}@{} sent to {}: {}", r.topic(), r.partition(), r.offset(),
+                    Topics.REPLICATION_COMMANDS_DLT.name(), e.problem());
+            producer.send(DeadLetters.of(Topics.REPLICATION_COMMANDS_DLT, SERVICE, r.topic(), r.partition(), r.offset(), r.key(), r.value(), e));
+            return;
+        }
+        ReplicationEngine.Answer answer = engine.onCommand(command, now);
+        log.info("reprotect {} for job {}: {}", command.getVmId(), command.getJobId(), answer.result().getCode());
+        if (answer.updatedItem() != null) {
+            publishInventory(answer.updatedItem());
+        }
+        producer.send(new ProducerRecord<>(Topics.REPLICATION_EVENTS.name(), bytes(command.getJobId()),
+                Topics.REPLICATION_EVENTS.valueSerde().serializer().serialize(Topics.REPLICATION_EVENTS.name(), answer.result())));
+    }
+
+    private void publishInventory(ReplicationEngine.Keyed<io.failback.messages.InventoryRecord> k) {
+        producer.send(new ProducerRecord<>(Topics.INVENTORY.name(), bytes(k.key()),
+                k.value() == null ? null : Topics.INVENTORY.valueSerde().serializer().serialize(Topics.INVENTORY.name(), k.value())));
+    }
+
+    private void publishPoint(ReplicationEngine.Keyed<io.failback.messages.RecoveryPoint> k) {
+        producer.send(new ProducerRecord<>(Topics.RECOVERY_POINTS.name(), bytes(k.key()),
+                k.value() == null ? null : Topics.RECOVERY_POINTS.valueSerde().serializer().serialize(Topics.RECOVERY_POINTS.name(), k.value())));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(10));
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String bootstrap = null;
+        Path estateFile = null;
+        ReplicationEngine.Settings d = ReplicationEngine.Settings.demo();
+        Duration delay = d.agentRegistrationDelay();
+        Duration crash = d.crashPointEvery();
+        Duration app = d.appPointEvery();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--bootstrap-servers" -> bootstrap = value;
+                    case "--estate" -> estateFile = Path.of(value);
+                    case "--agent-registration-delay" -> delay = Duration.parse("PT" + value.toUpperCase());
+                    case "--crash-point-every" -> crash = Duration.parse("PT" + value.toUpperCase());
+                    case "--app-point-every" -> app = Duration.parse("PT" + value.toUpperCase());
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+                i++;
+            }
+            if (bootstrap == null || estateFile == null) {
+                throw new IllegalArgumentException("--bootstrap-servers and --estate are required");
+            }
+        } catch (RuntimeException e) {
+            System.err.println("usage: ReplicationSimulator --bootstrap-servers HOST:PORT --estate FILE [--agent-registration-delay 20s]"
+                    + " [--crash-point-every 5s] [--app-point-every 30s]: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        EstateSpec estate = EstateSpec.read(estateFile);
+        ReplicationSimulator sim = start(bootstrap, estate, new ReplicationEngine.Settings(crash, app, d.pointsKept(), delay));
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            done.countDown();
+        }, "replication-simulator-stop"));
+        System.out.println("READY replication-simulator vms=" + estate.vms().size() + " plan=" + estate.planId());
+        System.out.flush();
+        done.await();
+    }
+}

@@ -115,6 +115,19 @@ class VcenterConnectionIT {
     }
 
     @Test
+    void shouldTalkPlainHttpToAVcenterWhoseUrlSaysSo() {
+        try (Vcsim plain = Vcsim.builder().http().seedJson(SEED).start()) {
+            assertThat(plain.url().getScheme()).isEqualTo("http");
+            assertThat(plain.certificate()).isEmpty();
+
+            VcenterResult result = handle(server("vc-plain", plain, null, "PKCS12", plain.password(), false),
+                    Commands.powerOff("vc-plain", "lin01"));
+
+            assertThat(result.getCode()).as(result.getMessage()).isEqualTo(VcenterResultCode.OK);
+        }
+    }
+
+    @Test
     void shouldAnswerAuthenticationFailedForWrongCredentialsWithoutRepeatingThem() {
         Path store = east.writeTrustStore(dir.resolve("east-auth.p12"), Servers.TRUSTSTORE_PASSWORD.toCharArray());
         String wrong = "not-the-Password-42";

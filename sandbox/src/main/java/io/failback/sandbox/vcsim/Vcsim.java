@@ -220,11 +220,11 @@ public final class Vcsim implements AutoCloseable {
                 + "; set -Dfailback.sandbox.dir");
     }
 
-    /** The simulator binary, built first when missing (one build at a time in this JVM). */
+    /** The simulator binary, built first when missing or older than its source (one build at a time in this JVM). */
     public static synchronized Path binary() {
         Path sandbox = sandboxDirectory();
         Path binary = sandbox.resolve("target/vcsim/vcsim");
-        if (Files.isExecutable(binary)) {
+        if (Files.isExecutable(binary) && !olderThan(binary, sandbox.resolve("vcsim/main.go"))) {
             return binary;
         }
         log.info("building the vCenter simulator with {}", sandbox.resolve("vcsim/build.sh"));
@@ -241,6 +241,14 @@ public final class Vcsim implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean olderThan(Path binary, Path source) {
+        try {
+            return Files.exists(source) && Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) < 0;
+        } catch (IOException e) {
+            return true;
         }
     }
 

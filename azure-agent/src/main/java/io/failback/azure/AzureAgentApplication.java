@@ -1,5 +1,6 @@
 package io.failback.azure;
 
+import io.failback.schemas.TrustedMessages;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class AzureAgentApplication {
 
     public static void main(String[] args) {
+        TrustedMessages.ensureTrusted();
         SpringApplication.run(AzureAgentApplication.class, args);
     }
 }

@@ -83,6 +83,12 @@ public final class Faults {
         return this;
     }
 
+    /** The next {@code times} calls of these kinds are answered with this ARM error (e.g. 409 Conflict). */
+    public synchronized Faults answerNext(int times, int status, String code, String message, OperationKind... kinds) {
+        bursts.add(new Burst(kindsOrAll(kinds), new Fault(status, code, message, null), new int[] {times}));
+        return this;
+    }
+
     /**
      * The next {@code times} asynchronous operations started by calls of these kinds are accepted (202)
      * and then end in status {@code Failed}, leaving the resource as it was.

@@ -1,0 +1,307 @@
+package io.failback.azure.arm;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import com.azure.core.management.exception.ManagementException;
+import com.azure.core.management.polling.PollResult;
+import com.azure.core.util.Context;
+import com.azure.core.util.polling.LongRunningOperationStatus;
+import com.azure.core.util.polling.PollResponse;
+import com.azure.core.util.polling.SyncPoller;
+import com.azure.resourcemanager.compute.fluent.DisksClient;
+import com.azure.resourcemanager.compute.fluent.VirtualMachinesClient;
+import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
+import com.azure.resourcemanager.compute.models.DataDisk;
+import com.azure.resourcemanager.compute.models.InstanceViewStatus;
+import com.azure.resourcemanager.compute.models.InstanceViewTypes;
+import com.azure.resourcemanager.compute.models.NetworkInterfaceReference;
+import com.azure.resourcemanager.network.fluent.NetworkInterfacesClient;
+import io.failback.messages.AzurePowerState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's Azure steps, each reading the VM's actual state first so that a repeated command changes
+ * nothing: read a VM; shut it down (power off, then deallocate); start it; delete it, then its managed
+ * disks and network interfaces. A VM in a transitional state (starting, stopping, updating) is waited
+ * for before anything is decided. Failures come out as the SDK's exceptions (ARM's code and message in
+ * a {@link ManagementException}) or {@link OperationTimeoutException}; {@link ArmFailures} names them.
+ */
+public class AzureVmOperations {
+
+    private static final Logger log = LoggerFactory.getLogger(AzureVmOperations.class);
+    private static final Set<AzurePowerState> TRANSITIONAL = Set.of(AzurePowerState.STARTING, AzurePowerState.STOPPING,
+            AzurePowerState.DEALLOCATING);
+    private static final Set<String> BUSY_PROVISIONING = Set.of("updating", "deleting", "creating", "migrating");
+
+    private final VirtualMachinesClient vms;
+    private final DisksClient disks;
+    private final NetworkInterfacesClient nics;
+    private final String subscriptionId;
+    private final Duration pollInterval;
+    private final Duration operationTimeout;
+
+    public AzureVmOperations(VirtualMachinesClient vms, DisksClient disks, NetworkInterfacesClient nics, String subscriptionId,
+                             Duration pollInterval, Duration operationTimeout) {
+        this.vms = vms;
+        this.disks = disks;
+        this.nics = nics;
+        this.subscriptionId = subscriptionId;
+        this.pollInterval = pollInterval;
+        this.operationTimeout = operationTimeout;
+    }
+
+    /** The VM's existence, resource group and power state; a VM moved to another group is found there by name. */
+    public VmState read(VmRef ref) {
+        requireOwnSubscription(ref);
+        Optional<VirtualMachineInner> vm = find(ref);
+        if (vm.isPresent()) {
+            return stateOf(vm.get());
+        }
+        List<VirtualMachineInner> sameName = new ArrayList<>();
+        for (VirtualMachineInner candidate : vms.list()) {
+            if (candidate.name().equalsIgnoreCase(ref.name())) {
+                sameName.add(candidate);
+            }
+        }
+        if (sameName.size() == 1) {
+            VmRef moved = VmRef.parse(sameName.get(0).id());
+            log.info("VM {} not found in resource group {} but in {}", ref.name(), ref.resourceGroup(), moved.resourceGroup());
+            return find(moved).map(AzureVmOperations::stateOf).orElse(VmState.gone(ref));
+        }
+        return VmState.gone(ref);
+    }
+
+    /** Powers the VM off and deallocates it; a deallocated VM is left alone. A missing VM is ARM's 404. */
+    public VmState shutdown(VmRef ref) {
+        requireOwnSubscription(ref);
+        Instant deadline = deadline();
+        VirtualMachineInner vm = steady(ref, true, deadline).orElseThrow();
+        AzurePowerState power = powerState(vm);
+        if (power == AzurePowerState.DEALLOCATED) {
+            return stateOf(vm);
+        }
+        if (power != AzurePowerState.STOPPED) {
+            complete("powerOff " + ref, () -> vms.beginPowerOff(ref.resourceGroup(), ref.name(), false, Context.NONE), deadline);
+        }
+        complete("deallocate " + ref, () -> vms.beginDeallocate(ref.resourceGroup(), ref.name(), null, Context.NONE), deadline);
+        return stateOf(find(ref, true).orElseThrow());
+    }
+
+    /** Starts the VM; a running VM is left alone. A missing VM is ARM's 404. */
+    public VmState start(VmRef ref) {
+        requireOwnSubscription(ref);
+        Instant deadline = deadline();
+        VirtualMachineInner vm = steady(ref, true, deadline).orElseThrow();
+        if (powerState(vm) == AzurePowerState.RUNNING) {
+            return stateOf(vm);
+        }
+        complete("start " + ref, () -> vms.beginStart(ref.resourceGroup(), ref.name(), Context.NONE), deadline);
+        return stateOf(find(ref, true).orElseThrow());
+    }
+
+    /**
+     * Deletes the VM, then (when asked) the managed disks and network interfaces it referenced, which
+     * ARM detaches when the VM goes. A VM that is already gone is success; so is a disk or interface
+     * that is already gone.
+     */
+    public VmState delete(VmRef ref, boolean withDisks, boolean withNetworkInterfaces) {
+        requireOwnSubscription(ref);
+        Instant deadline = deadline();
+        Optional<VirtualMachineInner> found = steady(ref, false, deadline);
+        if (found.isEmpty()) {
+            return VmState.gone(ref);
+        }
+        VirtualMachineInner vm = found.get();
+        List<String> diskIds = withDisks ? managedDiskIds(vm) : List.of();
+        List<String> nicIds = withNetworkInterfaces ? networkInterfaceIds(vm) : List.of();
+        complete("delete " + ref, () -> vms.beginDelete(ref.resourceGroup(), ref.name(), null, Context.NONE), deadline);
+        for (String id : diskIds) {
+            ResourceRef disk = ResourceRef.parse(id);
+            ignoreNotFound(() -> complete("delete disk " + id,
+                    () -> disks.beginDelete(disk.resourceGroup(), disk.name(), Context.NONE), deadline));
+        }
+        for (String id : nicIds) {
+            ResourceRef nic = ResourceRef.parse(id);
+            ignoreNotFound(() -> complete("delete network interface " + id,
+                    () -> nics.beginDelete(nic.resourceGroup(), nic.name(), Context.NONE), deadline));
+        }
+        return VmState.gone(ref);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private Optional<VirtualMachineInner> find(VmRef ref) {
+        return find(ref, false);
+    }
+
+    /** The VM with its instance view; ARM's 404 is thrown when {@code mustExist}, else empty. */
+    private Optional<VirtualMachineInner> find(VmRef ref, boolean mustExist) {
+        try {
+            return Optional.of(vms.getByResourceGroupWithResponse(ref.resourceGroup(), ref.name(), InstanceViewTypes.INSTANCE_VIEW,
+                    Context.NONE).getValue());
+        } catch (ManagementException e) {
+            if (isNotFound(e) && !mustExist) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The VM once no operation is changing it, or empty when it does not exist (any more) and need not. */
+    private Optional<VirtualMachineInner> steady(VmRef ref, boolean mustExist, Instant deadline) {
+        while (true) {
+            Optional<VirtualMachineInner> vm = find(ref, mustExist);
+            if (vm.isEmpty() || !isBusy(vm.get())) {
+                return vm;
+            }
+            if (Instant.now().plus(pollInterval).isAfter(deadline)) {
+                throw new OperationTimeoutException("waiting for " + ref + " to leave " + powerState(vm.get()) + "/"
+                        + vm.get().provisioningState(), operationTimeout);
+            }
+            log.info("VM {} is {} / {}: waiting before acting", ref, powerState(vm.get()), vm.get().provisioningState());
+            sleep(pollInterval);
+        }
+    }
+
+    private static boolean isBusy(VirtualMachineInner vm) {
+        String provisioning = vm.provisioningState() == null ? "" : vm.provisioningState().toLowerCase(Locale.ROOT);
+        return TRANSITIONAL.contains(powerState(vm)) || BUSY_PROVISIONING.contains(provisioning);
+    }
+
+    static VmState stateOf(VirtualMachineInner vm) {
+        return new VmState(true, VmRef.parse(vm.id()).resourceGroup(), powerState(vm));
+    }
+
+    static AzurePowerState powerState(VirtualMachineInner vm) {
+        if (vm.instanceView() == null || vm.instanceView().statuses() == null) {
+            return AzurePowerState.UNKNOWN;
+        }
+        for (InstanceViewStatus status : vm.instanceView().statuses()) {
+            String code = status.code() == null ? "" : status.code().toLowerCase(Locale.ROOT);
+            if (code.startsWith("powerstate/")) {
+                switch (code.substring("powerstate/".length())) {
+                    case "running": return AzurePowerState.RUNNING;
+                    case "stopped": return AzurePowerState.STOPPED;
+                    case "deallocated": return AzurePowerState.DEALLOCATED;
+                    case "starting": return AzurePowerState.STARTING;
+                    case "stopping": return AzurePowerState.STOPPING;
+                    case "deallocating": return AzurePowerState.DEALLOCATING;
+                    default: return AzurePowerState.UNKNOWN;
+                }
+            }
+        }
+        return AzurePowerState.UNKNOWN;
+    }
+
+    private static List<String> managedDiskIds(VirtualMachineInner vm) {
+        List<String> ids = new ArrayList<>();
+        if (vm.storageProfile() == null) {
+            return ids;
+        }
+        if (vm.storageProfile().osDisk() != null && vm.storageProfile().osDisk().managedDisk() != null
+                && vm.storageProfile().osDisk().managedDisk().id() != null) {
+            ids.add(vm.storageProfile().osDisk().managedDisk().id());
+        }
+        if (vm.storageProfile().dataDisks() != null) {
+            for (DataDisk disk : vm.storageProfile().dataDisks()) {
+                if (disk.managedDisk() != null && disk.managedDisk().id() != null) {
+                    ids.add(disk.managedDisk().id());
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static List<String> networkInterfaceIds(VirtualMachineInner vm) {
+        List<String> ids = new ArrayList<>();
+        if (vm.networkProfile() != null && vm.networkProfile().networkInterfaces() != null) {
+            for (NetworkInterfaceReference nic : vm.networkProfile().networkInterfaces()) {
+                if (nic.id() != null) {
+                    ids.add(nic.id());
+                }
+            }
+        }
+        return ids;
+    }
+
+    // ------------------------------------------------------------------ long-running operations
+
+    /** Starts a long-running operation and follows it to its end; a failed or cancelled end throws ARM's error. */
+    private void complete(String what, Supplier<SyncPoller<PollResult<Void>, Void>> begin, Instant deadline) {
+        Duration remaining = Duration.between(Instant.now(), deadline);
+        if (remaining.isNegative() || remaining.isZero()) {
+            throw new OperationTimeoutException(what, operationTimeout);
+        }
+        SyncPoller<PollResult<Void>, Void> poller = begin.get().setPollInterval(pollInterval);
+        PollResponse<PollResult<Void>> last;
+        try {
+            last = poller.waitForCompletion(remaining);
+        } catch (RuntimeException e) {
+            if (hasCause(e, TimeoutException.class)) {
+                throw new OperationTimeoutException(what, operationTimeout);
+            }
+            throw e;
+        }
+        if (last.getStatus() == LongRunningOperationStatus.IN_PROGRESS
+                || last.getStatus() == LongRunningOperationStatus.NOT_STARTED) {
+            throw new OperationTimeoutException(what, operationTimeout);
+        }
+        if (last.getStatus() == LongRunningOperationStatus.FAILED || last.getStatus() == LongRunningOperationStatus.USER_CANCELLED) {
+            throw ArmFailures.operationFailed(what, last.getValue());
+        }
+        poller.getFinalResult();
+        log.info("{}: {}", what, last.getStatus());
+    }
+
+    private static void ignoreNotFound(Runnable action) {
+        try {
+            action.run();
+        } catch (ManagementException e) {
+            if (!isNotFound(e)) {
+                throw e;
+            }
+        }
+    }
+
+    static boolean isNotFound(ManagementException e) {
+        return e.getResponse() != null && e.getResponse().getStatusCode() == 404;
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void requireOwnSubscription(VmRef ref) {
+        if (!ref.subscription().equalsIgnoreCase(subscriptionId)) {
+            throw new IllegalArgumentException("the VM is in subscription " + ref.subscription() + "; this agent serves "
+                    + subscriptionId);
+        }
+    }
+
+    private Instant deadline() {
+        return Instant.now().plus(operationTimeout);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
@@ -13,12 +14,20 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A whole sandbox estate in one file, so the vCenter simulator, the ARM emulator and the replication
- * simulator (separate processes) seed the same VMs: one vCenter with one master target holding every
- * replica disk, one Azure subscription and resource group, one configuration and process server, one plan.
+ * simulator (separate processes) seed the same VMs: one vCenter with its master targets holding the
+ * replica disks, one Azure subscription and resource group, one configuration and process server,
+ * and the recovery plans.
  */
-public record EstateSpec(String vCenter, String datacenter, String datastore, String masterTarget, String subscriptionId,
-                         String azureResourceGroup, String location, String configurationServer, String processServer,
-                         String planId, String planName, List<VmSpec> vms) {
+public record EstateSpec(String vCenter, String datastore, String subscriptionId, String azureResourceGroup, String location,
+                         String configurationServer, String processServer, List<MasterTarget> masterTargets, List<Plan> plans,
+                         List<VmSpec> vms) {
+
+    /** A master target VM; snapshots on it fail preflight rule 8 for every VM whose disks it holds. */
+    public record MasterTarget(String name, int snapshots) {
+    }
+
+    public record Plan(String planId, String name) {
+    }
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -27,8 +36,12 @@ public record EstateSpec(String vCenter, String datacenter, String datastore, St
                 + "/providers/Microsoft.Compute/virtualMachines/" + vm.azureVmName();
     }
 
-    public int groupCount() {
-        return vms.stream().mapToInt(VmSpec::group).max().orElse(0);
+    public List<VmSpec> members(String planId) {
+        return vms.stream().filter(v -> planId.equals(v.planId())).collect(Collectors.toList());
+    }
+
+    public int groupCount(String planId) {
+        return members(planId).stream().mapToInt(VmSpec::group).max().orElse(0);
     }
 
     public VmSpec vm(String vmId) {
@@ -36,35 +49,82 @@ public record EstateSpec(String vCenter, String datacenter, String datastore, St
                 .orElseThrow(() -> new IllegalArgumentException("no VM " + vmId + " in the estate"));
     }
 
-    /**
-     * The demo's estate: {@code count} VMs, every third one Windows, spread over three boot groups (databases,
-     * application servers, web front ends); the first three form a replication group; the last one has no
-     * app-consistent point.
-     */
+    /** The demo's estate: the plan of {@link #demoPlan} plus a small plan that fails preflight. */
     public static EstateSpec demo(int count) {
-        List<VmSpec> vms = new ArrayList<>();
-        String[] roles = {"db", "app", "web"};
-        for (int i = 1; i <= count; i++) {
-            int group = (i - 1) * 3 / count + 1;
-            String role = roles[group - 1];
-            boolean windows = i % 3 == 1;
-            String vmId = String.format("%s-%02d", role, i);
-            String onPrem = vmId + "-onprem";
-            List<String> disks = List.of("[datastore1] mt-01/" + vmId + "_0.vmdk", "[datastore1] mt-01/" + vmId + "_1.vmdk");
-            vms.add(new VmSpec(vmId, vmId, windows ? "WINDOWS" : "LINUX", windows ? "Windows Server 2019" : "Ubuntu 22.04",
-                    windows ? "windows9Server64Guest" : "ubuntu64Guest", group, i <= 3 ? "rg-orders-db" : null, i != count,
-                    onPrem, vmId, disks));
+        Builder b = new Builder();
+        b.plan("plan-orders", "Orders platform", count, "mt-01", 3);
+        b.blockedPlan();
+        return b.build();
+    }
+
+    /** Builds estates: plans of VMs in boot-order groups on master targets. */
+    public static final class Builder {
+        private final List<MasterTarget> masterTargets = new ArrayList<>();
+        private final List<Plan> plans = new ArrayList<>();
+        private final List<VmSpec> vms = new ArrayList<>();
+
+        /**
+         * A plan of {@code count} VMs over {@code groups} boot-order groups (databases, application servers,
+         * web front ends), every third one Windows; its first three VMs form a replication group and its
+         * last VM has no app-consistent point.
+         */
+        public Builder plan(String planId, String name, int count, String masterTarget, int groups) {
+            masterTarget(masterTarget, 0);
+            plans.add(new Plan(planId, name));
+            String[] roles = {"db", "app", "web", "svc", "batch"};
+            String prefix = planId.replaceFirst("^plan-", "");
+            for (int i = 1; i <= count; i++) {
+                int group = (i - 1) * groups / count + 1;
+                boolean windows = i % 3 == 1;
+                String vmId = String.format("%s-%s-%02d", prefix, roles[(group - 1) % roles.length], i);
+                vms.add(vm(vmId, windows, planId, group, i <= 3 && count >= 6 ? prefix + "-rg" : null,
+                        i == count && count >= 6 ? VmSpec.Points.CRASH_CONSISTENT_ONLY : VmSpec.Points.CRASH_AND_APP_CONSISTENT,
+                        masterTarget, null));
+            }
+            return this;
         }
-        return new EstateSpec("vc-east", "DC0", "datastore1", "mt-01", "00000000-0000-0000-0000-00000000f1b4", "rg-dr", "westeurope",
-                "cs-01", "ps-01", "plan-orders", "Orders platform", List.copyOf(vms));
+
+        /** A plan that fails preflight: its master target has a snapshot and one of its VMs has no recovery point. */
+        public Builder blockedPlan() {
+            masterTarget("mt-02", 1);
+            plans.add(new Plan("plan-blocked", "Reporting (blocked)"));
+            vms.add(vm("blocked-01", true, "plan-blocked", 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, "mt-02", null));
+            vms.add(vm("blocked-02", false, "plan-blocked", 1, null, VmSpec.Points.NONE, "mt-02", null));
+            return this;
+        }
+
+        /** A single VM outside any plan; {@code diskAlsoAttachedTo} names a VM that holds its first disk too. */
+        public Builder single(String vmId, boolean windows, String masterTarget, String diskAlsoAttachedTo) {
+            masterTarget(masterTarget, 0);
+            vms.add(vm(vmId, windows, null, 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, masterTarget, diskAlsoAttachedTo));
+            return this;
+        }
+
+        private void masterTarget(String name, int snapshots) {
+            if (masterTargets.stream().noneMatch(m -> m.name().equals(name))) {
+                masterTargets.add(new MasterTarget(name, snapshots));
+            }
+        }
+
+        private static VmSpec vm(String vmId, boolean windows, String planId, int group, String replicationGroup, VmSpec.Points points,
+                                 String masterTarget, String diskAlsoAttachedTo) {
+            List<String> disks = List.of("[LocalDS_0] " + masterTarget + "/" + vmId + "_0.vmdk",
+                    "[LocalDS_0] " + masterTarget + "/" + vmId + "_1.vmdk");
+            return new VmSpec(vmId, vmId, windows ? "WINDOWS" : "LINUX", windows ? "Windows Server 2019" : "Ubuntu 22.04",
+                    windows ? "windows9Server64Guest" : "ubuntu64Guest", planId, group, replicationGroup, points, masterTarget,
+                    vmId + "-onprem", vmId, disks, diskAlsoAttachedTo);
+        }
+
+        public EstateSpec build() {
+            return new EstateSpec("vc-east", "LocalDS_0", "00000000-0000-0000-0000-00000000f1b4", "rg-dr", "westeurope",
+                    "cs-01", "ps-01", List.copyOf(masterTargets), List.copyOf(plans), List.copyOf(vms));
+        }
     }
 
     public void write(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            JSON.writeValue(file.toFile(), this);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("could not write the estate to " + file + ": " + e.getMessage(), e);
+            Files.writeString(file, JSON.writeValueAsString(this));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,7 +132,9 @@ public record EstateSpec(String vCenter, String datacenter, String datastore, St
 
     public static EstateSpec read(Path file) {
         try {
-            return JSON.readValue(file.toFile(), EstateSpec.class);
+            return JSON.readValue(Files.readString(file), EstateSpec.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("could not read the estate from " + file + ": " + e.getMessage(), e);
         }

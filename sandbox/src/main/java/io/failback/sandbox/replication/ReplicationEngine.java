@@ -77,11 +77,14 @@ public final class ReplicationEngine {
         for (VmSpec vm : estate.vms()) {
             out.add(new Keyed<>(InventoryKeys.item(vm.vmId()), new InventoryRecord(item(vm))));
         }
-        out.add(new Keyed<>(InventoryKeys.plan(estate.planId()),
-                new InventoryRecord(new RecoveryPlan(estate.planId(), estate.planName(), estate.groupCount(), estate.vms().size()))));
-        for (VmSpec vm : estate.vms()) {
-            out.add(new Keyed<>(InventoryKeys.planMember(estate.planId(), vm.vmId()),
-                    new InventoryRecord(new RecoveryPlanMember(estate.planId(), vm.vmId(), vm.group()))));
+        for (EstateSpec.Plan plan : estate.plans()) {
+            List<VmSpec> members = estate.members(plan.planId());
+            out.add(new Keyed<>(InventoryKeys.plan(plan.planId()), new InventoryRecord(
+                    new RecoveryPlan(plan.planId(), plan.name(), estate.groupCount(plan.planId()), members.size()))));
+            for (VmSpec vm : members) {
+                out.add(new Keyed<>(InventoryKeys.planMember(plan.planId(), vm.vmId()),
+                        new InventoryRecord(new RecoveryPlanMember(plan.planId(), vm.vmId(), vm.group()))));
+            }
         }
         out.add(heartbeat(now));
         return out;
@@ -103,6 +106,9 @@ public final class ReplicationEngine {
             lastCrashPoint = now;
             long round = ++pointSeq;
             for (VmSpec vm : estate.vms()) {
+                if (vm.points() == VmSpec.Points.NONE) {
+                    continue;
+                }
                 String consistencyId = vm.replicationGroup() == null ? null : vm.replicationGroup() + "-crash-" + round;
                 take(out, vm, "crash-" + round, now, Consistency.CRASH_CONSISTENT, consistencyId);
             }
@@ -192,7 +198,7 @@ public final class ReplicationEngine {
                 .setAzureVmId(estate.azureVmId(vm)).setAzureResourceGroup(estate.azureResourceGroup())
                 .setServerType(ServerType.VMWARE_VM).setOsType(OsType.valueOf(vm.os())).setOsVersion(vm.osVersion())
                 .setTargetHypervisor(TargetHypervisor.VMWARE_VCENTER).setVCenter(estate.vCenter())
-                .setMasterTarget(estate.masterTarget()).setOnPremisesVm(vm.onPremisesVm()).setReplicaDisks(vm.replicaDisks())
+                .setMasterTarget(vm.masterTarget()).setOnPremisesVm(vm.onPremisesVm()).setReplicaDisks(vm.replicaDisks())
                 .setReplicationGroup(vm.replicationGroup()).setProcessServer(estate.processServer())
                 .setConfigurationServer(estate.configurationServer()).build();
     }

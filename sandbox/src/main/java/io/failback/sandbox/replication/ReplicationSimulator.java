@@ -195,7 +195,7 @@ public final class ReplicationSimulator implements AutoCloseable {
             sim.close();
             done.countDown();
         }, "replication-simulator-stop"));
-        System.out.println("READY replication-simulator vms=" + estate.vms().size() + " plan=" + estate.planId());
+        System.out.println("READY replication-simulator vms=" + estate.vms().size() + " plans=" + estate.plans().size());
         System.out.flush();
         done.await();
     }

@@ -37,12 +37,13 @@ class ReplicationEngineTest {
     void shouldPublishEveryItemThePlanItsMembersAndAHeartbeat() {
         List<ReplicationEngine.Keyed<InventoryRecord>> inventory = engine.inventory(T0);
 
-        assertThat(inventory.stream().filter(k -> k.value().getEntry() instanceof ProtectedItem)).hasSize(24);
+        assertThat(inventory.stream().filter(k -> k.value().getEntry() instanceof ProtectedItem)).hasSize(26);
         assertThat(inventory.stream().filter(k -> k.key().startsWith("plan/plan-orders/vm/"))).hasSize(24);
         RecoveryPlan plan = (RecoveryPlan) inventory.stream().filter(k -> k.key().equals("plan/plan-orders")).findFirst()
                 .orElseThrow().value().getEntry();
         assertThat(plan.getGroupCount()).isEqualTo(3);
-        assertThat(estate.vms().stream().filter(VmSpec::windows)).hasSize(8);
+        assertThat(estate.members("plan-orders").stream().filter(VmSpec::windows)).hasSize(8);
+        assertThat(inventory.stream().filter(k -> k.key().startsWith("plan/plan-blocked/vm/"))).hasSize(2);
         assertThat(inventory).anySatisfy(k -> assertThat(k.key()).isEqualTo("config-server/cs-01"));
     }
 
@@ -53,7 +54,7 @@ class ReplicationEngineTest {
         List<RecoveryPoint> groupApp = points.stream().filter(p -> p.getConsistency() == Consistency.APP_CONSISTENT
                 && p.getConsistencyId() != null).collect(Collectors.toList());
         assertThat(groupApp).hasSize(3).extracting(RecoveryPoint::getConsistencyId).containsOnly(groupApp.get(0).getConsistencyId());
-        String last = estate.vms().get(23).vmId();
+        String last = estate.members("plan-orders").get(23).vmId();
         assertThat(points).filteredOn(p -> p.getVmId().equals(last)).extracting(RecoveryPoint::getConsistency)
                 .containsExactly(Consistency.CRASH_CONSISTENT);
     }
@@ -67,7 +68,8 @@ class ReplicationEngineTest {
 
         List<ReplicationEngine.Keyed<RecoveryPoint>> third = engine.pointsDue(T0.plusSeconds(10));
 
-        assertThat(third.stream().filter(k -> k.value() == null)).as("tombstones: two crash points kept per VM").hasSize(24);
+        assertThat(third.stream().filter(k -> k.value() == null)).as("tombstones: two crash points kept per VM").hasSize(25);
+        assertThat(third).noneSatisfy(k -> assertThat(k.key()).startsWith("blocked-02/"));
     }
 
     @Test

@@ -48,7 +48,7 @@ class AzureVmOperationsIT {
 
     @AfterEach
     void clearFaults() {
-        emulator.faults().clear().operationDuration(Duration.ofMillis(150));
+        emulator.faults().clear().operationDuration(Duration.ofMillis(150)).pollRetryAfter(Duration.ZERO);
     }
 
     private static AzureResult run(Object operation) {
@@ -207,6 +207,21 @@ class AzureVmOperationsIT {
         assertThat(emulator.operationLog().countStatus(429) - throttledBefore).isEqualTo(3);
         // three Retry-After: 1 waits, where the SDK's own back-off (100 ms base) would have waited far less
         assertThat(took).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(15));
+    }
+
+    @Test
+    void shouldPollAnOperationAsOftenAsArmsRetryAfterSays() {
+        String vm = seedVm(emulator, ArmPowerState.DEALLOCATED);
+        emulator.faults().pollRetryAfter(Duration.ofSeconds(1));
+        long polledBefore = emulator.operationLog().count(OperationKind.GET_OPERATION_STATUS);
+        long started = System.nanoTime();
+
+        AzureResult result = run(new StartAzureVm(vm));
+
+        assertThat(result.getCode()).isEqualTo(AzureResultCode.OK);
+        // the operation takes 150 ms, but ARM asked for 1 s between polls (the agent's own interval is 50 ms)
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(emulator.operationLog().count(OperationKind.GET_OPERATION_STATUS) - polledBefore).isEqualTo(1);
     }
 
     @Test

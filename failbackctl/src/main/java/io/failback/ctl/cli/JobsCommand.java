@@ -1,0 +1,41 @@
+package io.failback.ctl.cli;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.failback.ctl.ExitCode;
+import io.failback.ctl.kafka.StatusReader;
+import io.failback.ctl.view.JobSnapshot;
+import io.failback.ctl.view.JobView;
+import io.failback.ctl.view.Reports;
+import io.failback.schemas.Topics;
+import picocli.CommandLine.Command;
+
+/** {@code jobs}: every job the status topic holds, with its latest state, counts and requester. */
+@Command(name = "jobs", sortOptions = false, mixinStandardHelpOptions = true,
+        description = "List every job on the status topic with its latest state, VM counts (total, done, failed) and requester.")
+public final class JobsCommand extends KafkaCommand {
+
+    public JobsCommand(Console console) {
+        super(console);
+    }
+
+    @Override
+    public Integer call() {
+        JobView view = new JobView();
+        try (StatusReader reader = connect(Topics.STATUS).statusOfAllJobs()) {
+            view.applyAll(reader.readToEnd());
+            Notes.unreadable(console, reader);
+        }
+        if (view.jobs().isEmpty()) {
+            console.out().println("no jobs on " + Topics.STATUS.name());
+            return ExitCode.OK;
+        }
+        List<JobSnapshot> jobs = new ArrayList<>(view.jobs());
+        jobs.sort(Comparator.comparing(JobSnapshot::lastUpdate, Comparator.nullsFirst(Comparator.<Instant>naturalOrder())));
+        new Reports(console.zone()).jobs(jobs).forEach(console.out()::println);
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,18 @@
+package io.failback.ctl.cli;
+
+import io.failback.ctl.kafka.StatusReader;
+import io.failback.schemas.Topics;
+
+/** Side remarks on stderr that don't change the outcome. */
+final class Notes {
+
+    private Notes() {
+    }
+
+    static void unreadable(Console console, StatusReader reader) {
+        if (reader.unreadable() > 0) {
+            console.err().println("failbackctl: note: skipped " + reader.unreadable() + " unreadable record(s) on "
+                    + Topics.STATUS.name());
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package io.failback.ctl.it;
+
+import static io.failback.ctl.view.StatusEvents.appConsistent;
+import static io.failback.ctl.view.StatusEvents.reason;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.failback.ctl.ExitCode;
+import io.failback.ctl.FailbackCtl;
+import io.failback.ctl.cli.Console;
+import io.failback.ctl.view.StatusEvents;
+import io.failback.messages.CommitPolicy;
+import io.failback.messages.CommitPolicyKind;
+import io.failback.messages.ControlAction;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.JobState;
+import io.failback.messages.ReasonCode;
+import io.failback.messages.RecoveryPointKind;
+import io.failback.messages.ReprotectOptions;
+import io.failback.messages.Step;
+import io.failback.messages.VmState;
+import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The command line against a real KRaft broker in this JVM: the records it writes, read back; what it
+ * renders from status events this test publishes in the orchestrator's place; its exit codes.
+ */
+class FailbackCtlIT {
+
+    private static EmbeddedKafkaKraftBroker broker;
+    private static KafkaTestSupport kafka;
+    private static final ExecutorService background = Executors.newCachedThreadPool();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = InJvmKafka.start();
+        kafka = new KafkaTestSupport(broker.getBrokersAsString());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        background.shutdownNow();
+        broker.destroy();
+    }
+
+    /** One run of the command line with captured output, as a script would see it (not a terminal). */
+    private static final class Run {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final Map<String, String> env;
+
+        Run(Map<String, String> env) {
+            this.env = env;
+        }
+
+        int exec(String... args) {
+            Console console = new Console(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), false, ZoneOffset.UTC);
+            return FailbackCtl.run(args, console);
+        }
+
+        String out() {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        String err() {
+            return err.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The broker given by the environment variable, as the demo's scripts do. */
+    private static Run run() {
+        return new Run(Map.of("FAILBACK_BOOTSTRAP_SERVERS", broker.getBrokersAsString(), "USER", "operator-env"));
+    }
+
+    private static String[] args(String... args) {
+        return args;
+    }
+
+    @Test
+    void shouldPublishTheRequestKeyedByItsIdAndPrintTheJobId() {
+        // given
+        Run run = run();
+
+        // when
+        int code = run.exec("submit", "--plan", "plan-erp", "--recovery-point", "latest-app-consistent", "--commit", "auto-commit",
+                "--commit-delay", "30s", "--reprotect", "--process-server", "ps-01", "--request-id", "it-submit-plan",
+                "--requested-by", "alice");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).isEqualTo("it-submit-plan" + System.lineSeparator());
+        ConsumerRecord<String, FailbackRequest> record = kafka.find(Topics.REQUESTS, "it-submit-plan", Duration.ofSeconds(10)).orElseThrow();
+        FailbackRequest r = record.value();
+        assertThat(r.getRequestId()).isEqualTo("it-submit-plan");
+        assertThat(r.getRequestedBy()).isEqualTo("alice");
+        assertThat(r.getPlanId()).isEqualTo("plan-erp");
+        assertThat(r.getVmIds()).isEmpty();
+        assertThat(r.getRecoveryPoint()).isEqualTo(RecoveryPointKind.LATEST_APP_CONSISTENT);
+        assertThat(r.getCommitPolicy()).isEqualTo(new CommitPolicy(CommitPolicyKind.AUTO_COMMIT, 30));
+        assertThat(r.getReprotect()).isEqualTo(new ReprotectOptions("ps-01"));
+        assertThat(r.getRequestedAt()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+    }
+
+    @Test
+    void shouldGenerateARequestIdThatIsTheRecordKeyAndTakeTheRequesterFromUser() {
+        // given
+        Run run = run();
+
+        // when
+        int code = run.exec("submit", "--vm", "web01", "--vm", "web02");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.OK);
+        String jobId = run.out().trim();
+        assertThat(jobId).startsWith("fb-");
+        FailbackRequest r = kafka.find(Topics.REQUESTS, jobId, Duration.ofSeconds(10)).orElseThrow().value();
+        assertThat(r.getRequestId()).isEqualTo(jobId);
+        assertThat(r.getVmIds()).containsExactly("web01", "web02");
+        assertThat(r.getRequestedBy()).isEqualTo("operator-env");
+        assertThat(r.getCommitPolicy()).isEqualTo(new CommitPolicy(CommitPolicyKind.MANUAL, 0));
+        assertThat(run.err()).contains("job " + jobId + " fails back 2 VMs to the latest recovery point, commit manual");
+    }
+
+    @Test
+    void shouldSendCommitAndCancelKeyedByJobIdForAKnownJob() throws Exception {
+        // given
+        kafka.publishStatus(new StatusEvents("it-control").job(JobState.AWAITING_COMMIT, 2, 3, 0));
+
+        // when
+        Run commit = run();
+        int committed = commit.exec("commit", "it-control", "--requested-by", "carol");
+        Run cancel = run();
+        int cancelled = cancel.exec("cancel", "it-control");
+
+        // then
+        assertThat(committed).isEqualTo(ExitCode.OK);
+        assertThat(cancelled).isEqualTo(ExitCode.OK);
+        assertThat(commit.out()).startsWith("commit sent for job it-control (its state was AWAITING_COMMIT; control id ");
+        List<ConsumerRecord<String, ControlCommand>> sent = kafka.all(Topics.CONTROL, "it-control", Duration.ofSeconds(3));
+        assertThat(sent).extracting(r -> r.value().getAction() + " " + r.value().getJobId() + " " + r.value().getRequestedBy())
+                .containsExactly("COMMIT it-control carol", "CANCEL it-control operator-env");
+        assertThat(sent.get(0).value().getControlId()).isNotEqualTo(sent.get(1).value().getControlId());
+    }
+
+    @Test
+    void shouldRefuseToControlAJobTheStatusTopicHasNeverSeen() {
+        // given
+        Run run = run();
+
+        // when
+        int code = run.exec("commit", "it-no-such-job");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.JOB_NOT_FOUND);
+        assertThat(run.err()).isEqualTo("failbackctl: job it-no-such-job not found on failback.status" + System.lineSeparator());
+        assertThat(kafka.all(Topics.CONTROL, "it-no-such-job", Duration.ofSeconds(1))).isEmpty();
+    }
+
+    @Test
+    void shouldShowEveryVmWithRecoveryPointDataLossAndReasons() throws Exception {
+        // given
+        StatusEvents e = new StatusEvents("it-show");
+        kafka.publishStatus(
+                e.job(JobState.RUNNING, 1, 0, 0),
+                e.vm("web01", 1, VmState.FAILING_BACK, Step.ATTACH_TO_ON_PREMISES_VM, appConsistent("rp-9", "cg-web", 125_000)),
+                e.vm("db01", 2, VmState.REJECTED, Step.NONE, reason(ReasonCode.NO_RECOVERY_POINT, "no app-consistent point")),
+                e.vm("web01", 1, VmState.FAILED_BACK_AWAITING_COMMIT, Step.NONE, appConsistent("rp-9", "cg-web", 125_000)),
+                e.job(JobState.AWAITING_COMMIT, 2, 1, 1, reason(ReasonCode.OTHER_VMS_FAILED_PREFLIGHT, "db01 failed preflight")));
+        Run run = run();
+
+        // when
+        int code = run.exec("show", "it-show");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).contains(
+                "job it-show: AWAITING_COMMIT",
+                "  reason OTHER_VMS_FAILED_PREFLIGHT: db01 failed preflight",
+                "VM     GROUP  STATE                        STEP  RECOVERY POINT");
+        assertThat(run.out().lines()).anySatisfy(l -> assertThat(l)
+                .contains("web01", "FAILED_BACK_AWAITING_COMMIT", "rp-9 app-consistent", "group cg-web", "2m 05s"));
+        assertThat(run.out().lines()).anySatisfy(l -> assertThat(l)
+                .contains("db01", "REJECTED", "NO_RECOVERY_POINT: no app-consistent point"));
+    }
+
+    @Test
+    void shouldSayAJobIsNotFoundWithExitCode4() {
+        // given
+        Run run = run();
+
+        // when
+        int code = run.exec("show", "it-missing");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.JOB_NOT_FOUND);
+        assertThat(run.err()).contains("job it-missing not found on failback.status");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void shouldListEveryJobWithItsLatestStateCountsAndRequester() throws Exception {
+        // given
+        StatusEvents first = new StatusEvents("it-jobs-1");
+        kafka.publishStatus(first.job(JobState.RUNNING, 1, 0, 0), first.job(JobState.COMPLETED, 2, 3, 0),
+                new StatusEvents("it-jobs-2").plan(null, 1, 1).job(JobState.REJECTED, 0, 0, 1));
+        Run run = run();
+
+        // when
+        int code = run.exec("jobs");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.OK);
+        assertThat(run.out().lines().findFirst()).hasValueSatisfying(h -> assertThat(h)
+                .startsWith("JOB").contains("STATE", "PLAN", "VMS", "DONE", "FAILED", "REQUESTED BY", "UPDATED"));
+        assertThat(run.out().lines()).anySatisfy(l -> assertThat(l).matches("it-jobs-1 +COMPLETED +plan-erp +3 +3 +0 +alice .*"));
+        assertThat(run.out().lines()).anySatisfy(l -> assertThat(l).matches("it-jobs-2 +REJECTED +- +1 +0 +1 +alice .*"));
+    }
+
+    @Test
+    void shouldWatchLiveChangesUntilAwaitingCommitAndEndWithASummary() throws Exception {
+        // given a job already running
+        StatusEvents e = new StatusEvents("it-watch");
+        kafka.publishStatus(e.job(JobState.RUNNING, 1, 0, 0), e.vm("web01", 1, VmState.FAILING_BACK, Step.SHUT_DOWN_AZURE_VM));
+        Run run = run();
+
+        // when the watch has caught up and the job moves on
+        Future<Integer> watch = background.submit(() -> run.exec("watch", "it-watch"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> run.out().contains("web01  group 1  FAILING_BACK  SHUT_DOWN_AZURE_VM"));
+        kafka.publishStatus(
+                e.vm("web01", 1, VmState.FAILING_BACK, Step.ATTACH_TO_ON_PREMISES_VM),
+                e.vm("web01", 1, VmState.FAILED_BACK_AWAITING_COMMIT, Step.NONE, appConsistent("rp-1", null, 30_000)),
+                e.vm("app01", 2, VmState.FAILED_BACK_AWAITING_COMMIT, Step.NONE, appConsistent("rp-2", null, 45_000)),
+                e.job(JobState.AWAITING_COMMIT, 2, 2, 0));
+
+        // then
+        assertThat(watch.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCode.OK);
+        List<String> lines = run.out().lines().toList();
+        List<String> stateLines = lines.stream().filter(l -> !l.startsWith("group ")).toList();
+        assertThat(stateLines).containsSubsequence(
+                "10:00:00  job it-watch  RUNNING  group 1/2  0/3 done  0 failed",
+                "10:00:01  web01  group 1  FAILING_BACK  SHUT_DOWN_AZURE_VM",
+                "10:00:02  web01  group 1  FAILING_BACK  ATTACH_TO_ON_PREMISES_VM",
+                "10:00:03  web01  group 1  FAILED_BACK_AWAITING_COMMIT  data loss 30s",
+                "10:00:04  app01  group 2  FAILED_BACK_AWAITING_COMMIT  data loss 45s",
+                "10:00:05  job it-watch  AWAITING_COMMIT  group 2/2  2/3 done  0 failed",
+                "job it-watch: AWAITING_COMMIT");
+        // the bars follow the batches the watch happened to read, so only their order per group is fixed
+        assertThat(lines).containsSubsequence("group 1  [....................]  0/1 done", "group 1  [####################]  1/1 done");
+        assertThat(lines).contains("group 2  [####################]  1/1 done");
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("app01", "rp-2 app-consistent", "45s"));
+    }
+
+    @Test
+    void shouldExitWith5WhenTheWatchedJobRollsBack() throws Exception {
+        // given
+        StatusEvents e = new StatusEvents("it-rollback");
+        kafka.publishStatus(
+                e.job(JobState.RUNNING, 1, 0, 0),
+                e.job(JobState.AWAITING_COMMIT, 1, 1, 0),
+                e.job(JobState.ROLLING_BACK, 1, 0, 0),
+                e.vm("web01", 1, VmState.ROLLED_BACK, Step.NONE, reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback policy")),
+                e.job(JobState.ROLLED_BACK, 1, 0, 1, reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback policy")));
+        Run run = run();
+
+        // when
+        int code = run.exec("watch", "it-rollback", "--until-done");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.JOB_NOT_SUCCESSFUL);
+        assertThat(run.out()).contains("job it-rollback: ROLLED_BACK", "reason AUTO_ROLLBACK: auto-rollback policy")
+                .doesNotContain("AWAITING_COMMIT");
+    }
+
+    @Test
+    void shouldFollowASubmittedJobAsTheOrchestratorAnswers() throws Exception {
+        // given
+        Run run = run();
+
+        // when submit --watch runs and the orchestrator (played here) answers the request it finds
+        Future<Integer> submit = background.submit(() -> run.exec("submit", "--vm", "web01", "--request-id", "it-submit-watch",
+                "--watch", "--until-done", "--timeout", "60s"));
+        assertThat(kafka.find(Topics.REQUESTS, "it-submit-watch", Duration.ofSeconds(20))).isPresent();
+        StatusEvents e = new StatusEvents("it-submit-watch").plan(null, 1, 1);
+        kafka.publishStatus(
+                e.job(JobState.RUNNING, 1, 0, 0),
+                e.vm("web01", 1, VmState.FAILED_BACK_AWAITING_COMMIT, Step.NONE),
+                e.job(JobState.AWAITING_COMMIT, 1, 1, 0),
+                e.vm("web01", 1, VmState.COMMITTED, Step.NONE),
+                e.job(JobState.COMPLETED, 1, 1, 0));
+
+        // then
+        assertThat(submit.get(30, TimeUnit.SECONDS)).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).startsWith("it-submit-watch" + System.lineSeparator()).contains("job it-submit-watch: COMPLETED");
+    }
+
+    @Test
+    void shouldGiveUpOnAJobThatNeverAppearsAndOnATimeout() throws Exception {
+        // given
+        kafka.publishStatus(new StatusEvents("it-slow").job(JobState.RUNNING, 1, 0, 0));
+        Run missing = run();
+        Run slow = run();
+
+        // when
+        int missingCode = missing.exec("watch", "it-never", "--wait-for-job", "1s");
+        int slowCode = slow.exec("watch", "it-slow", "--timeout", "1s");
+
+        // then
+        assertThat(missingCode).isEqualTo(ExitCode.JOB_NOT_FOUND);
+        assertThat(missing.err()).contains("job it-never not found on failback.status (waited 1s)");
+        assertThat(slowCode).isEqualTo(ExitCode.TIMED_OUT);
+        assertThat(slow.err()).contains("job it-slow had not ended when --timeout 1s ran out");
+    }
+
+    @Test
+    void shouldReportAnUnreachableBrokerPlainlyWithExitCode3() throws Exception {
+        // given a port nothing listens on
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String closed = "127.0.0.1:" + port;
+        List<String[]> commands = new ArrayList<>();
+        commands.add(args("jobs", "--bootstrap-servers", closed, "--connect-timeout", "2s"));
+        commands.add(args("submit", "--vm", "web01", "--bootstrap-servers", closed, "--connect-timeout", "2s"));
+        commands.add(args("commit", "job-1", "--connect-timeout", "2s"));
+
+        for (String[] command : commands) {
+            // when
+            Run run = new Run(Map.of("FAILBACK_BOOTSTRAP_SERVERS", closed));
+            long started = System.nanoTime();
+            int code = run.exec(command);
+
+            // then
+            assertThat(code).as(String.join(" ", command)).isEqualTo(ExitCode.BROKER_UNREACHABLE);
+            assertThat(run.err()).isEqualTo("failbackctl: cannot reach a Kafka broker at " + closed + " within 2s: is it running,"
+                    + " and is the address right? (set it with --bootstrap-servers or FAILBACK_BOOTSTRAP_SERVERS)" + System.lineSeparator());
+            assertThat(run.out()).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void shouldRefuseBadArgumentsWithExitCode2BeforeContactingTheBroker() {
+        // given
+        Run run = run();
+
+        // when
+        int code = run.exec("submit", "--vm", "web01", "--plan", "plan-erp", "--request-id", "it-bad-args");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.BAD_ARGUMENTS);
+        assertThat(run.err()).contains("give either --vm or --plan, not both");
+        assertThat(kafka.all(Topics.REQUESTS, "it-bad-args", Duration.ofSeconds(1))).isEmpty();
+    }
+}

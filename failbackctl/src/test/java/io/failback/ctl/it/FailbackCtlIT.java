@@ -9,6 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -41,6 +44,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -374,5 +378,49 @@ class FailbackCtlIT {
         assertThat(code).isEqualTo(ExitCode.BAD_ARGUMENTS);
         assertThat(run.err()).contains("give either --vm or --plan, not both");
         assertThat(kafka.all(Topics.REQUESTS, "it-bad-args", Duration.ofSeconds(1))).isEmpty();
+    }
+
+    /** The launcher script, run as an operator runs it: a separate JVM from the module's self-contained jar. */
+    private static String[] launch(Path script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("FAILBACK_BOOTSTRAP_SERVERS", broker.getBrokersAsString());
+        Path out = Files.createTempFile("failbackctl", ".out");
+        Path err = Files.createTempFile("failbackctl", ".err");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("launcher still running after 60s: " + command);
+        }
+        return new String[] {String.valueOf(process.exitValue()), Files.readString(out), Files.readString(err)};
+    }
+
+    @Test
+    void shouldRunFromTheLauncherScriptWithPlainMessagesAndExitCodes(@TempDir Path elsewhere) throws Exception {
+        // given
+        Path script = Path.of("failbackctl").toAbsolutePath();
+        Path unbuilt = Files.copy(script, elsewhere.resolve("failbackctl"), StandardCopyOption.COPY_ATTRIBUTES);
+        kafka.publishStatus(new StatusEvents("it-launcher").job(JobState.COMPLETED, 2, 3, 0));
+
+        // when
+        String[] help = launch(script, "--help");
+        String[] shown = launch(script, "show", "it-launcher");
+        String[] missing = launch(script, "show", "it-launcher-missing");
+        String[] bad = launch(script, "submit", "--recovery-point", "newest", "--vm", "web01");
+        String[] notBuilt = launch(unbuilt, "jobs");
+
+        // then
+        assertThat(help[0]).isEqualTo("0");
+        assertThat(help[1]).contains("Exit codes:", "FAILBACK_BOOTSTRAP_SERVERS");
+        assertThat(shown[0]).isEqualTo("0");
+        assertThat(shown[1]).startsWith("job it-launcher: COMPLETED");
+        assertThat(shown[2]).as("no client log lines on stderr").isEmpty();
+        assertThat(missing[0]).isEqualTo("4");
+        assertThat(missing[2]).isEqualTo("failbackctl: job it-launcher-missing not found on failback.status\n");
+        assertThat(bad[0]).isEqualTo("2");
+        assertThat(bad[2]).contains("expected one of latest, latest-app-consistent (got 'newest')").doesNotContain("\tat ");
+        assertThat(notBuilt[0]).isEqualTo("1");
+        assertThat(notBuilt[2]).contains("failbackctl: not built yet", "target/failbackctl.jar is missing", "./mvnw");
     }
 }

@@ -21,6 +21,10 @@ final class Inventory implements AutoCloseable {
 
     private final ServiceInstance si;
 
+    /**
+     * Trusts any certificate: yavijava's trust-all mode (test code only). It also replaces the JVM's
+     * default HostnameVerifier with one that accepts every name, which the agent does not rely on.
+     */
     Inventory(Vcsim vcsim) throws Exception {
         this.si = new ServiceInstance(new URL(vcsim.url().toString()), vcsim.username(), vcsim.password(), true, 10_000, 10_000);
     }

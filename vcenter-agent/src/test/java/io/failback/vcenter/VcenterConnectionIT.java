@@ -99,6 +99,23 @@ class VcenterConnectionIT {
     }
 
     @Test
+    void shouldRefuseATrustedCertificateThatDoesNotNameTheHost() throws Exception {
+        // The simulator's certificate names 127.0.0.1, ::1 and localhost; this one listens on 127.0.0.2.
+        try (Vcsim elsewhere = Vcsim.builder().listen("127.0.0.2").seedJson(SEED).start()) {
+            Path store = elsewhere.writeTrustStore(dir.resolve("elsewhere.p12"), Servers.TRUSTSTORE_PASSWORD.toCharArray());
+            assertThat(elsewhere.url().getHost()).isEqualTo("127.0.0.2");
+            // yavijava's trust-all reader swaps the JVM's default HostnameVerifier for one accepting any name
+            new Inventory(elsewhere).close();
+
+            VcenterResult result = handle(server("vc-x", elsewhere, store.toString(), "PKCS12", elsewhere.password(), false),
+                    Commands.checkConnection("vc-x"));
+
+            assertThat(result.getCode()).isEqualTo(VcenterResultCode.NOT_CONNECTED);
+            assertThat(result.getMessage()).contains("127.0.0.2");
+        }
+    }
+
+    @Test
     void shouldTrustAPemCertificateFile() {
         String pem = east.certificate().orElseThrow().toString();
 

@@ -2,6 +2,7 @@ package io.failback.vcenter.vsphere;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import java.util.Locale;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -34,7 +37,7 @@ final class Tls {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trustManagers(server), null);
-            return context.getSocketFactory();
+            return server.insecure() ? context.getSocketFactory() : new HostChecking(context.getSocketFactory());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS for vCenter " + server.name() + ": " + e.getMessage(), e);
         }
@@ -69,6 +72,68 @@ final class Tls {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the truststore of vCenter " + server.name() + " at " + path
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sockets that check the server's host name during the handshake themselves. HttpsURLConnection
+     * would otherwise rely on the JVM-wide default HostnameVerifier, which any library may replace
+     * (yavijava's own trust-all mode installs one that accepts every name).
+     */
+    static final class HostChecking extends SSLSocketFactory {
+        private final SSLSocketFactory delegate;
+
+        HostChecking(SSLSocketFactory delegate) {
+            this.delegate = delegate;
+        }
+
+        private static Socket checked(Socket socket) {
+            if (socket instanceof SSLSocket ssl) {
+                SSLParameters parameters = ssl.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(parameters);
+            }
+            return socket;
+        }
+
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return checked(delegate.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+            return checked(delegate.createSocket(s, host, port, autoClose));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return checked(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return checked(delegate.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return checked(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+            return checked(delegate.createSocket(address, port, localAddress, localPort));
         }
     }
 

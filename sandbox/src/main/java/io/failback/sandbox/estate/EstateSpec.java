@@ -79,7 +79,7 @@ public record EstateSpec(String vCenter, String datastore, String subscriptionId
                 String vmId = String.format("%s-%s-%02d", prefix, roles[(group - 1) % roles.length], i);
                 vms.add(vm(vmId, windows, planId, group, i <= 3 && count >= 6 ? prefix + "-rg" : null,
                         i == count && count >= 6 ? VmSpec.Points.CRASH_CONSISTENT_ONLY : VmSpec.Points.CRASH_AND_APP_CONSISTENT,
-                        masterTarget, null));
+                        masterTarget, false));
             }
             return this;
         }
@@ -88,15 +88,15 @@ public record EstateSpec(String vCenter, String datastore, String subscriptionId
         public Builder blockedPlan() {
             masterTarget("mt-02", 1);
             plans.add(new Plan("plan-blocked", "Reporting (blocked)"));
-            vms.add(vm("blocked-01", true, "plan-blocked", 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, "mt-02", null));
-            vms.add(vm("blocked-02", false, "plan-blocked", 1, null, VmSpec.Points.NONE, "mt-02", null));
+            vms.add(vm("blocked-01", true, "plan-blocked", 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, "mt-02", false));
+            vms.add(vm("blocked-02", false, "plan-blocked", 1, null, VmSpec.Points.NONE, "mt-02", false));
             return this;
         }
 
-        /** A single VM outside any plan; {@code diskAlsoAttachedTo} names a VM that holds its first disk too. */
-        public Builder single(String vmId, boolean windows, String masterTarget, String diskAlsoAttachedTo) {
+        /** A single VM outside any plan; {@code onPremisesVmFull} leaves its on-premises VM no SCSI unit to attach to. */
+        public Builder single(String vmId, boolean windows, String masterTarget, boolean onPremisesVmFull) {
             masterTarget(masterTarget, 0);
-            vms.add(vm(vmId, windows, null, 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, masterTarget, diskAlsoAttachedTo));
+            vms.add(vm(vmId, windows, null, 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, masterTarget, onPremisesVmFull));
             return this;
         }
 
@@ -107,12 +107,12 @@ public record EstateSpec(String vCenter, String datastore, String subscriptionId
         }
 
         private static VmSpec vm(String vmId, boolean windows, String planId, int group, String replicationGroup, VmSpec.Points points,
-                                 String masterTarget, String diskAlsoAttachedTo) {
+                                 String masterTarget, boolean onPremisesVmFull) {
             List<String> disks = List.of("[LocalDS_0] " + masterTarget + "/" + vmId + "_0.vmdk",
                     "[LocalDS_0] " + masterTarget + "/" + vmId + "_1.vmdk");
             return new VmSpec(vmId, vmId, windows ? "WINDOWS" : "LINUX", windows ? "Windows Server 2019" : "Ubuntu 22.04",
                     windows ? "windows9Server64Guest" : "ubuntu64Guest", planId, group, replicationGroup, points, masterTarget,
-                    vmId + "-onprem", vmId, disks, diskAlsoAttachedTo);
+                    vmId + "-onprem", vmId, disks, onPremisesVmFull);
         }
 
         public EstateSpec build() {

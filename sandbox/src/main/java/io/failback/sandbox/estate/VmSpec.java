@@ -11,12 +11,12 @@ import java.util.List;
  * @param group its 1-based boot-order group in the plan
  * @param replicationGroup the multi-VM consistency group, or null
  * @param points which recovery points the replication engine takes of it
- * @param diskAlsoAttachedTo a VM the simulator also attaches the first replica disk to (a fault to
- *                           inject: the attach step then finds the disk in use elsewhere), or null
+ * @param onPremisesVmFull a fault to inject: the on-premises VM has every SCSI unit of its four
+ *                         controllers taken, so attaching the replica disks to it fails
  */
 public record VmSpec(String vmId, String name, String os, String osVersion, String guestId, String planId, int group,
                      String replicationGroup, Points points, String masterTarget, String onPremisesVm, String azureVmName,
-                     List<String> replicaDisks, String diskAlsoAttachedTo) {
+                     List<String> replicaDisks, boolean onPremisesVmFull) {
 
     /** Which recovery points the replication engine takes of a VM. */
     public enum Points { CRASH_AND_APP_CONSISTENT, CRASH_CONSISTENT_ONLY, NONE }

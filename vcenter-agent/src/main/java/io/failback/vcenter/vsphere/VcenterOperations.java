@@ -107,6 +107,10 @@ public final class VcenterOperations {
 
     /** Removes the disks from the VM's configuration; the files stay where they are. */
     public DisksChanged detach(VsphereClient vcenter, String vm, List<String> disks) {
+        return onDevicesOf(vcenter, vm, () -> detachNow(vcenter, vm, disks));
+    }
+
+    private DisksChanged detachNow(VsphereClient vcenter, String vm, List<String> disks) {
         return vcenter.execute("detach disks from " + vm, s -> {
             ManagedObjectReference mor = s.vmNamed(vm);
             Map<String, VirtualDisk> onVm = diskFiles(devices(s, mor));
@@ -137,6 +141,49 @@ public final class VcenterOperations {
 
     /** Adds the existing disk files to the VM on free SCSI units, adding controllers when none is free. */
     public DisksChanged attach(VsphereClient vcenter, String vm, List<String> disks) {
+        return onDevicesOf(vcenter, vm, () -> attachNow(vcenter, vm, disks));
+    }
+
+    /** Device changes reconfigured at once per VM. */
+    private static final int DEVICE_CHANGE_ATTEMPTS = 3;
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> deviceLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Runs a disk change on one VM at a time: several VMs' disks go back to (or leave) one master target
+     * at once, and two reconfigurations planned from the same device list would pick the same SCSI unit.
+     * A change that vCenter still refuses as an invalid device spec (another client changed the VM
+     * between our read and our reconfigure) is planned again from a fresh read, a bounded number of times.
+     */
+    private DisksChanged onDevicesOf(VsphereClient vcenter, String vm, java.util.function.Supplier<DisksChanged> change) {
+        java.util.concurrent.locks.ReentrantLock lock = deviceLocks.computeIfAbsent(vcenter.name() + "/" + vm,
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        try {
+            if (!lock.tryLock(vcenter.operationTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new VcenterFailure(VcenterResultCode.TIMEOUT, "another disk change on " + vm + " took longer than "
+                        + vcenter.operationTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VcenterFailure(VcenterResultCode.TIMEOUT, "interrupted while waiting to change the disks of " + vm);
+        }
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return change.get();
+                } catch (VcenterFailure e) {
+                    if (attempt >= DEVICE_CHANGE_ATTEMPTS || e.code() != VcenterResultCode.INVALID_STATE
+                            || e.getMessage() == null || !e.getMessage().contains("InvalidDeviceSpec")) {
+                        throw e;
+                    }
+                    log.warn("vCenter {}: {} changed under us ({}); planning again", vcenter.name(), vm, e.getMessage());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private DisksChanged attachNow(VsphereClient vcenter, String vm, List<String> disks) {
         return vcenter.execute("attach disks to " + vm, s -> {
             ManagedObjectReference mor = s.vmNamed(vm);
             List<VirtualDevice> devices = List.of();

@@ -1,0 +1,168 @@
+package io.failback.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.failback.messages.CommitPolicy;
+import io.failback.messages.CommitPolicyKind;
+import io.failback.messages.ControlAction;
+import io.failback.messages.JobState;
+import io.failback.messages.Reason;
+import io.failback.messages.ReasonCode;
+import io.failback.messages.Step;
+import io.failback.messages.VmState;
+import io.failback.messages.VmStatus;
+import io.failback.sandbox.arm.ArmPowerState;
+import io.failback.sandbox.estate.EstateSpec;
+import io.failback.sandbox.estate.VmSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job end to end: the three services as their own processes on a real broker, with the vCenter
+ * simulator, the ARM emulator and the replication simulator, every outcome read back from the simulator
+ * (through the vSphere API) and from the emulator.
+ */
+class FailbackEndToEndIT {
+
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+
+    @TempDir
+    static Path work;
+
+    private static FailbackSandbox sandbox;
+    private static JobWatch watch;
+    private static EstateSpec estate;
+
+    @BeforeAll
+    static void startEverything() {
+        estate = new EstateSpec.Builder()
+                .plan("plan-orders", "Orders", 6, "mt-01", 3)
+                .blockedPlan()
+                .plan("plan-cancel", "Cancel me", 6, "mt-03", 2)
+                .single("autorb-01", false, "mt-04", false)
+                .single("full-01", true, "mt-05", true)
+                .build();
+        sandbox = FailbackSandbox.start(FailbackSandbox.Options.demo(work, estate), line -> System.out.println("sandbox: " + line));
+        watch = new JobWatch(sandbox.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (watch != null) {
+            watch.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    @Test
+    void shouldFailAPlanBackGroupByGroupCommitAndReprotectOnceTheAgentsRegister() {
+        watch.submit(JobWatch.plan("e2e-orders", "plan-orders").setReprotect(JobWatch.reprotect("ps-01")).build());
+
+        assertThat(watch.await("e2e-orders", JOB_TIMEOUT, Set.of(JobState.AWAITING_COMMIT, JobState.FAILED, JobState.REJECTED,
+                JobState.ROLLED_BACK, JobState.PARTIALLY_COMPLETED))).isEqualTo(JobState.AWAITING_COMMIT);
+        Map<String, VmStatus> vms = watch.vms("e2e-orders");
+        assertThat(vms).hasSize(6);
+        vms.values().forEach(vm -> {
+            assertThat(vm.getState()).as(vm.getVmId()).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(vm.getRecoveryPoint()).as(vm.getVmId() + " recovery point").isNotNull();
+        });
+        for (VmSpec vm : estate.members("plan-orders")) {
+            Vsphere.VmFacts onPrem = sandbox.vsphere().vm(vm.onPremisesVm());
+            assertThat(onPrem.powerState()).as(vm.onPremisesVm()).isEqualTo("poweredOn");
+            assertThat(onPrem.diskFiles()).as(vm.onPremisesVm()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
+            assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.DEALLOCATED);
+        }
+        assertThat(sandbox.vsphere().vm("mt-01").diskFiles()).as("the master target keeps no replica disk").isEmpty();
+
+        watch.control("e2e-orders", ControlAction.COMMIT);
+
+        assertThat(watch.await("e2e-orders", JOB_TIMEOUT, Set.of(JobState.COMPLETED, JobState.PARTIALLY_COMPLETED, JobState.FAILED)))
+                .isEqualTo(JobState.COMPLETED);
+        watch.vms("e2e-orders").values().forEach(vm -> assertThat(vm.getState()).as(vm.getVmId()).isEqualTo(VmState.REPROTECTED));
+        for (VmSpec vm : estate.members("plan-orders")) {
+            assertThat(sandbox.arm().vm(estate.azureVmId(vm))).as(vm.vmId() + " deleted from Azure").isEmpty();
+        }
+        assertThat(watch.audit("e2e-orders")).as("reprotect asked again while the agents had not registered")
+                .anySatisfy(a -> assertThat(a.getAction()).isEqualTo("reprotect retry scheduled"));
+    }
+
+    @Test
+    void shouldRefuseAPlanThatFailsPreflightWithEveryVmsReasons() {
+        watch.submit(JobWatch.plan("e2e-blocked", "plan-blocked").build());
+
+        assertThat(watch.await("e2e-blocked", JOB_TIMEOUT, Set.of(JobState.REJECTED, JobState.AWAITING_COMMIT, JobState.FAILED)))
+                .isEqualTo(JobState.REJECTED);
+        Map<String, VmStatus> vms = watch.vms("e2e-blocked");
+        assertThat(codes(vms.get("blocked-01"))).contains(ReasonCode.MASTER_TARGET_HAS_SNAPSHOTS);
+        assertThat(codes(vms.get("blocked-02"))).contains(ReasonCode.MASTER_TARGET_HAS_SNAPSHOTS, ReasonCode.NO_RECOVERY_POINT);
+        for (VmSpec vm : estate.members("plan-blocked")) {
+            assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).as("nothing changed").isEqualTo(ArmPowerState.RUNNING);
+            assertThat(sandbox.vsphere().vm(vm.onPremisesVm()).diskFiles()).isEmpty();
+        }
+        assertThat(sandbox.vsphere().vm("mt-02").diskFiles()).hasSize(4);
+    }
+
+    @Test
+    void shouldRollBackWhenTheDiskAttachFailsAzureVmRunningAgainAndDisksBackOnTheMasterTarget() {
+        VmSpec vm = estate.vm("full-01");
+        watch.submit(JobWatch.vms("e2e-full", "full-01").build());
+
+        assertThat(watch.await("e2e-full", JOB_TIMEOUT, Set.of(JobState.ROLLED_BACK, JobState.FAILED, JobState.AWAITING_COMMIT, JobState.REJECTED)))
+                .as("%s", watch.vms("e2e-full")).isIn(JobState.ROLLED_BACK, JobState.FAILED);
+        VmStatus status = watch.vms("e2e-full").get("full-01");
+        assertThat(status.getState()).as("%s", watch.history("e2e-full", "full-01")).isEqualTo(VmState.ROLLED_BACK);
+        assertThat(status.getReasons()).as("the step's failure, in vCenter's words").anySatisfy(r ->
+                assertThat(r.getMessage()).contains("ATTACH_TO_ON_PREMISES_VM").contains("no free SCSI unit"));
+        assertThat(watch.history("e2e-full", "full-01")).extracting(VmStatus::getStep).contains(Step.ATTACH_TO_ON_PREMISES_VM);
+        assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.RUNNING);
+        assertThat(sandbox.vsphere().vm("mt-05").diskFiles()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
+        assertThat(sandbox.vsphere().vm(vm.onPremisesVm()).diskFiles()).hasSize(60).doesNotContainAnyElementsOf(vm.replicaDisks());
+    }
+
+    @Test
+    void shouldRollBackEveryStartedVmWhenAPlanIsCancelledMidway() {
+        watch.submit(JobWatch.plan("e2e-cancel", "plan-cancel").build());
+        watch.awaitJob("e2e-cancel", JOB_TIMEOUT, j -> j != null && j.getState() == JobState.RUNNING
+                && watch.vms("e2e-cancel").values().stream().anyMatch(v -> v.getStep() == Step.POWER_ON_ON_PREMISES_VM
+                        || v.getState() == VmState.WAITING_FOR_GROUP), "running with a VM through its steps");
+
+        watch.control("e2e-cancel", ControlAction.CANCEL);
+
+        assertThat(watch.await("e2e-cancel", JOB_TIMEOUT, Set.of(JobState.CANCELLED, JobState.ROLLED_BACK, JobState.FAILED, JobState.AWAITING_COMMIT)))
+                .as("%s %s", watch.job("e2e-cancel"), watch.vms("e2e-cancel")).isIn(JobState.CANCELLED, JobState.ROLLED_BACK);
+        for (VmSpec vm : estate.members("plan-cancel")) {
+            assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).as(vm.vmId()).isEqualTo(ArmPowerState.RUNNING);
+            assertThat(sandbox.vsphere().vm(vm.onPremisesVm()).diskFiles()).as(vm.onPremisesVm()).isEmpty();
+        }
+        assertThat(sandbox.vsphere().vm("mt-03").diskFiles()).hasSize(12);
+    }
+
+    @Test
+    void shouldRollBackByItselfUnderTheAutoRollbackPolicy() {
+        VmSpec vm = estate.vm("autorb-01");
+        watch.submit(JobWatch.vms("e2e-autorb", "autorb-01").setCommitPolicy(new CommitPolicy(CommitPolicyKind.AUTO_ROLLBACK, 5)).build());
+
+        assertThat(watch.await("e2e-autorb", JOB_TIMEOUT, Set.of(JobState.ROLLED_BACK, JobState.COMPLETED, JobState.FAILED, JobState.REJECTED)))
+                .isEqualTo(JobState.ROLLED_BACK);
+        assertThat(watch.history("e2e-autorb", "autorb-01")).extracting(VmStatus::getState).contains(VmState.FAILED_BACK_AWAITING_COMMIT);
+        assertThat(codes(watch.vms("e2e-autorb").get("autorb-01"))).contains(ReasonCode.AUTO_ROLLBACK);
+        assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.RUNNING);
+        assertThat(sandbox.vsphere().vm("mt-04").diskFiles()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
+        assertThat(sandbox.vsphere().vm(vm.onPremisesVm()).powerState()).isEqualTo("poweredOff");
+    }
+
+    private static List<ReasonCode> codes(VmStatus vm) {
+        assertThat(vm).isNotNull();
+        return vm.getReasons().stream().map(Reason::getCode).toList();
+    }
+}

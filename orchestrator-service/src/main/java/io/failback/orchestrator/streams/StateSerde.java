@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  * any serialization annotation; fields are read directly, and unknown fields are tolerated so a
  * newer orchestrator can read what an older one stored.
  */
-final class StateSerde {
+public final class StateSerde {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .changeDefaultVisibility(v -> v.withVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
@@ -26,8 +26,8 @@ final class StateSerde {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    static final Serde<Job> JOB = of(Job.class);
-    static final Serde<VmJob> VM = of(VmJob.class);
+    public static final Serde<Job> JOB = of(Job.class);
+    public static final Serde<VmJob> VM = of(VmJob.class);
 
     private StateSerde() {
     }

@@ -25,6 +25,8 @@ public final class Demo {
 
     private final FailbackSandbox sandbox;
     private final Path ctl;
+    /** The failbackctl run in progress, stopped with everything else on Ctrl-C. */
+    private static volatile Process current;
 
     private Demo(FailbackSandbox sandbox) {
         this.sandbox = sandbox;
@@ -42,7 +44,13 @@ public final class Demo {
                 estate.members("plan-orders").stream().filter(v -> !v.windows()).count(), estate.groupCount("plan-orders"),
                 estate.members("plan-orders").stream().filter(v -> !v.appConsistent()).map(VmSpec::vmId).findFirst().orElse("-"));
         FailbackSandbox sandbox = FailbackSandbox.start(FailbackSandbox.Options.demo(work, estate), line -> say("%s", line));
-        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "demo-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process p = current;
+            if (p != null) {
+                p.destroyForcibly();
+            }
+            sandbox.close();
+        }, "demo-stop"));
         int exit;
         try {
             exit = new Demo(sandbox).run();
@@ -129,10 +137,12 @@ public final class Demo {
         pb.environment().put("FAILBACK_BOOTSTRAP_SERVERS", sandbox.bootstrapServers());
         pb.environment().put("USER", "ops-demo");
         Process p = pb.start();
+        current = p;
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new IllegalStateException("failbackctl " + String.join(" ", args) + " did not finish");
         }
+        current = null;
         if (p.exitValue() != exitCode) {
             throw new IllegalStateException("failbackctl " + String.join(" ", args) + " exited " + p.exitValue() + ", expected " + exitCode);
         }

@@ -78,7 +78,8 @@ func main() {
 	plainHTTP := flag.Bool("http", false, "serve plain HTTP instead of HTTPS")
 	certDir := flag.String("cert-dir", "", "directory for the PEM certificate (default: a new temporary directory)")
 	username := flag.String("username", "user", "the one accepted user name")
-	password := flag.String("password", "pass", "the one accepted password")
+	password := flag.String("password", "pass", "the one accepted password (VCSIM_PASSWORD in the environment wins, "+
+		"so the password need not show in the process list)")
 	seedFile := flag.String("seed", "", "JSON seed file (see Seed)")
 	seedJSON := flag.String("seed-json", "", "JSON seed given inline, applied after -seed")
 	dc := flag.Int("dc", 1, "datacenters in the model")
@@ -93,6 +94,9 @@ func main() {
 	idle := flag.Duration("session-idle-timeout", 0, "expire sessions idle this long (0: never)")
 	trace := flag.Bool("trace", false, "log every SOAP call on stderr as it arrives")
 	flag.Parse()
+	if fromEnv := os.Getenv("VCSIM_PASSWORD"); fromEnv != "" {
+		*password = fromEnv
+	}
 
 	if err := run(options{*listen, *port, *plainHTTP, *certDir, *username, *password, *seedFile, *seedJSON,
 		*dc, *clusters, *clusterHosts, *standalone, *machines, *datastores, *delay, *methodDelay, *jitter, *idle, *trace}); err != nil {

@@ -338,7 +338,6 @@ public final class Vcsim implements AutoCloseable {
             command.add(binary().toString());
             command.addAll(args);
             command.add("-username=" + username);
-            command.add("-password=" + password);
             if (http) {
                 command.add("-http");
             }
@@ -349,7 +348,10 @@ public final class Vcsim implements AutoCloseable {
             }
             Process process;
             try {
-                process = new ProcessBuilder(command).start();
+                ProcessBuilder builder = new ProcessBuilder(command);
+                // by environment, not argument: a process's arguments are visible to every local user
+                builder.environment().put("VCSIM_PASSWORD", password);
+                process = builder.start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

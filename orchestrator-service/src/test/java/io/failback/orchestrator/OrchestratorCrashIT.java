@@ -70,6 +70,7 @@ class OrchestratorCrashIT {
     private static final AtomicBoolean running = new AtomicBoolean(true);
     private static final List<Thread> threads = new ArrayList<>();
     private static Process orchestrator;
+    private static final List<Process> everyInstance = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startBrokerAndAgents() {
@@ -81,9 +82,7 @@ class OrchestratorCrashIT {
     @AfterAll
     static void stopAll() throws InterruptedException {
         running.set(false);
-        if (orchestrator != null) {
-            orchestrator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
+        killEveryInstance();
         for (Thread t : threads) {
             t.join(10_000);
         }
@@ -97,6 +96,7 @@ class OrchestratorCrashIT {
         estate.plan("plan-crash", List.of(vms.subList(0, 10), vms.subList(10, 20), vms.subList(20, 30)));
         publishInventory(estate, "plan-crash");
 
+        killEveryInstance(); // this test is about one instance alone
         orchestrator = startOrchestrator("run-1");
         send(Topics.REQUESTS.name(), "job-crash", Topics.REQUESTS.valueSerde().serializer()
                 .serialize(Topics.REQUESTS.name(), Estate.planRequest("job-crash", "plan-crash").setRequestedAt(Instant.now()).build()));
@@ -121,6 +121,35 @@ class OrchestratorCrashIT {
                     .map(World::stepOf).collect(Collectors.toList()))
                     .as(vm).contains(io.failback.messages.Step.SHUT_DOWN_AZURE_VM, io.failback.messages.Step.POWER_ON_ON_PREMISES_VM);
         }
+    }
+
+    @Test
+    void shouldLetASecondInstanceFinishAPlanWhenTheFirstIsKilled() throws Exception {
+        Estate estate = new Estate();
+        List<String> vms = IntStream.rangeClosed(1, 18).mapToObj(i -> String.format("vm-b-%02d", i)).collect(Collectors.toList());
+        estate.plan("plan-two", List.of(vms.subList(0, 6), vms.subList(6, 12), vms.subList(12, 18)));
+        publishInventory(estate, "plan-two");
+        if (orchestrator == null || !orchestrator.isAlive()) {
+            orchestrator = startOrchestrator("first");
+        }
+        Process second = startOrchestrator("second");
+        send(Topics.REQUESTS.name(), "job-two", Topics.REQUESTS.valueSerde().serializer()
+                .serialize(Topics.REQUESTS.name(), Estate.planRequest("job-two", "plan-two").setRequestedAt(Instant.now()).build()));
+
+        await().atMost(Duration.ofMinutes(3)).until(() -> commandsOf("job-two") >= 30);
+        orchestrator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        orchestrator = second;
+
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                .until(() -> jobState("job-two") == JobState.AWAITING_COMMIT);
+        assertThat(deliveries).allSatisfy((id, count) -> assertThat(count.get()).as("deliveries of " + id).isEqualTo(1));
+        for (String vm : vms) {
+            assertThat(lastVmState("job-two", vm)).as(vm).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+        }
+    }
+
+    private static long commandsOf(String jobId) {
+        return deliveries.keySet().stream().filter(id -> id.startsWith(jobId + ":")).count();
     }
 
     @Test
@@ -158,8 +187,16 @@ class OrchestratorCrashIT {
                 "--failback.orchestrator.vcenter-step-timeout=2m",
                 "--failback.orchestrator.azure-step-timeout=2m");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        everyInstance.add(p);
         System.out.println("orchestrator " + run + " pid " + p.pid() + " log " + log);
         return p;
+    }
+
+    private static void killEveryInstance() throws InterruptedException {
+        for (Process p : everyInstance) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        everyInstance.clear();
     }
 
     // ------------------------------------------------------------------ the agents, played here

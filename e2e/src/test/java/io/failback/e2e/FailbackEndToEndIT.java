@@ -50,7 +50,10 @@ class FailbackEndToEndIT {
                 .single("autorb-01", false, "mt-04", false)
                 .single("full-01", true, "mt-05", true)
                 .build();
-        sandbox = FailbackSandbox.start(FailbackSandbox.Options.demo(work, estate), line -> System.out.println("sandbox: " + line));
+        FailbackSandbox.Options demo = FailbackSandbox.Options.demo(work, estate);
+        // agents register well after the plan's last power-on, so reprotect is refused at first and retried
+        FailbackSandbox.Options options = new FailbackSandbox.Options(work, estate, Duration.ofSeconds(20), demo.orchestratorEnvironment());
+        sandbox = FailbackSandbox.start(options, line -> System.out.println("sandbox: " + line));
         watch = new JobWatch(sandbox.bootstrapServers());
     }
 
@@ -77,14 +80,18 @@ class FailbackEndToEndIT {
             assertThat(vm.getRecoveryPoint()).as(vm.getVmId() + " recovery point").isNotNull();
         });
         for (VmSpec vm : estate.members("plan-orders")) {
+            assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.DEALLOCATED);
+        }
+
+        // committed at once, before the agents can have registered (the slower vSphere reads follow; commit changes no vCenter state)
+        watch.control("e2e-orders", ControlAction.COMMIT);
+
+        for (VmSpec vm : estate.members("plan-orders")) {
             Vsphere.VmFacts onPrem = sandbox.vsphere().vm(vm.onPremisesVm());
             assertThat(onPrem.powerState()).as(vm.onPremisesVm()).isEqualTo("poweredOn");
             assertThat(onPrem.diskFiles()).as(vm.onPremisesVm()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
-            assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.DEALLOCATED);
         }
         assertThat(sandbox.vsphere().vm("mt-01").diskFiles()).as("the master target keeps no replica disk").isEmpty();
-
-        watch.control("e2e-orders", ControlAction.COMMIT);
 
         assertThat(watch.await("e2e-orders", JOB_TIMEOUT, Set.of(JobState.COMPLETED, JobState.PARTIALLY_COMPLETED, JobState.FAILED)))
                 .isEqualTo(JobState.COMPLETED);

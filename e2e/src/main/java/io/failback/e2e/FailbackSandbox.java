@@ -15,6 +15,7 @@ import java.util.Map;
 import io.failback.sandbox.arm.ArmEmulator;
 import io.failback.sandbox.arm.ArmId;
 import io.failback.sandbox.arm.ArmPowerState;
+import io.failback.sandbox.compose.ComposeFile;
 import io.failback.sandbox.estate.EstateSpec;
 import io.failback.sandbox.estate.VmSpec;
 import io.failback.sandbox.kafka.CatalogTopics;
@@ -61,7 +62,7 @@ public final class FailbackSandbox implements AutoCloseable {
 
     private FailbackSandbox(Options options) {
         this.options = options;
-        this.repo = repositoryRoot();
+        this.repo = ComposeFile.locate().getParent(); // the checkout: docker-compose.yml sits at its root
     }
 
     public static FailbackSandbox start(Options options, java.util.function.Consumer<String> progress) {
@@ -230,16 +231,6 @@ public final class FailbackSandbox implements AutoCloseable {
             }
         }
         started.clear();
-    }
-
-    /** The checkout this runs from (the directory holding docker-compose.yml and the modules). */
-    static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("docker-compose.yml")) && Files.exists(dir.resolve("orchestrator-service"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("not inside the failback checkout: " + Path.of("").toAbsolutePath());
     }
 
     private static String secret() {

@@ -212,15 +212,13 @@ class OrchestratorCrashIT {
                     if (r.topic().equals(Topics.VCENTER_COMMANDS.name())) {
                         VcenterCommand c = Topics.VCENTER_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value());
                         deliveries.computeIfAbsent(c.getCommandId(), k -> new AtomicInteger()).incrementAndGet();
-                        Object result = World.ok(new World.Sent(c.getCommandId(), c.getJobId(), c.getVmId(), World.stepOf(c.getCommandId()), c.getOperation()));
                         producer.send(new ProducerRecord<>(Topics.VCENTER_EVENTS.name(), c.getJobId(), Topics.VCENTER_EVENTS.valueSerde()
-                                .serializer().serialize(Topics.VCENTER_EVENTS.name(), (io.failback.messages.VcenterResult) result)));
+                                .serializer().serialize(Topics.VCENTER_EVENTS.name(), World.okFor(c))));
                     } else {
                         AzureCommand c = Topics.AZURE_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value());
                         deliveries.computeIfAbsent(c.getCommandId(), k -> new AtomicInteger()).incrementAndGet();
-                        Object result = World.ok(new World.Sent(c.getCommandId(), c.getJobId(), c.getVmId(), World.stepOf(c.getCommandId()), c.getOperation()));
                         producer.send(new ProducerRecord<>(Topics.AZURE_EVENTS.name(), c.getJobId(), Topics.AZURE_EVENTS.valueSerde()
-                                .serializer().serialize(Topics.AZURE_EVENTS.name(), (io.failback.messages.AzureResult) result)));
+                                .serializer().serialize(Topics.AZURE_EVENTS.name(), World.okFor(c))));
                     }
                 }
                 consumer.commitSync();

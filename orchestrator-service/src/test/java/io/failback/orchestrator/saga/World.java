@@ -165,6 +165,16 @@ public final class World {
         return result(s, null);
     }
 
+    /** A healthy vCenter agent's answer to a command read off its topic. */
+    public static VcenterResult okFor(io.failback.messages.VcenterCommand c) {
+        return (VcenterResult) ok(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation()));
+    }
+
+    /** A healthy Azure agent's answer to a command read off its topic. */
+    public static AzureResult okFor(io.failback.messages.AzureCommand c) {
+        return (AzureResult) ok(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation()));
+    }
+
     /** The answer to {@code s}: success when {@code failure} is null, else that failure code. */
     public static Object result(Sent s, Enum<?> failure) {
         Instant at = Instant.ofEpochMilli(Estate.T0);

@@ -195,8 +195,7 @@ class FailbackTopologyTest {
         assertThat(first).isNotEmpty();
         VcenterCommand check = first.get(0);
         for (AzureCommand c : azureCommands().readValuesToList()) { // only the vCenter check stays unanswered
-            input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), (io.failback.messages.AzureResult) World.ok(
-                    new World.Sent(c.getCommandId(), c.getJobId(), c.getVmId(), World.stepOf(c.getCommandId()), c.getOperation())));
+            input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), World.okFor(c));
         }
 
         driver.advanceWallClockTime(settings.vcenterStepTimeout().plus(TICK));
@@ -229,13 +228,11 @@ class FailbackTopologyTest {
             }
             for (VcenterCommand c : v) {
                 vcenterSent.add(c);
-                Object result = World.ok(new World.Sent(c.getCommandId(), c.getJobId(), c.getVmId(), World.stepOf(c.getCommandId()), c.getOperation()));
-                input(Topics.VCENTER_EVENTS).pipeInput(c.getJobId(), (io.failback.messages.VcenterResult) result);
+                input(Topics.VCENTER_EVENTS).pipeInput(c.getJobId(), World.okFor(c));
             }
             for (AzureCommand c : a) {
                 azureSent.add(c);
-                Object result = World.ok(new World.Sent(c.getCommandId(), c.getJobId(), c.getVmId(), World.stepOf(c.getCommandId()), c.getOperation()));
-                input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), (io.failback.messages.AzureResult) result);
+                input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), World.okFor(c));
             }
         }
         throw new AssertionError("the agents were still being asked after 100 rounds");

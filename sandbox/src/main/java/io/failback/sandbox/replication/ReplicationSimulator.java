@@ -81,7 +81,8 @@ public final class ReplicationSimulator implements AutoCloseable {
         Instant lastHeartbeat = Instant.now();
         try {
             while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                var records = consumer.poll(Duration.ofMillis(250));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
                     handle(r);
                 }
                 Instant now = Instant.now();
@@ -94,8 +95,10 @@ public final class ReplicationSimulator implements AutoCloseable {
                     log.info("agent on {} registered", k.key());
                     publishInventory(k);
                 });
-                producer.flush();
-                consumer.commitSync();
+                if (!records.isEmpty()) {
+                    producer.flush(); // answers out before their commands are marked read
+                    consumer.commitSync();
+                }
             }
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             // closing

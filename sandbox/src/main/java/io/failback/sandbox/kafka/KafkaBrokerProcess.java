@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A real Apache Kafka broker in KRaft mode (combined broker and controller), run from the Maven Central
@@ -26,18 +27,25 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String classpath;
+    private final String clusterId;
     private Process process;
 
-    private KafkaBrokerProcess(Path dataDir, int port, int controllerPort, String classpath) {
+    private KafkaBrokerProcess(Path dataDir, int port, int controllerPort, String classpath, String clusterId) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.classpath = classpath;
+        this.clusterId = clusterId;
     }
 
     /** A broker on the given data directory; port 0 picks a free port, kept across restarts. */
     public static KafkaBrokerProcess on(Path dataDir, int port) {
-        return new KafkaBrokerProcess(dataDir, port == 0 ? freePort() : port, freePort(), System.getProperty("java.class.path"));
+        return on(dataDir, port, Uuid.randomUuid().toString());
+    }
+
+    /** As {@link #on(Path, int)}, formatting a new data directory with the given cluster id (22 characters of URL-safe base64). */
+    static KafkaBrokerProcess on(Path dataDir, int port, String clusterId) {
+        return new KafkaBrokerProcess(dataDir, port == 0 ? freePort() : port, freePort(), System.getProperty("java.class.path"), clusterId);
     }
 
     public String bootstrapServers() {
@@ -146,13 +154,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private void format(Path config) throws IOException {
-        Process f = java("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString())
+        // One token, "--cluster-id=<id>": a base64 id may begin with '-', which as a separate argument reads as an option.
+        Process f = java("kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId, "-c", config.toString())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                 .start();
         try {
             if (!f.waitFor(2, TimeUnit.MINUTES) || f.exitValue() != 0) {
                 f.destroyForcibly();
-                throw new IllegalStateException("formatting the KRaft storage failed; see " + logFile());
+                throw new IllegalStateException("formatting the KRaft storage failed; see " + logFile() + ":\n" + tailOfLog(20));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -160,11 +169,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    /** A cluster id of the form Kafka expects (base64 of 16 bytes, URL-safe, no padding). */
-    private static String clusterId() {
-        java.util.UUID u = java.util.UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    /** The last lines the broker process wrote, for an error message that explains itself. */
+    private String tailOfLog(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(" + logFile() + " unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private ProcessBuilder java(String mainClass, String... args) {
@@ -211,7 +223,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the Kafka broker exited with " + process.exitValue() + "; see " + logFile());
+                throw new IllegalStateException("the Kafka broker exited with " + process.exitValue() + "; see " + logFile() + ":\n" + tailOfLog(20));
             }
             try (Admin admin = Admin.create(props)) {
                 admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);

@@ -45,7 +45,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** As {@link #on(Path, int)}, formatting a new data directory with the given cluster id (22 characters of URL-safe base64). */
     static KafkaBrokerProcess on(Path dataDir, int port, String clusterId) {
-        return new KafkaBrokerProcess(dataDir, port == 0 ? freePort() : port, freePort(), System.getProperty("java.class.path"), clusterId);
+        int brokerPort = port == 0 ? freePort() : port;
+        int controllerPort = freePort();
+        while (controllerPort == brokerPort) {
+            controllerPort = freePort();
+        }
+        return new KafkaBrokerProcess(dataDir, brokerPort, controllerPort, System.getProperty("java.class.path"), clusterId);
     }
 
     public String bootstrapServers() {

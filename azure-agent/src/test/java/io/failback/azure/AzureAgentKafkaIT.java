@@ -112,7 +112,7 @@ class AzureAgentKafkaIT {
     @Test
     void shouldAnswerARepeatedDeleteWithoutDeletingAgain() throws Exception {
         String vm = AgentFixtures.seedVm(EMULATOR, ArmPowerState.DEALLOCATED);
-        AzureCommand first = AgentFixtures.command(new DeleteAzureVm(vm, true, true));
+        AzureCommand first = AgentFixtures.command(new DeleteAzureVm(vm, true, true, java.util.List.of(), java.util.List.of()));
         AzureCommand again = AzureCommand.newBuilder(first).setCommandId(first.getCommandId() + "-again").build();
 
         send(first.getVmId(), Topics.AZURE_COMMANDS.valueSerde().serializer().serialize(Topics.AZURE_COMMANDS.name(), first));

@@ -80,6 +80,9 @@ class AzureVmOperationsIT {
         assertThat(result.getOutcome().getExists()).isTrue();
         assertThat(result.getOutcome().getResourceGroup()).isEqualTo(AgentFixtures.RESOURCE_GROUP);
         assertThat(result.getOutcome().getPowerState()).isEqualTo(AzurePowerState.STOPPED);
+        ArmEmulator.VmView seeded = emulator.vm(vm).orElseThrow();
+        assertThat(result.getOutcome().getManagedDiskIds()).hasSize(3).containsExactlyInAnyOrderElementsOf(seeded.disks());
+        assertThat(result.getOutcome().getNetworkInterfaceIds()).containsExactlyElementsOf(seeded.networkInterfaces());
         assertThat(mutations()).isEqualTo(before);
     }
 
@@ -152,7 +155,7 @@ class AzureVmOperationsIT {
         ArmEmulator.VmView seeded = emulator.vm(vm).orElseThrow();
         int before = mutations();
 
-        AzureResult first = run(new DeleteAzureVm(vm, true, true));
+        AzureResult first = run(delete(vm, true, true));
 
         assertThat(first.getCode()).isEqualTo(AzureResultCode.OK);
         assertThat(first.getOutcome().getExists()).isFalse();
@@ -163,7 +166,7 @@ class AzureVmOperationsIT {
                 OperationKind.DELETE_DISK, OperationKind.DELETE_DISK, OperationKind.DELETE_NETWORK_INTERFACE);
 
         int afterFirst = mutations();
-        AzureResult repeated = run(new DeleteAzureVm(vm, true, true));
+        AzureResult repeated = run(delete(vm, true, true));
 
         assertThat(repeated.getCode()).isEqualTo(AzureResultCode.OK);
         assertThat(repeated.getOutcome().getExists()).isFalse();
@@ -171,11 +174,56 @@ class AzureVmOperationsIT {
     }
 
     @Test
+    void shouldFinishADeleteInterruptedAfterTheVmWentFromTheResourcesTheCommandNames() {
+        String vm = seedVm(emulator, ArmPowerState.DEALLOCATED);
+        ArmEmulator.VmView seeded = emulator.vm(vm).orElseThrow();
+        String otherVm = seedVm(emulator, ArmPowerState.RUNNING);
+        String diskOfOtherVm = emulator.vm(otherVm).orElseThrow().disks().get(1);
+        // the state an agent killed between deleting the VM and deleting its disks leaves behind
+        assertThat(run(delete(vm, false, false)).getCode()).isEqualTo(AzureResultCode.OK);
+        assertThat(seeded.disks()).allMatch(emulator::diskExists);
+        int before = mutations();
+
+        List<String> known = new java.util.ArrayList<>(seeded.disks());
+        known.add(diskOfOtherVm);
+        AzureResult resent = run(new DeleteAzureVm(vm, true, true, known, seeded.networkInterfaces()));
+
+        assertThat(resent.getCode()).isEqualTo(AzureResultCode.OK);
+        assertThat(resent.getOutcome().getExists()).isFalse();
+        assertThat(seeded.disks()).noneMatch(emulator::diskExists);
+        assertThat(seeded.networkInterfaces()).noneMatch(emulator::networkInterfaceExists);
+        assertThat(emulator.diskExists(diskOfOtherVm)).as("a disk now attached to another VM is left alone").isTrue();
+        assertThat(mutationKinds(before)).containsExactly(OperationKind.DELETE_DISK, OperationKind.DELETE_DISK,
+                OperationKind.DELETE_DISK, OperationKind.DELETE_NETWORK_INTERFACE);
+    }
+
+    @Test
+    void shouldRefuseToDeleteAResourceOfAnotherSubscriptionOrType() {
+        String vm = seedVm(emulator, ArmPowerState.DEALLOCATED);
+        ArmEmulator.VmView seeded = emulator.vm(vm).orElseThrow();
+        assertThat(run(delete(vm, false, false)).getCode()).isEqualTo(AzureResultCode.OK);
+
+        String foreignDisk = seeded.disks().get(0).replaceFirst("/subscriptions/[^/]+/", "/subscriptions/other-subscription/");
+        AzureResult foreign = run(new DeleteAzureVm(vm, true, true, List.of(foreignDisk), List.of()));
+        AzureResult wrongType = run(new DeleteAzureVm(vm, true, true, seeded.networkInterfaces(), List.of()));
+
+        assertThat(foreign.getCode()).isEqualTo(AzureResultCode.INVALID_COMMAND);
+        assertThat(foreign.getMessage()).contains("other-subscription");
+        assertThat(wrongType.getCode()).isEqualTo(AzureResultCode.INVALID_COMMAND);
+        assertThat(seeded.disks()).allMatch(emulator::diskExists);
+        assertThat(seeded.networkInterfaces()).allMatch(emulator::networkInterfaceExists);
+    }
+
+    private static DeleteAzureVm delete(String vm, boolean disks, boolean nics) {
+        return new DeleteAzureVm(vm, disks, nics, List.of(), List.of());
+    }
+
+    @Test
     void shouldKeepTheDisksAndInterfacesWhenTheCommandAsksToKeepThem() {
         String vm = seedVm(emulator, ArmPowerState.DEALLOCATED);
         ArmEmulator.VmView seeded = emulator.vm(vm).orElseThrow();
 
-        assertThat(run(new DeleteAzureVm(vm, false, false)).getCode()).isEqualTo(AzureResultCode.OK);
+        assertThat(run(delete(vm, false, false)).getCode()).isEqualTo(AzureResultCode.OK);
 
         assertThat(emulator.vm(vm)).isEmpty();
         assertThat(seeded.disks()).allMatch(emulator::diskExists);
@@ -286,7 +334,7 @@ class AzureVmOperationsIT {
         int before = mutations();
 
         assertThat(run(new ShutdownAzureVm(otherSubscription)).getCode()).isEqualTo(AzureResultCode.INVALID_COMMAND);
-        assertThat(run(new DeleteAzureVm(disk, true, true)).getCode()).isEqualTo(AzureResultCode.INVALID_COMMAND);
+        assertThat(run(delete(disk, true, true)).getCode()).isEqualTo(AzureResultCode.INVALID_COMMAND);
         assertThat(run(new ReadAzureVm("web01")).getCode()).isEqualTo(AzureResultCode.INVALID_COMMAND);
         assertThat(mutations()).isEqualTo(before);
     }
@@ -319,7 +367,7 @@ class AzureVmOperationsIT {
     private static List<Object> scenario(String vm) {
         java.util.ArrayList<Object> seen = new java.util.ArrayList<>();
         for (Object operation : List.of(new ShutdownAzureVm(vm), new ReadAzureVm(vm), new StartAzureVm(vm),
-                new ShutdownAzureVm(vm), new DeleteAzureVm(vm, true, true), new DeleteAzureVm(vm, true, true))) {
+                new ShutdownAzureVm(vm), delete(vm, true, true), delete(vm, true, true))) {
             int before = mutations();
             AzureResult result = run(operation);
             seen.add(List.of(operation.getClass().getSimpleName(), result.getCode(),

@@ -78,7 +78,7 @@ final class SampleMessages {
     static List<AzureCommand> azureCommands() {
         String id = item().getAzureVmId();
         List<Object> ops = List.of(new ReadAzureVm(id), new ShutdownAzureVm(id), new StartAzureVm(id),
-                new DeleteAzureVm(id, true, false));
+                new DeleteAzureVm(id, true, false, List.of(id + "-osdisk", id + "-datadisk-0"), List.of(id + "-nic")));
         List<AzureCommand> out = new ArrayList<>();
         for (Object op : ops) {
             out.add(new AzureCommand("cmd-a" + out.size(), "job-1", "vm-web01", T, op));
@@ -90,7 +90,9 @@ final class SampleMessages {
         return List.of(
                 AzureResult.newBuilder().setCommandId("cmd-a0").setJobId("job-1").setVmId("vm-web01")
                         .setCode(AzureResultCode.OK).setCompletedAt(T)
-                        .setOutcome(new AzureVmState(true, "rg-dr", AzurePowerState.DEALLOCATED)).build(),
+                        .setOutcome(new AzureVmState(true, "rg-dr", AzurePowerState.DEALLOCATED,
+                                List.of("/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Compute/disks/web01_OsDisk_1"),
+                                List.of("/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Network/networkInterfaces/web01-nic"))).build(),
                 AzureResult.newBuilder().setCommandId("cmd-a1").setJobId("job-1").setVmId("vm-web01")
                         .setCode(AzureResultCode.THROTTLED).setArmCode("TooManyRequests")
                         .setMessage("retry after 10s").setCompletedAt(T).build());

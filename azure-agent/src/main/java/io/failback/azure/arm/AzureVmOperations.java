@@ -24,6 +24,8 @@ import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.NetworkInterfaceReference;
 import com.azure.resourcemanager.network.fluent.NetworkInterfacesClient;
+import com.azure.resourcemanager.network.fluent.models.NetworkInterfaceInner;
+import com.azure.core.management.SubResource;
 import io.failback.messages.AzurePowerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,13 +113,33 @@ public class AzureVmOperations {
     /**
      * Deletes the VM, then (when asked) the managed disks and network interfaces it referenced, which
      * ARM detaches when the VM goes. A VM that is already gone is success; so is a disk or interface
-     * that is already gone.
+     * that is already gone. When the VM is already gone, a delete interrupted after the VM went is
+     * finished from {@code known}, the resources the VM referenced when it was last read: each is
+     * deleted unless it now belongs to another VM, which is left alone and logged.
      */
-    public VmState delete(VmRef ref, boolean withDisks, boolean withNetworkInterfaces) {
+    public VmState delete(VmRef ref, boolean withDisks, boolean withNetworkInterfaces, Resources known) {
         requireOwnSubscription(ref);
         Instant deadline = deadline();
         Optional<VirtualMachineInner> found = steady(ref, false, deadline);
         if (found.isEmpty()) {
+            for (String id : withDisks ? known.managedDiskIds() : List.<String>of()) {
+                ResourceRef disk = ownResource(id, "Microsoft.Compute", "disks");
+                Optional<String> owner = diskOwner(disk);
+                if (owner.isPresent() && !owner.get().equalsIgnoreCase(ref.toString())) {
+                    log.warn("disk {} of the deleted VM {} is now attached to {}; left alone", id, ref, owner.get());
+                    continue;
+                }
+                deleteDisk(id, disk, deadline);
+            }
+            for (String id : withNetworkInterfaces ? known.networkInterfaceIds() : List.<String>of()) {
+                ResourceRef nic = ownResource(id, "Microsoft.Network", "networkInterfaces");
+                Optional<String> owner = nicOwner(nic);
+                if (owner.isPresent() && !owner.get().equalsIgnoreCase(ref.toString())) {
+                    log.warn("network interface {} of the deleted VM {} is now used by {}; left alone", id, ref, owner.get());
+                    continue;
+                }
+                deleteNic(id, nic, deadline);
+            }
             return VmState.gone(ref);
         }
         VirtualMachineInner vm = found.get();
@@ -125,16 +147,64 @@ public class AzureVmOperations {
         List<String> nicIds = withNetworkInterfaces ? networkInterfaceIds(vm) : List.of();
         complete("delete " + ref, () -> vms.beginDelete(ref.resourceGroup(), ref.name(), null, Context.NONE), deadline);
         for (String id : diskIds) {
-            ResourceRef disk = ResourceRef.parse(id);
-            ignoreNotFound(() -> complete("delete disk " + id,
-                    () -> disks.beginDelete(disk.resourceGroup(), disk.name(), Context.NONE), deadline));
+            deleteDisk(id, ResourceRef.parse(id), deadline);
         }
         for (String id : nicIds) {
-            ResourceRef nic = ResourceRef.parse(id);
-            ignoreNotFound(() -> complete("delete network interface " + id,
-                    () -> nics.beginDelete(nic.resourceGroup(), nic.name(), Context.NONE), deadline));
+            deleteNic(id, ResourceRef.parse(id), deadline);
         }
         return VmState.gone(ref);
+    }
+
+    /** The disks and network interfaces a VM referenced, as a delete command carries them. */
+    public record Resources(List<String> managedDiskIds, List<String> networkInterfaceIds) {
+        public static final Resources NONE = new Resources(List.of(), List.of());
+    }
+
+    private void deleteDisk(String id, ResourceRef disk, Instant deadline) {
+        ignoreNotFound(() -> complete("delete disk " + id,
+                () -> disks.beginDelete(disk.resourceGroup(), disk.name(), Context.NONE), deadline));
+    }
+
+    private void deleteNic(String id, ResourceRef nic, Instant deadline) {
+        ignoreNotFound(() -> complete("delete network interface " + id,
+                () -> nics.beginDelete(nic.resourceGroup(), nic.name(), Context.NONE), deadline));
+    }
+
+    /** The VM a disk is attached to; empty when it is unattached or gone. */
+    private Optional<String> diskOwner(ResourceRef disk) {
+        try {
+            return Optional.ofNullable(disks.getByResourceGroup(disk.resourceGroup(), disk.name()).managedBy());
+        } catch (ManagementException e) {
+            if (isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The VM a network interface is used by; empty when it is unused or gone. */
+    private Optional<String> nicOwner(ResourceRef nic) {
+        try {
+            NetworkInterfaceInner found = nics.getByResourceGroup(nic.resourceGroup(), nic.name());
+            return Optional.ofNullable(found.virtualMachine()).map(SubResource::id);
+        } catch (ManagementException e) {
+            if (isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** A resource id the agent may delete: of the given type, in the subscription it serves. */
+    private ResourceRef ownResource(String id, String namespace, String type) {
+        ResourceRef r = ResourceRef.parse(id);
+        if (!r.namespace().equalsIgnoreCase(namespace) || !r.type().equalsIgnoreCase(type)) {
+            throw new IllegalArgumentException("not a " + namespace + "/" + type + " id: " + id);
+        }
+        if (!r.subscription().equalsIgnoreCase(subscriptionId)) {
+            throw new IllegalArgumentException(id + " is in subscription " + r.subscription() + "; this agent serves " + subscriptionId);
+        }
+        return r;
     }
 
     // ------------------------------------------------------------------ reading
@@ -178,7 +248,7 @@ public class AzureVmOperations {
     }
 
     static VmState stateOf(VirtualMachineInner vm) {
-        return new VmState(true, VmRef.parse(vm.id()).resourceGroup(), powerState(vm));
+        return new VmState(true, VmRef.parse(vm.id()).resourceGroup(), powerState(vm), managedDiskIds(vm), networkInterfaceIds(vm));
     }
 
     static AzurePowerState powerState(VirtualMachineInner vm) {

@@ -46,7 +46,7 @@ public class AzureCommandHandler {
             log.info("command {} of job {}: {} -> OK {}", command.getCommandId(), command.getJobId(),
                     operation.getClass().getSimpleName(), state);
             return result(command, AzureResultCode.OK, "", "", new AzureVmState(state.exists(), state.resourceGroup(),
-                    state.powerState()));
+                    state.powerState(), state.managedDiskIds(), state.networkInterfaceIds()));
         } catch (RuntimeException e) {
             ArmFailures.Failure failure = ArmFailures.of(e);
             log.warn("command {} of job {}: {} -> {} {} {}", command.getCommandId(), command.getJobId(),
@@ -68,7 +68,8 @@ public class AzureCommandHandler {
         }
         if (operation instanceof DeleteAzureVm delete) {
             return operations.delete(VmRef.parse(delete.getResourceId()), delete.getDeleteDisks() && deleteDisksAllowed,
-                    delete.getDeleteNetworkInterfaces() && deleteNetworkInterfacesAllowed);
+                    delete.getDeleteNetworkInterfaces() && deleteNetworkInterfacesAllowed,
+                    new AzureVmOperations.Resources(delete.getManagedDiskIds(), delete.getNetworkInterfaceIds()));
         }
         throw new IllegalArgumentException("unknown Azure operation " + (operation == null ? "null" : operation.getClass().getName()));
     }

@@ -296,6 +296,10 @@ public final class FailbackSaga {
         d.audit(AuditKind.RESULT, stored.vmId, r.getCommandId(), null, step + " " + r.getCode(), r.getArmCode() + " " + r.getMessage());
         VmJob vm = stored.copy();
         vm.pending.remove(r.getCommandId());
+        if (r.getCode() == AzureResultCode.OK && r.getOutcome() != null && r.getOutcome().getExists()) {
+            vm.azureDiskIds = new ArrayList<>(r.getOutcome().getManagedDiskIds());
+            vm.azureNicIds = new ArrayList<>(r.getOutcome().getNetworkInterfaceIds());
+        }
         if (step == Step.CHECK_AZURE_VM) {
             vm.reasons.addAll(Preflight.azureReasons(vm.vmId, vm.target, r));
             maybeFinishPreflight(d, vm);
@@ -586,7 +590,8 @@ public final class FailbackSaga {
             case CHECK_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new ReadAzureVm(t.azureVmId())));
             case SHUT_DOWN_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new ShutdownAzureVm(t.azureVmId())));
             case ROLLBACK_START_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new StartAzureVm(t.azureVmId())));
-            case DELETE_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new DeleteAzureVm(t.azureVmId(), true, true)));
+            case DELETE_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new DeleteAzureVm(t.azureVmId(), true, true,
+                    vm.azureDiskIds, vm.azureNicIds)));
             case CHECK_VCENTER -> vcenter(d, vm, commandId, at, new InspectMasterTarget(t.vCenter(), t.masterTarget(), t.replicaDisks()));
             case POWER_OFF_ON_PREMISES_VM, ROLLBACK_POWER_OFF -> vcenter(d, vm, commandId, at, new PowerOffVm(t.vCenter(), t.onPremisesVm()));
             case DETACH_FROM_MASTER_TARGET -> vcenter(d, vm, commandId, at, new DetachDisks(t.vCenter(), t.masterTarget(), t.replicaDisks()));

@@ -39,6 +39,9 @@ public final class VmJob {
     long reprotectUntil;
     /** Reprotect tries refused with "agent not registered" so far; sets the back-off. */
     int reprotectRefusals;
+    /** The managed disks and network interfaces the Azure VM referenced when last read; the delete on commit names them. */
+    List<String> azureDiskIds = new ArrayList<>();
+    List<String> azureNicIds = new ArrayList<>();
 
     VmJob() {
         // for the store serde
@@ -70,6 +73,8 @@ public final class VmJob {
         c.disksVerified = disksVerified;
         c.reprotectUntil = reprotectUntil;
         c.reprotectRefusals = reprotectRefusals;
+        c.azureDiskIds = new ArrayList<>(azureDiskIds);
+        c.azureNicIds = new ArrayList<>(azureNicIds);
         return c;
     }
 

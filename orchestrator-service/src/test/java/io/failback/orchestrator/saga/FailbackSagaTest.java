@@ -48,6 +48,23 @@ class FailbackSagaTest {
         }
 
         @Test
+        void shouldNameInTheDeleteTheDisksAndInterfacesThePreflightReadSoAnInterruptedDeleteCanFinish() {
+            World w = new World(new Estate().vm("db01"));
+
+            w.submit(Estate.request("job-1", "db01").build());
+            w.settle();
+            w.control("job-1", ControlAction.COMMIT);
+            w.settle();
+
+            DeleteAzureVm delete = (DeleteAzureVm) w.allCommands.stream().filter(s -> s.step() == DELETE_AZURE_VM)
+                    .findFirst().orElseThrow().operation();
+            assertThat(delete.getManagedDiskIds()).containsExactlyElementsOf(World.azureDisksOf("db01"));
+            assertThat(delete.getNetworkInterfaceIds()).containsExactly(World.azureNicOf("db01"));
+            assertThat(delete.getDeleteDisks()).isTrue();
+            assertThat(delete.getDeleteNetworkInterfaces()).isTrue();
+        }
+
+        @Test
         void shouldSkipVmwareToolsForLinuxAndSendEachCommandToTheRightPlaces() {
             World w = new World(new Estate().vm("db01"));
 
@@ -228,7 +245,7 @@ class FailbackSagaTest {
             deleted.agents = s -> s.step() == CHECK_AZURE_VM ? World.result(s, AzureResultCode.NOT_FOUND) : World.ok(s);
             World moved = new World(new Estate().vm("a"));
             moved.agents = s -> s.step() == CHECK_AZURE_VM ? AzureResult.newBuilder((AzureResult) World.ok(s))
-                    .setOutcome(new AzureVmState(true, "rg-elsewhere", AzurePowerState.RUNNING)).build() : World.ok(s);
+                    .setOutcome(new AzureVmState(true, "rg-elsewhere", AzurePowerState.RUNNING, List.of(), List.of())).build() : World.ok(s);
 
             deleted.submit(Estate.request("job-1", "a").build());
             deleted.settle();

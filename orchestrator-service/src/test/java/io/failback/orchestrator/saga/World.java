@@ -175,13 +175,24 @@ public final class World {
         return (AzureResult) ok(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation()));
     }
 
+    /** The managed disks the Azure agent reads on a VM's Azure twin, OS disk first. */
+    public static List<String> azureDisksOf(String vmId) {
+        String disks = "/subscriptions/sub/resourceGroups/rg-dr/providers/Microsoft.Compute/disks/" + vmId;
+        return List.of(disks + "_OsDisk_1", disks + "_DataDisk_0");
+    }
+
+    public static String azureNicOf(String vmId) {
+        return "/subscriptions/sub/resourceGroups/rg-dr/providers/Microsoft.Network/networkInterfaces/" + vmId + "-nic";
+    }
+
     /** The answer to {@code s}: success when {@code failure} is null, else that failure code. */
     public static Object result(Sent s, Enum<?> failure) {
         Instant at = Instant.ofEpochMilli(Estate.T0);
         Object op = s.operation();
         if (op instanceof ReadAzureVm || op instanceof ShutdownAzureVm || op instanceof StartAzureVm || op instanceof DeleteAzureVm) {
             AzureResultCode code = failure == null ? AzureResultCode.OK : (AzureResultCode) failure;
-            AzureVmState state = op instanceof ReadAzureVm ? new AzureVmState(true, "rg-dr", AzurePowerState.RUNNING) : null;
+            AzureVmState state = op instanceof ReadAzureVm ? new AzureVmState(true, "rg-dr", AzurePowerState.RUNNING,
+                    azureDisksOf(s.vmId()), List.of(azureNicOf(s.vmId()))) : null;
             return AzureResult.newBuilder().setCommandId(s.commandId()).setJobId(s.jobId()).setVmId(s.vmId()).setCode(code)
                     .setArmCode(failure == null ? "" : "InternalServerError").setMessage(failure == null ? "" : "injected")
                     .setCompletedAt(at).setOutcome(failure == null ? state : null).build();

@@ -122,23 +122,18 @@ public class AzureVmOperations {
         Instant deadline = deadline();
         Optional<VirtualMachineInner> found = steady(ref, false, deadline);
         if (found.isEmpty()) {
-            for (String id : withDisks ? known.managedDiskIds() : List.<String>of()) {
-                ResourceRef disk = ownResource(id, "Microsoft.Compute", "disks");
-                Optional<String> owner = diskOwner(disk);
-                if (owner.isPresent() && !owner.get().equalsIgnoreCase(ref.toString())) {
-                    log.warn("disk {} of the deleted VM {} is now attached to {}; left alone", id, ref, owner.get());
-                    continue;
-                }
-                deleteDisk(id, disk, deadline);
+            // every id is checked before anything is deleted
+            List<String> diskIds = withDisks ? known.managedDiskIds() : List.of();
+            List<String> nicIds = withNetworkInterfaces ? known.networkInterfaceIds() : List.of();
+            diskIds.forEach(id -> ownResource(id, "Microsoft.Compute", "disks"));
+            nicIds.forEach(id -> ownResource(id, "Microsoft.Network", "networkInterfaces"));
+            for (String id : diskIds) {
+                ResourceRef disk = ResourceRef.parse(id);
+                deleteUnlessTaken(ref, id, diskOwner(disk), () -> deleteDisk(id, disk, deadline));
             }
-            for (String id : withNetworkInterfaces ? known.networkInterfaceIds() : List.<String>of()) {
-                ResourceRef nic = ownResource(id, "Microsoft.Network", "networkInterfaces");
-                Optional<String> owner = nicOwner(nic);
-                if (owner.isPresent() && !owner.get().equalsIgnoreCase(ref.toString())) {
-                    log.warn("network interface {} of the deleted VM {} is now used by {}; left alone", id, ref, owner.get());
-                    continue;
-                }
-                deleteNic(id, nic, deadline);
+            for (String id : nicIds) {
+                ResourceRef nic = ResourceRef.parse(id);
+                deleteUnlessTaken(ref, id, nicOwner(nic), () -> deleteNic(id, nic, deadline));
             }
             return VmState.gone(ref);
         }
@@ -158,6 +153,15 @@ public class AzureVmOperations {
     /** The disks and network interfaces a VM referenced, as a delete command carries them. */
     public record Resources(List<String> managedDiskIds, List<String> networkInterfaceIds) {
         public static final Resources NONE = new Resources(List.of(), List.of());
+    }
+
+    /** Deletes a resource of a deleted VM unless it now belongs to another VM: that one is left alone. */
+    private static void deleteUnlessTaken(VmRef deleted, String id, Optional<String> owner, Runnable delete) {
+        if (owner.isPresent() && !owner.get().equalsIgnoreCase(deleted.toString())) {
+            log.warn("{} of the deleted VM {} now belongs to {}; left alone", id, deleted, owner.get());
+            return;
+        }
+        delete.run();
     }
 
     private void deleteDisk(String id, ResourceRef disk, Instant deadline) {

@@ -163,7 +163,7 @@ class FailbackCtlIT {
         assertThat(committed).isEqualTo(ExitCode.OK);
         assertThat(cancelled).isEqualTo(ExitCode.OK);
         assertThat(commit.out()).startsWith("commit sent for job it-control (its state was AWAITING_COMMIT; control id ");
-        List<ConsumerRecord<String, ControlCommand>> sent = kafka.all(Topics.CONTROL, "it-control", Duration.ofSeconds(3));
+        List<ConsumerRecord<String, ControlCommand>> sent = kafka.first(Topics.CONTROL, "it-control", 2, Duration.ofSeconds(30));
         assertThat(sent).extracting(r -> r.value().getAction() + " " + r.value().getJobId() + " " + r.value().getRequestedBy())
                 .containsExactly("COMMIT it-control carol", "CANCEL it-control operator-env");
         assertThat(sent.get(0).value().getControlId()).isNotEqualTo(sent.get(1).value().getControlId());

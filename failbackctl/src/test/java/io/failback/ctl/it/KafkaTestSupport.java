@@ -41,6 +41,11 @@ final class KafkaTestSupport {
         return found.stream().findFirst();
     }
 
+    /** The first {@code count} records of the topic with this key, or fewer when the timeout passes first. */
+    <V> List<ConsumerRecord<String, V>> first(Topic<String, V> topic, String key, int count, Duration timeout) {
+        return read(topic, r -> key.equals(r.key()), timeout, count);
+    }
+
     /** Every record of the topic with this key that arrives within the wait. */
     <V> List<ConsumerRecord<String, V>> all(Topic<String, V> topic, String key, Duration wait) {
         return read(topic, r -> key.equals(r.key()), wait, Integer.MAX_VALUE);

@@ -13,6 +13,8 @@ import io.failback.messages.ReadAzureVm;
 import io.failback.messages.ShutdownAzureVm;
 import io.failback.messages.StartAzureVm;
 import io.failback.sandbox.arm.ArmEmulator;
+import io.failback.sandbox.arm.ArmId;
+import io.failback.sandbox.arm.VmSpec;
 import io.failback.sandbox.arm.ArmPowerState;
 import io.failback.sandbox.arm.LoggedCall;
 import io.failback.sandbox.arm.OperationKind;
@@ -216,6 +218,28 @@ class AzureVmOperationsIT {
 
     private static DeleteAzureVm delete(String vm, boolean disks, boolean nics) {
         return new DeleteAzureVm(vm, disks, nics, List.of(), List.of());
+    }
+
+    @Test
+    void shouldRefuseADeleteThatKeepsDisksWhenArmWouldDeleteThemWithTheVm() {
+        String vm = ArmId.virtualMachine(AgentFixtures.SUBSCRIPTION, AgentFixtures.RESOURCE_GROUP, "vm-delete-with-vm").toString();
+        emulator.seed(VmSpec.of(vm).powerState(ArmPowerState.DEALLOCATED).deleteWithVm(true));
+        ArmEmulator.VmView seeded = emulator.vm(vm).orElseThrow();
+        int before = mutations();
+
+        AzureResult keepDisks = run(delete(vm, false, true));
+        AzureResult keepNics = run(delete(vm, true, false));
+
+        assertThat(keepDisks.getCode()).isEqualTo(AzureResultCode.CONFLICT);
+        assertThat(keepDisks.getMessage()).contains("deleteOption Delete").contains(seeded.disks().get(0));
+        assertThat(keepNics.getCode()).isEqualTo(AzureResultCode.CONFLICT);
+        assertThat(keepNics.getMessage()).contains(seeded.networkInterfaces().get(0));
+        assertThat(mutations()).as("nothing deleted").isEqualTo(before);
+        assertThat(emulator.vm(vm)).isPresent();
+
+        assertThat(run(delete(vm, true, true)).getCode()).isEqualTo(AzureResultCode.OK);
+        assertThat(seeded.disks()).noneMatch(emulator::diskExists);
+        assertThat(seeded.networkInterfaces()).noneMatch(emulator::networkInterfaceExists);
     }
 
     @Test

@@ -44,6 +44,9 @@ public final class ArmFailures {
         if (error instanceof OperationTimeoutException) {
             return new Failure(AzureResultCode.TIMEOUT, "", error.getMessage());
         }
+        if (error instanceof KeptResourceWouldBeDeletedException) {
+            return new Failure(AzureResultCode.CONFLICT, "", error.getMessage());
+        }
         if (error instanceof IllegalArgumentException) {
             return new Failure(AzureResultCode.INVALID_COMMAND, "", error.getMessage());
         }

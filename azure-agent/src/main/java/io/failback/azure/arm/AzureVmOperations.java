@@ -20,6 +20,7 @@ import com.azure.resourcemanager.compute.fluent.DisksClient;
 import com.azure.resourcemanager.compute.fluent.VirtualMachinesClient;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
 import com.azure.resourcemanager.compute.models.DataDisk;
+import com.azure.resourcemanager.compute.models.OSDisk;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.NetworkInterfaceReference;
@@ -138,6 +139,7 @@ public class AzureVmOperations {
             return VmState.gone(ref);
         }
         VirtualMachineInner vm = found.get();
+        refuseToLoseWhatIsKept(ref, vm, withDisks, withNetworkInterfaces);
         List<String> diskIds = withDisks ? managedDiskIds(vm) : List.of();
         List<String> nicIds = withNetworkInterfaces ? networkInterfaceIds(vm) : List.of();
         complete("delete " + ref, () -> vms.beginDelete(ref.resourceGroup(), ref.name(), null, Context.NONE), deadline);
@@ -148,6 +150,41 @@ public class AzureVmOperations {
             deleteNic(id, ResourceRef.parse(id), deadline);
         }
         return VmState.gone(ref);
+    }
+
+    /**
+     * A delete that keeps disks (or interfaces) must not delete a VM whose disks (or interfaces) ARM
+     * deletes with it ({@code deleteOption: Delete}): they would be lost although they were to be kept.
+     */
+    private static void refuseToLoseWhatIsKept(VmRef ref, VirtualMachineInner vm, boolean withDisks, boolean withNetworkInterfaces) {
+        List<String> lost = new ArrayList<>();
+        if (!withDisks && vm.storageProfile() != null) {
+            OSDisk os = vm.storageProfile().osDisk();
+            if (os != null && deletedWithVm(os.deleteOption()) && os.managedDisk() != null) {
+                lost.add(os.managedDisk().id());
+            }
+            for (DataDisk disk : vm.storageProfile().dataDisks() == null ? List.<DataDisk>of() : vm.storageProfile().dataDisks()) {
+                if (deletedWithVm(disk.deleteOption()) && disk.managedDisk() != null) {
+                    lost.add(disk.managedDisk().id());
+                }
+            }
+        }
+        if (!withNetworkInterfaces && vm.networkProfile() != null && vm.networkProfile().networkInterfaces() != null) {
+            for (NetworkInterfaceReference nic : vm.networkProfile().networkInterfaces()) {
+                if (deletedWithVm(nic.deleteOption())) {
+                    lost.add(nic.id());
+                }
+            }
+        }
+        if (!lost.isEmpty()) {
+            throw new KeptResourceWouldBeDeletedException(ref + " is not deleted: it is to keep its disks or network interfaces,"
+                    + " but ARM deletes these with it (deleteOption Delete): " + String.join(", ", lost));
+        }
+    }
+
+    /** ARM's deleteOption (DiskDeleteOptionTypes or DeleteOptions, expandable string enums) says "Delete". */
+    private static boolean deletedWithVm(Object deleteOption) {
+        return deleteOption != null && deleteOption.toString().equalsIgnoreCase("Delete");
     }
 
     /** The disks and network interfaces a VM referenced, as a delete command carries them. */

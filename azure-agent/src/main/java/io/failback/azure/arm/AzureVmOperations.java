@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+
+import com.azure.core.management.SubResource;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.management.polling.PollResult;
 import com.azure.core.util.Context;
@@ -20,13 +22,12 @@ import com.azure.resourcemanager.compute.fluent.DisksClient;
 import com.azure.resourcemanager.compute.fluent.VirtualMachinesClient;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
 import com.azure.resourcemanager.compute.models.DataDisk;
-import com.azure.resourcemanager.compute.models.OSDisk;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.NetworkInterfaceReference;
+import com.azure.resourcemanager.compute.models.OSDisk;
 import com.azure.resourcemanager.network.fluent.NetworkInterfacesClient;
 import com.azure.resourcemanager.network.fluent.models.NetworkInterfaceInner;
-import com.azure.core.management.SubResource;
 import io.failback.messages.AzurePowerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,7 +190,6 @@ public class AzureVmOperations {
 
     /** The disks and network interfaces a VM referenced, as a delete command carries them. */
     public record Resources(List<String> managedDiskIds, List<String> networkInterfaceIds) {
-        public static final Resources NONE = new Resources(List.of(), List.of());
     }
 
     /** Deletes a resource of a deleted VM unless it now belongs to another VM: that one is left alone. */

@@ -1,0 +1,272 @@
+package io.failback.orchestrator;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import io.failback.messages.AzureCommand;
+import io.failback.messages.ConfigServerHeartbeat;
+import io.failback.messages.ConfigServerState;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.InventoryRecord;
+import io.failback.messages.JobState;
+import io.failback.messages.RecoveryPoint;
+import io.failback.messages.StatusEvent;
+import io.failback.messages.VcenterCommand;
+import io.failback.messages.VmState;
+import io.failback.orchestrator.saga.Estate;
+import io.failback.orchestrator.saga.World;
+import io.failback.schemas.InventoryKeys;
+import io.failback.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The orchestrator as its own process (the service's jar) on a real broker, with the two agents played
+ * in the test JVM: each command is answered with success after a short pause and its deliveries are
+ * counted by command id. Status events and dead letters are collected as they arrive. The agents and
+ * the readers ride out a broker that goes away and comes back.
+ */
+final class OrchestratorHarness implements AutoCloseable {
+
+    /** Deliveries per command id, as the played agents received them. */
+    final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+    final List<StatusEvent> statuses = new CopyOnWriteArrayList<>();
+    final List<ConsumerRecord<byte[], byte[]>> deadLetters = new CopyOnWriteArrayList<>();
+
+    private final String bootstrap;
+    private final Path work;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Process> everyInstance = new CopyOnWriteArrayList<>();
+
+    OrchestratorHarness(String bootstrap, Path work) {
+        this.bootstrap = bootstrap;
+        this.work = work;
+        threads.add(daemon("agents", this::playAgents));
+        threads.add(daemon("status-reader", this::readStatusAndDeadLetters));
+    }
+
+    // ------------------------------------------------------------------ the orchestrator process
+
+    Process startOrchestrator(String run) throws Exception {
+        File jar = Files.list(Path.of("target"))
+                .filter(p -> p.getFileName().toString().matches("orchestrator-service-.*\\.jar"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the service jar is built in the package phase"))
+                .toFile();
+        Path log = work.resolve(run + ".log");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-jar", jar.getAbsolutePath(),
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--spring.kafka.streams.state-dir=" + work.resolve("state-" + run),
+                "--spring.kafka.streams.properties.session.timeout.ms=6000",
+                "--spring.kafka.streams.properties.heartbeat.interval.ms=1000",
+                "--failback.orchestrator.vcenter-step-timeout=2m",
+                "--failback.orchestrator.azure-step-timeout=2m");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        everyInstance.add(p);
+        System.out.println("orchestrator " + run + " pid " + p.pid() + " log " + log);
+        return p;
+    }
+
+    void killEveryInstance() throws InterruptedException {
+        for (Process p : everyInstance) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        everyInstance.clear();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        killEveryInstance();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /** A plan of three groups of {@code perGroup} VMs named {@code prefix-01} on; returns the VM ids in order. */
+    static List<String> threeGroupPlan(Estate estate, String planId, String prefix, int perGroup) {
+        List<String> vms = IntStream.rangeClosed(1, 3 * perGroup).mapToObj(i -> String.format("%s-%02d", prefix, i)).toList();
+        estate.plan(planId, List.of(vms.subList(0, perGroup), vms.subList(perGroup, 2 * perGroup), vms.subList(2 * perGroup, 3 * perGroup)));
+        return vms;
+    }
+
+    void publishInventory(Estate estate, String planId) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            var inventory = Topics.INVENTORY.valueSerde().serializer();
+            estate.items.forEach((vm, item) -> producer.send(new ProducerRecord<>(Topics.INVENTORY.name(), InventoryKeys.item(vm),
+                    inventory.serialize(Topics.INVENTORY.name(), new InventoryRecord(item)))));
+            producer.send(new ProducerRecord<>(Topics.INVENTORY.name(), InventoryKeys.plan(planId),
+                    inventory.serialize(Topics.INVENTORY.name(), new InventoryRecord(estate.plans.get(planId)))));
+            estate.members.get(planId).forEach(m -> producer.send(new ProducerRecord<>(Topics.INVENTORY.name(),
+                    InventoryKeys.planMember(planId, m.getVmId()), inventory.serialize(Topics.INVENTORY.name(), new InventoryRecord(m)))));
+            producer.send(new ProducerRecord<>(Topics.INVENTORY.name(), InventoryKeys.configServer("cs-01"), inventory.serialize(
+                    Topics.INVENTORY.name(), new InventoryRecord(new ConfigServerHeartbeat("cs-01", ConfigServerState.RUNNING, true, Instant.now())))));
+            var points = Topics.RECOVERY_POINTS.valueSerde().serializer();
+            estate.points.forEach((vm, list) -> {
+                for (RecoveryPoint p : list) {
+                    producer.send(new ProducerRecord<>(Topics.RECOVERY_POINTS.name(), InventoryKeys.recoveryPoint(vm, p.getPointId()),
+                            points.serialize(Topics.RECOVERY_POINTS.name(), p)));
+                }
+            });
+            producer.flush();
+        }
+    }
+
+    void request(FailbackRequest request) throws Exception {
+        send(Topics.REQUESTS.name(), request.getRequestId(),
+                Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(), request));
+    }
+
+    void send(String topic, String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------ what came out
+
+    JobState jobState(String jobId) {
+        StatusEvent last = null;
+        for (StatusEvent e : statuses) {
+            if (e.getJobId().equals(jobId) && e.getJob() != null) {
+                last = e;
+            }
+        }
+        return last == null ? null : last.getJob().getState();
+    }
+
+    VmState lastVmState(String jobId, String vmId) {
+        VmState state = null;
+        for (StatusEvent e : statuses) {
+            if (e.getJobId().equals(jobId) && e.getVm() != null && e.getVm().getVmId().equals(vmId)) {
+                state = e.getVm().getState();
+            }
+        }
+        return state;
+    }
+
+    long commandsOf(String jobId) {
+        return deliveries.keySet().stream().filter(id -> id.startsWith(jobId + ":")).count();
+    }
+
+    // ------------------------------------------------------------------ the agents, played here
+
+    /** Answers every command with success after a short pause, counting deliveries per command id. */
+    private void playAgents() {
+        try (KafkaConsumer<String, byte[]> consumer = consumer("it-agents");
+             KafkaProducer<String, byte[]> producer = producer()) {
+            consumer.subscribe(List.of(Topics.VCENTER_COMMANDS.name(), Topics.AZURE_COMMANDS.name()));
+            while (running.get()) {
+                try {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        sleep(15);
+                        answer(producer, r);
+                    }
+                    consumer.commitSync();
+                } catch (KafkaException e) {
+                    // the broker is away: records not committed come again, as they would to a real agent
+                    System.out.println("played agents: " + e);
+                    sleep(500);
+                }
+            }
+        }
+    }
+
+    private void answer(KafkaProducer<String, byte[]> producer, ConsumerRecord<String, byte[]> r) {
+        if (r.topic().equals(Topics.VCENTER_COMMANDS.name())) {
+            VcenterCommand c = Topics.VCENTER_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+            deliveries.computeIfAbsent(c.getCommandId(), k -> new AtomicInteger()).incrementAndGet();
+            producer.send(new ProducerRecord<>(Topics.VCENTER_EVENTS.name(), c.getJobId(), Topics.VCENTER_EVENTS.valueSerde()
+                    .serializer().serialize(Topics.VCENTER_EVENTS.name(), World.okFor(c))));
+        } else {
+            AzureCommand c = Topics.AZURE_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+            deliveries.computeIfAbsent(c.getCommandId(), k -> new AtomicInteger()).incrementAndGet();
+            producer.send(new ProducerRecord<>(Topics.AZURE_EVENTS.name(), c.getJobId(), Topics.AZURE_EVENTS.valueSerde()
+                    .serializer().serialize(Topics.AZURE_EVENTS.name(), World.okFor(c))));
+        }
+    }
+
+    private void readStatusAndDeadLetters() {
+        try (KafkaConsumer<String, byte[]> consumer = consumer("it-status")) {
+            consumer.subscribe(List.of(Topics.STATUS.name(), Topics.ORCHESTRATOR_DLT.name()));
+            while (running.get()) {
+                try {
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        collect(r);
+                    }
+                } catch (KafkaException e) {
+                    System.out.println("status reader: " + e);
+                    sleep(500);
+                }
+            }
+        }
+    }
+
+    private void collect(ConsumerRecord<String, byte[]> r) {
+        if (r.topic().equals(Topics.STATUS.name())) {
+            statuses.add(Topics.STATUS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+        } else {
+            deadLetters.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+                    r.serializedKeySize(), r.serializedValueSize(),
+                    r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value(), r.headers(), r.leaderEpoch()));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String group) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -4,6 +4,7 @@ import java.util.Properties;
 
 import io.failback.orchestrator.saga.FailbackSaga;
 import io.failback.orchestrator.saga.SagaRunner;
+import io.failback.orchestrator.streams.ExitOnStreamsError;
 import io.failback.orchestrator.streams.FailbackTopology;
 import org.apache.kafka.streams.Topology;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +15,8 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 
 /**
  * Runs {@link FailbackTopology} in Spring Kafka's streams factory bean, with the settings the topology
- * relies on (exactly once, the dead-letter handlers) laid over whatever {@code spring.kafka.streams.*} sets.
+ * relies on (exactly once, the dead-letter handlers) laid over whatever {@code spring.kafka.streams.*} sets,
+ * and an exit for a client that fails beyond repair, so that the process is restarted rather than idle.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -32,6 +34,9 @@ public class OrchestratorStreamsConfiguration {
             config.putAll(factoryBean.getStreamsConfiguration());
             config.putAll(FailbackTopology.requiredConfig());
             factoryBean.setStreamsConfiguration(config);
+            ExitOnStreamsError onError = new ExitOnStreamsError(System::exit);
+            factoryBean.setStreamsUncaughtExceptionHandler(onError);
+            factoryBean.setStateListener(onError);
             factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
                 @Override
                 public void configureTopology(Topology topology) {

@@ -1,0 +1,69 @@
+package io.failback.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.failback.messages.JobState;
+import io.failback.orchestrator.saga.Estate;
+import io.failback.orchestrator.streams.ExitOnStreamsError;
+import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * An orchestrator whose Kafka Streams client fails beyond repair does not idle: here a source topic is
+ * deleted under it (an operator's slip), the client goes to ERROR, and the process exits with 70 so that
+ * its supervisor restarts it, with the reason in its log.
+ */
+class OrchestratorExitIT {
+
+    @TempDir
+    static Path work;
+
+    private static EmbeddedKafkaKraftBroker broker;
+    private static OrchestratorHarness harness;
+
+    @BeforeAll
+    static void start() {
+        broker = InJvmKafka.start();
+        harness = new OrchestratorHarness(broker.getBrokersAsString(), work);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        harness.close();
+        broker.destroy();
+    }
+
+    @Test
+    void shouldExitWithSeventyWhenItsStreamsClientFails() throws Exception {
+        Process orchestrator = harness.startOrchestrator("exit");
+        Path log = work.resolve("exit.log");
+        // running: it answers a request
+        harness.request(Estate.request("job-before", "vm-unknown").setRequestedAt(Instant.now()).build());
+        await().atMost(Duration.ofMinutes(2)).until(() -> harness.jobState("job-before") == JobState.REJECTED);
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+            admin.deleteTopics(List.of(Topics.CONTROL.name())).all().get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(orchestrator.waitFor(2, TimeUnit.MINUTES)).as("the orchestrator exits").isTrue();
+        assertThat(orchestrator.exitValue()).isEqualTo(ExitOnStreamsError.EXIT_CODE);
+        assertThat(Files.readString(log)).contains("a stream thread failed").contains(Topics.CONTROL.name())
+                .contains("the Kafka Streams client is in ERROR");
+    }
+}

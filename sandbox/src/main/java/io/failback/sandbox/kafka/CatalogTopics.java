@@ -1,17 +1,27 @@
 package io.failback.sandbox.kafka;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -35,7 +45,57 @@ public final class CatalogTopics {
     }
 
     /**
-     * Creates the catalog's topics that don't exist yet; existing topics are left as they are.
+     * Waits until every partition of the topics has a leader that holds its log. A producer that starts on
+     * a topic created a moment ago can otherwise be told of a leader that has not taken the partition up
+     * yet (NotLeaderOrFollower), and its retries can end in OutOfOrderSequenceException until its delivery
+     * timeout: seen once in CI, three records lost after 120 s.
+     */
+    static void awaitLeaders(Admin admin, List<String> topics, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String waitingFor = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                waitingFor = partitionsNotLed(admin, topics);
+                if (waitingFor.isEmpty()) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                waitingFor = "(" + e.getMessage() + ")";
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("partitions not yet led after " + timeout + ": " + waitingFor);
+    }
+
+    /** The partitions with no leader, or whose leader has no log for them yet; empty when all are led. */
+    private static String partitionsNotLed(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, Integer> leaders = new HashMap<>();
+        List<String> notLed = new ArrayList<>();
+        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+            for (TopicPartitionInfo p : d.partitions()) {
+                if (p.leader() == null || p.leader().isEmpty()) {
+                    notLed.add(d.name() + "-" + p.partition());
+                } else {
+                    leaders.put(new TopicPartition(d.name(), p.partition()), p.leader().id());
+                }
+            }
+        }
+        Map<Integer, Map<String, LogDirDescription>> logDirs = admin.describeLogDirs(new HashSet<>(leaders.values()))
+                .allDescriptions().get(10, TimeUnit.SECONDS);
+        leaders.forEach((partition, leader) -> {
+            boolean held = logDirs.getOrDefault(leader, Map.of()).values().stream()
+                    .anyMatch(dir -> dir.replicaInfos().containsKey(partition));
+            if (!held) {
+                notLed.add(partition.toString());
+            }
+        });
+        return String.join(", ", notLed);
+    }
+
+    /**
+     * Creates the catalog's topics that don't exist yet; existing topics are left as they are, and
+     * returns once every catalog partition has a leader.
      *
      * @return the names it created
      */
@@ -56,6 +116,7 @@ public final class CatalogTopics {
                     }
                 }
             }
+            awaitLeaders(admin, Topics.ALL.stream().map(Topic::name).collect(Collectors.toList()), Duration.ofSeconds(60));
             return missing.stream().map(NewTopic::name).collect(Collectors.toSet());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.failback.sandbox.arm.ArmEmulator;
@@ -138,9 +139,14 @@ public final class Demo {
         pb.environment().put("USER", "ops-demo");
         Process p = pb.start();
         current = p;
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("failbackctl " + String.join(" ", args) + " did not finish");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!p.waitFor(1, TimeUnit.SECONDS)) {
+            Optional<String> ended = sandbox.endedService();
+            if (ended.isPresent() || System.nanoTime() > deadline) {
+                p.destroyForcibly();
+                throw new IllegalStateException("failbackctl " + String.join(" ", args) + " stopped: "
+                        + ended.orElse("it did not finish within 5 minutes"));
+            }
         }
         current = null;
         if (p.exitValue() != exitCode) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.failback.sandbox.arm.ArmEmulator;
 import io.failback.sandbox.arm.ArmId;
@@ -210,6 +211,11 @@ public final class FailbackSandbox implements AutoCloseable {
 
     public ServiceProcess service(String module) {
         return services.get(module);
+    }
+
+    /** The first service whose process has ended, with its exit status and log tail; empty while all run. */
+    public Optional<String> endedService() {
+        return services.values().stream().map(ServiceProcess::exitReport).flatMap(Optional::stream).findFirst();
     }
 
     /** A vSphere API client of the simulator, for checks and for injected faults. */

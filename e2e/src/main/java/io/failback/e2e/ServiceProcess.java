@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -64,7 +65,7 @@ public final class ServiceProcess implements AutoCloseable {
                 return this;
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail(text));
+                throw new IllegalStateException(exitReport().orElseThrow());
             }
             sleep(200);
         }
@@ -81,6 +82,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Empty while the process runs; once it has ended, its exit status and the tail of its log. */
+    public Optional<String> exitReport() {
+        if (process.isAlive()) {
+            return Optional.empty();
+        }
+        return Optional.of(name + " exited with " + process.exitValue() + ":\n" + tail(logText()));
     }
 
     public String logText() {

@@ -63,7 +63,7 @@ class OrchestratorExitIT {
 
         assertThat(orchestrator.waitFor(2, TimeUnit.MINUTES)).as("the orchestrator exits").isTrue();
         assertThat(orchestrator.exitValue()).isEqualTo(ExitOnStreamsError.EXIT_CODE);
-        assertThat(Files.readString(log)).contains("a stream thread failed").contains(Topics.CONTROL.name())
-                .contains("the Kafka Streams client is in ERROR");
+        // the handler's line comes before the exit starts; the state listener's may race the exit
+        assertThat(Files.readString(log)).contains("a stream thread failed").contains(Topics.CONTROL.name());
     }
 }

@@ -262,7 +262,7 @@ final class OrchestratorHarness implements AutoCloseable {
         return t;
     }
 
-    static void sleep(long millis) {
+    private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -50,7 +50,7 @@ public final class CatalogTopics {
      * yet (NotLeaderOrFollower), and its retries can end in OutOfOrderSequenceException until its delivery
      * timeout: seen once in CI, three records lost after 120 s.
      */
-    static void awaitLeaders(Admin admin, List<String> topics, Duration timeout) throws InterruptedException {
+    private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String waitingFor = "";
         while (System.nanoTime() < deadline) {

@@ -29,7 +29,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                                                Exception exception) {
-        log.warn("unreadable record on {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
+        log.error("unreadable record on {}-{}@{}, dead-lettered to {} in this transaction: {}", record.topic(), record.partition(), record.offset(),
                 Topics.ORCHESTRATOR_DLT.name(), DeadLetters.problemOf(exception));
         return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 record.topic(), record.partition(), record.offset(), record.key(), record.value(), exception)));
@@ -37,7 +37,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        log.error("record on {}-{}@{} could not be processed, sent to {}", context.topic(), context.partition(),
+        log.error("record on {}-{}@{} could not be processed, dead-lettered to {} in this transaction", context.topic(), context.partition(),
                 context.offset(), Topics.ORCHESTRATOR_DLT.name(), exception);
         return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 context.topic(), context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(), exception)));

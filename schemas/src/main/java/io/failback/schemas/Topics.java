@@ -46,9 +46,9 @@ public final class Topics {
     private static final Serde<byte[]> RAW = Serdes.ByteArray();
 
     public static final Topic<String, FailbackRequest> REQUESTS = avro("failback.requests", FailbackRequest.class,
-            PARTITIONS, DELETE, "failback requests; key = requestId");
+            PARTITIONS, DELETE, "failback requests; key = requestId, any partitioner");
     public static final Topic<String, ControlCommand> CONTROL = avro("failback.control", ControlCommand.class,
-            PARTITIONS, DELETE, "commit and cancel; key = jobId");
+            PARTITIONS, DELETE, "commit and cancel; key = jobId, any partitioner");
     public static final Topic<String, InventoryRecord> INVENTORY = avro("failback.inventory", InventoryRecord.class,
             PARTITIONS, COMPACT, "protected items, plans, heartbeats, agent registrations; key = item/{vmId}, plan/{planId}, ...");
     public static final Topic<String, RecoveryPoint> RECOVERY_POINTS = avro("failback.recovery-points", RecoveryPoint.class,
@@ -64,7 +64,7 @@ public final class Topics {
     public static final Topic<String, ReplicationCommand> REPLICATION_COMMANDS = avro("failback.replication.commands",
             ReplicationCommand.class, PARTITIONS, DELETE, "orchestrator to the replication engine (reprotect); key = vmId");
     public static final Topic<String, ReplicationResult> REPLICATION_EVENTS = avro("failback.replication.events",
-            ReplicationResult.class, PARTITIONS, DELETE, "replication engine results; key = jobId");
+            ReplicationResult.class, PARTITIONS, DELETE, "replication engine results; key = jobId, any partitioner");
     public static final Topic<String, StatusEvent> STATUS = avro("failback.status", StatusEvent.class,
             PARTITIONS, DELETE, "job and VM status at every transition; key = jobId");
     public static final Topic<String, AuditRecord> AUDIT = avro("failback.audit", AuditRecord.class,

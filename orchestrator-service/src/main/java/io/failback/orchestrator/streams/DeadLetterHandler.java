@@ -5,18 +5,24 @@ import java.util.List;
 import io.failback.schemas.DeadLetters;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends a record the orchestrator can't read, or can't process, to its dead-letter topic with the
- * error in the headers, inside the same transaction, and lets processing go on with the next one.
+ * error in the headers, inside the same transaction, and lets processing go on with the next one. An
+ * output the catalog's topics can't take (too large to encode or to store) does the same with the
+ * input that caused it: one record must never put the orchestrator into a crash loop. Any other
+ * failure to produce fails the transaction, so nothing is claimed that was not written.
  */
-public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler, ProductionExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
     static final String SERVICE = "orchestrator-service";
@@ -33,6 +39,29 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                 Topics.ORCHESTRATOR_DLT.name(), DeadLetters.problemOf(exception));
         return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 record.topic(), record.partition(), record.offset(), record.key(), record.value(), exception)));
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+                                                           Exception exception) {
+        if (!(exception instanceof RecordTooLargeException)) {
+            return ProductionExceptionHandler.Response.fail();
+        }
+        return outputRefused(context, record.topic(), exception);
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
+                                                                        Exception exception, SerializationExceptionOrigin origin) {
+        return outputRefused(context, record.topic(), exception);
+    }
+
+    private static ProductionExceptionHandler.Response outputRefused(ErrorHandlerContext context, String outputTopic, Exception exception) {
+        log.error("an output to {} for the record on {}-{}@{} can't be written ({}); that record is dead-lettered to {} in this transaction",
+                outputTopic, context.topic(), context.partition(), context.offset(), exception.toString(), Topics.ORCHESTRATOR_DLT.name());
+        return ProductionExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
+                String.valueOf(context.topic()), context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(),
+                exception)));
     }
 
     @Override

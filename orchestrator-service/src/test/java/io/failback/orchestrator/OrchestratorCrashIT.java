@@ -183,6 +183,25 @@ class OrchestratorCrashIT {
         assertThat(orchestrator.isAlive()).isTrue();
     }
 
+    @Test
+    void shouldKeepServingWhenTheInventoryAndRecoveryPointTopicsCarryUnreadableRecords() throws Exception {
+        if (orchestrator == null || !orchestrator.isAlive()) {
+            orchestrator = harness.startOrchestrator("run-global");
+        }
+        byte[] garbage = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+        harness.send(Topics.INVENTORY.name(), "item/vm-garbage", garbage);
+        harness.send(Topics.RECOVERY_POINTS.name(), "vm-garbage/rp-1", garbage);
+        Estate estate = new Estate();
+        OrchestratorHarness.threeGroupPlan(estate, "plan-after-garbage", "vm-g", 1);
+        harness.publishInventory(estate, "plan-after-garbage");
+
+        harness.request(Estate.planRequest("job-after-garbage", "plan-after-garbage").setRequestedAt(Instant.now()).build());
+
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> harness.jobState("job-after-garbage") == JobState.AWAITING_COMMIT);
+        assertThat(orchestrator.isAlive()).isTrue();
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }

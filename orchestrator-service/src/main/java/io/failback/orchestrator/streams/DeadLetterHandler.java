@@ -26,6 +26,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
     static final String SERVICE = "orchestrator-service";
+    /** The topics the global stores load, read by the global thread. */
+    private static final java.util.Set<String> GLOBAL_TOPICS = java.util.Set.of(Topics.INVENTORY.name(), Topics.RECOVERY_POINTS.name());
 
     @Override
     public void configure(java.util.Map<String, ?> configs) {
@@ -35,8 +37,15 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     @Override
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                                                Exception exception) {
-        log.error("unreadable record on {}-{}@{}, dead-lettered to {} in this transaction: {}", record.topic(), record.partition(), record.offset(),
-                Topics.ORCHESTRATOR_DLT.name(), DeadLetters.problemOf(exception));
+        if (GLOBAL_TOPICS.contains(record.topic())) {
+            // The global thread has no producer: Kafka Streams can't send a dead letter from it (KAFKA-19939),
+            // so the record is skipped, never stored, and the log names it for the replication engine's owner.
+            log.error("unreadable record on {}-{}@{} skipped (not stored; a global store can't dead-letter): {}", record.topic(),
+                    record.partition(), record.offset(), DeadLetters.problemOf(exception));
+            return DeserializationExceptionHandler.Response.resume();
+        }
+        log.error("unreadable record on {}-{}@{}, dead-lettered to {} in this transaction: {}", record.topic(), record.partition(),
+                record.offset(), Topics.ORCHESTRATOR_DLT.name(), DeadLetters.problemOf(exception));
         return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 record.topic(), record.partition(), record.offset(), record.key(), record.value(), exception)));
     }

@@ -3,6 +3,7 @@ package io.failback.orchestrator.streams;
 import java.util.List;
 
 import io.failback.schemas.DeadLetters;
+import io.failback.schemas.LogSafe;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,7 +68,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     private static ProductionExceptionHandler.Response outputRefused(ErrorHandlerContext context, String outputTopic, Exception exception) {
         log.error("an output to {} for the record on {}-{}@{} can't be written ({}); that record is dead-lettered to {} in this transaction",
-                outputTopic, context.topic(), context.partition(), context.offset(), exception.toString(), Topics.ORCHESTRATOR_DLT.name());
+                outputTopic, context.topic(), context.partition(), context.offset(), LogSafe.of(exception, 500), Topics.ORCHESTRATOR_DLT.name());
         return ProductionExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 String.valueOf(context.topic()), context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(),
                 exception)));
@@ -75,8 +76,10 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
 
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        log.error("record on {}-{}@{} could not be processed, dead-lettered to {} in this transaction", context.topic(), context.partition(),
-                context.offset(), Topics.ORCHESTRATOR_DLT.name(), exception);
+        // the message may quote input: escaped at ERROR, the stack trace (our own frames) at DEBUG
+        log.error("record on {}-{}@{} could not be processed, dead-lettered to {} in this transaction: {}", context.topic(),
+                context.partition(), context.offset(), Topics.ORCHESTRATOR_DLT.name(), LogSafe.of(exception, 500));
+        log.debug("processing failure of {}-{}@{}", context.topic(), context.partition(), context.offset(), exception);
         return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 context.topic(), context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(), exception)));
     }

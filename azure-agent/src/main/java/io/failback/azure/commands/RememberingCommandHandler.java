@@ -1,0 +1,47 @@
+package io.failback.azure.commands;
+
+import java.util.Arrays;
+import java.util.function.Function;
+
+import io.failback.messages.AzureCommand;
+import io.failback.messages.AzureResult;
+import io.failback.schemas.LogSafe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers each command once: a command id already answered (a re-send after a timeout, a redelivery after
+ * a failover or a failed publish) gets the remembered result without a call to ARM; a first one goes to
+ * the {@link AzureCommandHandler}.
+ */
+public final class RememberingCommandHandler implements Function<AzureCommand, AzureResult> {
+
+    private static final Logger log = LoggerFactory.getLogger(RememberingCommandHandler.class);
+
+    private final AzureCommandHandler handler;
+    private final AnsweredCommands<AzureResult> answered;
+
+    public RememberingCommandHandler(AzureCommandHandler handler, AnsweredCommands<AzureResult> answered) {
+        this.handler = handler;
+        this.answered = answered;
+    }
+
+    @Override
+    public AzureResult apply(AzureCommand command) {
+        AnsweredCommands.Answer<AzureResult> answer;
+        try {
+            answer = answered.answer(command.getCommandId(), Arrays.asList(command.getJobId(), command.getVmId(), command.getOperation()),
+                    () -> handler.handle(command));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the first run of command "
+                    + LogSafe.of(command.getCommandId()), e);
+        }
+        if (answer.remembered()) {
+            log.info("command {} of job {} for VM {} was answered before ({}): answering again without calling ARM",
+                    LogSafe.of(command.getCommandId()), LogSafe.of(command.getJobId()), LogSafe.of(command.getVmId()),
+                    answer.result().getCode());
+        }
+        return answer.result();
+    }
+}

@@ -1,17 +1,19 @@
 package io.failback.azure.commands;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The results of the last commands this instance answered, by command id. A command sent again (the
  * orchestrator re-sends on a timeout; a failover or a failed publish redelivers) is answered from here
- * without acting on Azure twice, and a duplicate arriving while the first is still running waits for it.
- * Bounded (the least recently used go first) and in memory only: after a restart the operations' own
- * read-state-first idempotency answers.
+ * without acting twice, and a duplicate arriving while the first is still running waits for it. Bounded
+ * in count and in bytes (the least recently used go first, so large hostile commands can't fill the heap),
+ * and in memory only: after a restart the operations' own read-state-first idempotency answers.
  */
 public final class AnsweredCommands<R> {
 
@@ -19,23 +21,34 @@ public final class AnsweredCommands<R> {
     public record Answer<R>(R result, boolean remembered) {
     }
 
-    private record Entry<R>(Object sameness, CompletableFuture<R> result) {
+    private static final class Entry<R> {
+        private final Object sameness;
+        private final CompletableFuture<R> result = new CompletableFuture<>();
+        private long weight;
+
+        private Entry(Object sameness) {
+            this.sameness = sameness;
+        }
     }
 
-    private final int capacity;
-    private final Map<String, Entry<R>> entries;
+    private final int maxCount;
+    private final long maxBytes;
+    private final ToLongFunction<R> bytesOf;
+    /** Access order: the eldest is the least recently used. */
+    private final Map<String, Entry<R>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private long bytes;
 
-    public AnsweredCommands(int capacity) {
-        if (capacity < 0) {
-            throw new IllegalArgumentException("capacity must not be negative");
+    /**
+     * @param maxCount at most this many answers are kept (0 keeps none)
+     * @param maxBytes nor more than this many bytes of them, as {@code bytesOf} weighs a result (ids included)
+     */
+    public AnsweredCommands(int maxCount, long maxBytes, ToLongFunction<R> bytesOf) {
+        if (maxCount < 0 || maxBytes < 0) {
+            throw new IllegalArgumentException("bounds must not be negative");
         }
-        this.capacity = capacity;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry<R>> eldest) {
-                return size() > AnsweredCommands.this.capacity;
-            }
-        };
+        this.maxCount = maxCount;
+        this.maxBytes = maxBytes;
+        this.bytesOf = bytesOf;
     }
 
     /**
@@ -44,16 +57,18 @@ public final class AnsweredCommands<R> {
      * apart from its send time): an id reused for another operation runs that operation.
      */
     public Answer<R> answer(String commandId, Object sameness, Supplier<R> run) throws InterruptedException {
-        if (capacity == 0 || commandId == null || commandId.isBlank()) {
+        if (maxCount == 0 || commandId == null || commandId.isBlank()) {
             return new Answer<>(run.get(), false);
         }
         while (true) {
-            CompletableFuture<R> mine = new CompletableFuture<>();
+            Entry<R> mine = new Entry<>(sameness);
             Entry<R> existing;
             synchronized (entries) {
                 existing = entries.get(commandId);
-                if (existing == null || !existing.sameness().equals(sameness)) {
-                    entries.put(commandId, new Entry<>(sameness, mine));
+                if (existing == null || !existing.sameness.equals(sameness)) {
+                    forget(commandId);
+                    entries.put(commandId, mine);
+                    evict();
                     existing = null;
                 }
             }
@@ -61,7 +76,7 @@ public final class AnsweredCommands<R> {
                 return new Answer<>(runAndRemember(commandId, mine, run), false);
             }
             try {
-                return new Answer<>(existing.result().get(), true);
+                return new Answer<>(existing.result.get(), true);
             } catch (ExecutionException e) {
                 // The first run ended without an answer and was forgotten: this one runs the command itself.
             }
@@ -75,20 +90,42 @@ public final class AnsweredCommands<R> {
         }
     }
 
-    private R runAndRemember(String commandId, CompletableFuture<R> mine, Supplier<R> run) {
+    private R runAndRemember(String commandId, Entry<R> mine, Supplier<R> run) {
+        R result;
         try {
-            R result = run.get();
-            mine.complete(result);
-            return result;
+            result = run.get();
         } catch (RuntimeException | Error e) {
             synchronized (entries) {
-                Entry<R> current = entries.get(commandId);
-                if (current != null && current.result() == mine) {
+                if (entries.get(commandId) == mine) {
                     entries.remove(commandId);
                 }
             }
-            mine.completeExceptionally(e);
+            mine.result.completeExceptionally(e);
             throw e;
+        }
+        synchronized (entries) {
+            if (entries.get(commandId) == mine) {
+                mine.weight = bytesOf.applyAsLong(result) + 2L * commandId.length();
+                bytes += mine.weight;
+                evict();
+            }
+        }
+        mine.result.complete(result);
+        return result;
+    }
+
+    private void forget(String commandId) {
+        Entry<R> old = entries.remove(commandId);
+        if (old != null) {
+            bytes -= old.weight;
+        }
+    }
+
+    private void evict() {
+        Iterator<Entry<R>> eldest = entries.values().iterator();
+        while ((entries.size() > maxCount || bytes > maxBytes) && eldest.hasNext()) {
+            bytes -= eldest.next().weight;
+            eldest.remove();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.failback.azure.commands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import io.failback.messages.AzureCommand;
 import io.failback.messages.AzureResult;
@@ -53,7 +54,7 @@ public class AzureCommandListener {
             deadLetters.publish(dead.getKey(), dead.getValue(), "unreadable Azure command");
         }
         String topic = Topics.AZURE_EVENTS.name();
-        List<java.util.concurrent.CompletableFuture<?>> sends = new ArrayList<>();
+        List<CompletableFuture<?>> sends = new ArrayList<>();
         for (AzureResult result : results) {
             sends.add(kafka.send(new ProducerRecord<>(topic, Topics.AZURE_EVENTS.keySerde().serializer().serialize(topic, result.getJobId()),
                     Topics.AZURE_EVENTS.valueSerde().serializer().serialize(topic, result))));

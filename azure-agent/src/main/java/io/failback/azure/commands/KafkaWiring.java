@@ -33,7 +33,9 @@ public class KafkaWiring {
 
     @Bean
     AnsweredCommands<AzureResult> answeredCommands(AgentProperties agent) {
-        return new AnsweredCommands<>(agent.rememberedCommands());
+        String events = Topics.AZURE_EVENTS.name();
+        return new AnsweredCommands<>(agent.rememberedCommands(), agent.rememberedSize().toBytes(),
+                result -> Topics.AZURE_EVENTS.valueSerde().serializer().serialize(events, result).length);
     }
 
     @Bean

@@ -1,11 +1,15 @@
 package io.failback.azure.commands;
 
-import java.util.Arrays;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.function.Function;
 
 import io.failback.messages.AzureCommand;
 import io.failback.messages.AzureResult;
 import io.failback.schemas.LogSafe;
+import io.failback.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +34,7 @@ public final class RememberingCommandHandler implements Function<AzureCommand, A
     public AzureResult apply(AzureCommand command) {
         AnsweredCommands.Answer<AzureResult> answer;
         try {
-            answer = answered.answer(command.getCommandId(), Arrays.asList(command.getJobId(), command.getVmId(), command.getOperation()),
-                    () -> handler.handle(command));
+            answer = answered.answer(command.getCommandId(), fingerprint(command), () -> handler.handle(command));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the first run of command "
@@ -43,5 +46,16 @@ public final class RememberingCommandHandler implements Function<AzureCommand, A
                     answer.result().getCode());
         }
         return answer.result();
+    }
+
+    /** The command's content apart from its send time, as a digest: what a re-sent command shares with the first. */
+    static String fingerprint(AzureCommand command) {
+        AzureCommand unsent = AzureCommand.newBuilder(command).setIssuedAt(Instant.EPOCH).build();
+        byte[] bytes = Topics.AZURE_COMMANDS.valueSerde().serializer().serialize(Topics.AZURE_COMMANDS.name(), unsent);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

@@ -17,7 +17,7 @@ class AnsweredCommandsTest {
 
     @Test
     void shouldAnswerACommandSentAgainFromMemoryWithoutRunningItTwice() throws Exception {
-        AnsweredCommands<String> answered = new AnsweredCommands<>(10);
+        AnsweredCommands<String> answered = new AnsweredCommands<>(10, 1_000_000, String::length);
         AtomicInteger runs = new AtomicInteger();
 
         AnsweredCommands.Answer<String> first = answered.answer("cmd-1", "power off web01", () -> "OK #" + runs.incrementAndGet());
@@ -30,7 +30,7 @@ class AnsweredCommandsTest {
 
     @Test
     void shouldMakeADuplicateArrivingWhileTheFirstRunsWaitForItsAnswer() throws Exception {
-        AnsweredCommands<String> answered = new AnsweredCommands<>(10);
+        AnsweredCommands<String> answered = new AnsweredCommands<>(10, 1_000_000, String::length);
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -57,7 +57,7 @@ class AnsweredCommandsTest {
 
     @Test
     void shouldRunACommandAgainWhenItsFirstRunEndedWithoutAnAnswer() throws Exception {
-        AnsweredCommands<String> answered = new AnsweredCommands<>(10);
+        AnsweredCommands<String> answered = new AnsweredCommands<>(10, 1_000_000, String::length);
 
         assertThatThrownBy(() -> answered.answer("cmd-1", "x", () -> {
             throw new IllegalStateException("broken");
@@ -69,7 +69,7 @@ class AnsweredCommandsTest {
 
     @Test
     void shouldRunAnIdReusedForAnotherOperationInsteadOfAnsweringFromMemory() throws Exception {
-        AnsweredCommands<String> answered = new AnsweredCommands<>(10);
+        AnsweredCommands<String> answered = new AnsweredCommands<>(10, 1_000_000, String::length);
 
         answered.answer("cmd-1", List.of("job-1", "power off web01"), () -> "off");
         AnsweredCommands.Answer<String> other = answered.answer("cmd-1", List.of("job-1", "power on web01"), () -> "on");
@@ -79,7 +79,7 @@ class AnsweredCommandsTest {
 
     @Test
     void shouldForgetTheLeastRecentlyUsedAnswersBeyondItsBound() throws Exception {
-        AnsweredCommands<String> answered = new AnsweredCommands<>(2);
+        AnsweredCommands<String> answered = new AnsweredCommands<>(2, 1_000_000, String::length);
         answered.answer("a", "x", () -> "A");
         answered.answer("b", "x", () -> "B");
         answered.answer("a", "x", () -> "A again");
@@ -91,9 +91,32 @@ class AnsweredCommandsTest {
     }
 
     @Test
+    void shouldForgetTheLeastRecentlyUsedAnswersBeyondItsSizeInBytes() throws Exception {
+        // each answer weighs its length plus twice its id's: 10 + 2 = 12 here, so three fit in 40 and four don't
+        AnsweredCommands<String> answered = new AnsweredCommands<>(100, 40, String::length);
+        for (String id : List.of("a", "b", "c", "d")) {
+            answered.answer(id, "x", () -> "0123456789");
+        }
+
+        assertThat(answered.size()).isEqualTo(3);
+        assertThat(answered.answer("a", "x", () -> "run again").remembered()).isFalse();
+        assertThat(answered.answer("d", "x", () -> "run again").remembered()).isTrue();
+    }
+
+    @Test
+    void shouldNotKeepAnAnswerLargerThanItsWholeSize() throws Exception {
+        AnsweredCommands<String> answered = new AnsweredCommands<>(100, 40, String::length);
+
+        answered.answer("huge", "x", () -> "x".repeat(1000));
+
+        assertThat(answered.size()).isZero();
+        assertThat(answered.answer("huge", "x", () -> "again").remembered()).isFalse();
+    }
+
+    @Test
     void shouldRememberNothingWithABoundOfZeroOrWithoutACommandId() throws Exception {
-        AnsweredCommands<String> off = new AnsweredCommands<>(0);
-        AnsweredCommands<String> answered = new AnsweredCommands<>(10);
+        AnsweredCommands<String> off = new AnsweredCommands<>(0, 1_000_000, String::length);
+        AnsweredCommands<String> answered = new AnsweredCommands<>(10, 1_000_000, String::length);
         AtomicInteger runs = new AtomicInteger();
 
         off.answer("a", "x", () -> "run " + runs.incrementAndGet());

@@ -6,14 +6,16 @@ import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How this agent instance takes part in the command topic's consumer group ({@code failback.agent.*}): its
- * stable name for static membership, how many answered commands it remembers, and how long it retries a
- * command it could not finish before dead-lettering it. Meanings and defaults are in application.yml.
+ * stable name for static membership, how many answered commands it remembers and in how many bytes, and how
+ * long it retries a command it could not finish before dead-lettering it. Meanings and defaults: application.yml.
  */
 @ConfigurationProperties("failback.agent")
-public record AgentProperties(String instanceId, @DefaultValue("10000") int rememberedCommands, @DefaultValue Retry retry) {
+public record AgentProperties(String instanceId, @DefaultValue("10000") int rememberedCommands,
+                              @DefaultValue("64MB") DataSize rememberedSize, @DefaultValue Retry retry) {
 
     /** What Kafka accepts as a group.instance.id, which the instance id becomes. */
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -35,8 +37,8 @@ public record AgentProperties(String instanceId, @DefaultValue("10000") int reme
             throw new IllegalArgumentException("failback.agent.instance-id must be 1 to 200 of A-Z a-z 0-9 . _ - (got \""
                     + io.failback.schemas.LogSafe.of(instanceId) + "\")");
         }
-        if (rememberedCommands < 0) {
-            throw new IllegalArgumentException("failback.agent.remembered-commands must not be negative");
+        if (rememberedCommands < 0 || rememberedSize.isNegative()) {
+            throw new IllegalArgumentException("failback.agent.remembered-commands and remembered-size must not be negative");
         }
     }
 

@@ -1,6 +1,9 @@
 package io.failback.vcenter.kafka;
 
-import java.util.Arrays;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
 
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
@@ -50,8 +53,8 @@ public class CommandListener {
             deadLetters.publish(record, e, "unreadable command");
             return;
         }
-        AnsweredCommands.Answer<VcenterResult> answer = answered.answer(command.getCommandId(),
-                Arrays.asList(command.getJobId(), command.getVmId(), command.getOperation()), () -> handler.handle(command));
+        AnsweredCommands.Answer<VcenterResult> answer = answered.answer(command.getCommandId(), fingerprint(command),
+                () -> handler.handle(command));
         VcenterResult result = answer.result();
         if (answer.remembered()) {
             log.info("command {} of job {} for VM {} was answered before ({}): answering again without acting",
@@ -60,6 +63,17 @@ public class CommandListener {
         String topic = Topics.VCENTER_EVENTS.name();
         DeadLetterPublisher.await(kafka.send(new ProducerRecord<>(topic, Topics.VCENTER_EVENTS.keySerde().serializer().serialize(topic,
                 result.getJobId()), Topics.VCENTER_EVENTS.valueSerde().serializer().serialize(topic, result))));
+    }
+
+    /** The command's content apart from its send time, as a digest: what a re-sent command shares with the first. */
+    static String fingerprint(VcenterCommand command) {
+        VcenterCommand unsent = VcenterCommand.newBuilder(command).setIssuedAt(Instant.EPOCH).build();
+        byte[] bytes = Topics.VCENTER_COMMANDS.valueSerde().serializer().serialize(Topics.VCENTER_COMMANDS.name(), unsent);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static VcenterCommand read(ConsumerRecord<byte[], byte[]> record) {

@@ -31,7 +31,9 @@ public class KafkaWiring {
 
     @Bean
     AnsweredCommands<VcenterResult> answeredCommands(AgentProperties agent) {
-        return new AnsweredCommands<>(agent.rememberedCommands());
+        String events = Topics.VCENTER_EVENTS.name();
+        return new AnsweredCommands<>(agent.rememberedCommands(), agent.rememberedSize().toBytes(),
+                result -> Topics.VCENTER_EVENTS.valueSerde().serializer().serialize(events, result).length);
     }
 
     @Bean

@@ -59,7 +59,7 @@ public class AzureCommandListener {
             sends.add(kafka.send(new ProducerRecord<>(topic, Topics.AZURE_EVENTS.keySerde().serializer().serialize(topic, result.getJobId()),
                     Topics.AZURE_EVENTS.valueSerde().serializer().serialize(topic, result))));
         }
-        sends.forEach(DeadLetterPublisher::await);
+        sends.forEach(Sends::await);
     }
 
     private static AzureCommand read(ConsumerRecord<byte[], byte[]> record) {

@@ -61,7 +61,7 @@ public class CommandListener {
                     LogSafe.of(command.getCommandId()), LogSafe.of(command.getJobId()), LogSafe.of(command.getVmId()), result.getCode());
         }
         String topic = Topics.VCENTER_EVENTS.name();
-        DeadLetterPublisher.await(kafka.send(new ProducerRecord<>(topic, Topics.VCENTER_EVENTS.keySerde().serializer().serialize(topic,
+        Sends.await(kafka.send(new ProducerRecord<>(topic, Topics.VCENTER_EVENTS.keySerde().serializer().serialize(topic,
                 result.getJobId()), Topics.VCENTER_EVENTS.valueSerde().serializer().serialize(topic, result))));
     }
 

@@ -1,18 +1,11 @@
 package io.failback.vcenter.kafka;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 import io.failback.schemas.DeadLetters;
 import io.failback.schemas.LogSafe;
 import io.failback.schemas.Topic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.core.KafkaProducerException;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 
@@ -24,8 +17,6 @@ import org.springframework.kafka.listener.ListenerExecutionFailedException;
 public final class DeadLetterPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
-    /** Longer than the producer's delivery timeout (2 min), so a send ends by its own verdict. */
-    private static final long SEND_WAIT_SECONDS = 150;
 
     private final KafkaTemplate<byte[], byte[]> kafka;
     private final Topic<byte[], byte[]> topic;
@@ -44,24 +35,8 @@ public final class DeadLetterPublisher {
         // logs the rollback and the record is read again.
         log.error("{} at {}-{}@{}: {}: {}; dead-lettering it to {} with its offset", why, record.topic(), record.partition(),
                 record.offset(), DeadLetters.problemOf(cause), LogSafe.of(cause.getMessage()), topic.name());
-        await(kafka.send(DeadLetters.of(topic, service, record.topic(), record.partition(), record.offset(),
+        Sends.await(kafka.send(DeadLetters.of(topic, service, record.topic(), record.partition(), record.offset(),
                 bytes(record.key()), bytes(record.value()), cause)));
-    }
-
-    /** Waits for the broker's answer to a send; a refusal is thrown as the Kafka error it is. */
-    static void await(CompletableFuture<?> send) {
-        try {
-            send.get(SEND_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            // Spring wraps the producer's error in a KafkaProducerException; the error itself names the problem.
-            Throwable cause = e.getCause() instanceof KafkaProducerException p && p.getCause() != null ? p.getCause() : e.getCause();
-            throw cause instanceof RuntimeException r ? r : new KafkaException(cause);
-        } catch (TimeoutException e) {
-            throw new KafkaException("no answer from the broker to a send within " + SEND_WAIT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while sending", e);
-        }
     }
 
     /** The listener's own exception, not the container's wrapper around it. */

@@ -7,6 +7,7 @@ import io.failback.messages.VcenterResult;
 import io.failback.schemas.Topics;
 import io.failback.vcenter.CommandHandler;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -69,6 +70,8 @@ public class KafkaWiring {
                         + "are committed in one transaction");
             }
             factory.setTransactionIdPrefix(prefix + agent.instance().orElseGet(() -> UUID.randomUUID().toString()) + "-");
+            // a dead letter keeps the record it gives up on, up to what the catalog's dead-letter topics take
+            factory.updateConfigs(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_REQUEST_BYTES));
         };
     }
 

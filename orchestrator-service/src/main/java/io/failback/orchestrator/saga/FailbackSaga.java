@@ -510,7 +510,9 @@ public final class FailbackSaga {
     private void gateOrPowerOn(Decision d, VmJob vm) {
         if (vm.cancelRequested) {
             startRollback(d, vm, vm.rollbackReason);
-        } else if (d.working().currentGroup >= vm.group && d.working().blockedAtGroup == 0) {
+        } else if (d.working().currentGroup >= vm.group
+                && (d.working().blockedAtGroup == 0 || vm.group <= d.working().blockedAtGroup)) {
+            // VMs of one group are independent: a sibling's failure stops only the later groups
             forward(d, vm, Step.POWER_ON_ON_PREMISES_VM);
         } else if (d.working().blockedAtGroup != 0 && vm.group > d.working().blockedAtGroup) {
             startRollback(d, vm, dependencyFailure(d.working().blockedAtGroup));

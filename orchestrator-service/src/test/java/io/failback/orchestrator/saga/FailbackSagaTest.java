@@ -526,6 +526,27 @@ class FailbackSagaTest {
         }
 
         @Test
+        void shouldPowerOnAVmWhoseGroupSiblingFailedBeforeItsAttachWasAnswered() {
+            // found by the fault suite: a frozen vCenter timed out three VMs of a group while the fourth's attach was
+            // still running; when it finished, the VM waited for its own, blocked group for ever, half-way
+            World w = new World(new Estate().plan("p", List.of(List.of("g1a", "g1b"), List.of("g2a"))));
+            w.agents = s -> s.vmId().equals("g1a") && s.step() == ATTACH_TO_ON_PREMISES_VM ? null
+                    : s.vmId().equals("g1b") && s.step() == ATTACH_TO_ON_PREMISES_VM ? World.result(s, VcenterResultCode.TASK_FAILED)
+                    : World.ok(s);
+            w.submit(Estate.planRequest("job-1", "p").build());
+            w.settle();
+            assertThat(w.vm("job-1", "g1b").state()).isEqualTo(VmState.ROLLED_BACK);
+
+            w.agents = World::ok; // the late attach of g1a comes back
+            w.settle();
+
+            assertThat(w.vm("job-1", "g1a").state()).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(w.stepsOf("g1a")).contains(POWER_ON_ON_PREMISES_VM);
+            assertThat(w.vm("job-1", "g2a").state()).isEqualTo(VmState.ROLLED_BACK);
+            assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+        }
+
+        @Test
         void shouldRollBackLaterGroupsWhenAVmOfAnEarlierGroupFails() {
             World w = new World(new Estate().plan("p", List.of(List.of("g1a", "g1b"), List.of("g2a"))));
             w.agents = s -> s.vmId().equals("g1b") && s.step() == ATTACH_TO_ON_PREMISES_VM

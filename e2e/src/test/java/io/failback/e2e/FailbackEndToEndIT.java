@@ -50,9 +50,8 @@ class FailbackEndToEndIT {
                 .single("autorb-01", false, "mt-04", false)
                 .single("full-01", true, "mt-05", true)
                 .build();
-        FailbackSandbox.Options demo = FailbackSandbox.Options.demo(work, estate);
         // agents register well after the plan's last power-on, so reprotect is refused at first and retried
-        FailbackSandbox.Options options = new FailbackSandbox.Options(work, estate, Duration.ofSeconds(20), demo.orchestratorEnvironment());
+        FailbackSandbox.Options options = FailbackSandbox.Options.demo(work, estate).withAgentRegistrationDelay(Duration.ofSeconds(20));
         sandbox = FailbackSandbox.start(options, line -> System.out.println("sandbox: " + line));
         watch = new JobWatch(sandbox.bootstrapServers());
     }

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.failback.messages.ControlAction;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.FailbackRequest;
 import io.failback.messages.JobState;
 import io.failback.messages.VmState;
 import io.failback.orchestrator.saga.Estate;
@@ -19,6 +22,7 @@ import io.failback.sandbox.kafka.InJvmKafka;
 import io.failback.schemas.DeadLetterHeaders;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +128,78 @@ class OrchestratorCrashIT {
         assertThat(header(dead, DeadLetterHeaders.PROBLEM)).isEqualTo("NOT_SINGLE_OBJECT_ENCODED");
         assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS.name());
         assertThat(header(dead, DeadLetterHeaders.SERVICE)).isEqualTo("orchestrator-service");
+    }
+
+    @Test
+    void shouldRunAPlanWhoseRequestAndCommitSitOnPartitionsAnotherClientsPartitionerChose() throws Exception {
+        Estate estate = new Estate();
+        List<String> vms = OrchestratorHarness.threeGroupPlan(estate, "plan-anywhere", "vm-p", 2);
+        harness.publishInventory(estate, "plan-anywhere");
+        if (orchestrator == null || !orchestrator.isAlive()) {
+            orchestrator = harness.startOrchestrator("run-anywhere");
+        }
+        String jobId = "job-anywhere";
+        int javaPartition = Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % Topics.REQUESTS.partitions();
+        byte[] request = Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(),
+                Estate.planRequest(jobId, "plan-anywhere").setRequestedAt(Instant.now()).build());
+
+        // the same request twice, each time on a partition the Java client would not pick
+        harness.send(Topics.REQUESTS.name(), (javaPartition + 1) % Topics.REQUESTS.partitions(), jobId, request);
+        harness.send(Topics.REQUESTS.name(), (javaPartition + 2) % Topics.REQUESTS.partitions(), jobId, request);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> harness.jobState(jobId) == JobState.AWAITING_COMMIT);
+        ControlCommand commit = new ControlCommand("commit-anywhere", jobId, ControlAction.COMMIT, "it", Instant.now());
+        harness.send(Topics.CONTROL.name(), (javaPartition + 3) % Topics.CONTROL.partitions(), jobId,
+                Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), commit));
+
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> harness.jobState(jobId) == JobState.COMPLETED);
+        assertThat(harness.deliveries).as("one job, so each command once").allSatisfy((id, count) -> assertThat(count.get()).isEqualTo(1));
+        for (String vm : vms) {
+            assertThat(harness.lastVmState(jobId, vm)).as(vm).isEqualTo(VmState.COMMITTED);
+        }
+    }
+
+    @Test
+    void shouldRefuseAHugeHostileRequestByNameAndGoOn() throws Exception {
+        if (orchestrator == null || !orchestrator.isAlive()) {
+            orchestrator = harness.startOrchestrator("run-hostile");
+        }
+        FailbackRequest hostile = Estate.request("job-hostile", "v".repeat(450_000))
+                .setRequestedBy("mallory\n2026-11-30 ERROR forged " + "m".repeat(450_000)).setRequestedAt(Instant.now()).build();
+
+        harness.request(hostile);
+        harness.request(Estate.request("job-after-hostile", "vm-nobody-knows").setRequestedAt(Instant.now()).build());
+
+        await().atMost(Duration.ofMinutes(2)).until(() -> harness.jobState("job-after-hostile") == JobState.REJECTED);
+        assertThat(harness.jobState("job-hostile")).isEqualTo(JobState.REJECTED);
+        assertThat(harness.statuses).filteredOn(s -> s.getJobId().equals("job-hostile")).singleElement().satisfies(s -> {
+            assertThat(s.getJob().getReasons()).singleElement().satisfies(r -> {
+                assertThat(r.getCode()).isEqualTo(io.failback.messages.ReasonCode.INVALID_FIELD);
+                assertThat(r.getMessage()).contains("requestedBy", "vmIds").hasSizeLessThan(2_000);
+            });
+            assertThat(s.getJob().getRequestedBy()).doesNotContain("\n");
+        });
+        assertThat(orchestrator.isAlive()).isTrue();
+    }
+
+    @Test
+    void shouldKeepServingWhenTheInventoryAndRecoveryPointTopicsCarryUnreadableRecords() throws Exception {
+        if (orchestrator == null || !orchestrator.isAlive()) {
+            orchestrator = harness.startOrchestrator("run-global");
+        }
+        byte[] garbage = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+        harness.send(Topics.INVENTORY.name(), "item/vm-garbage", garbage);
+        harness.send(Topics.RECOVERY_POINTS.name(), "vm-garbage/rp-1", garbage);
+        Estate estate = new Estate();
+        OrchestratorHarness.threeGroupPlan(estate, "plan-after-garbage", "vm-g", 1);
+        harness.publishInventory(estate, "plan-after-garbage");
+
+        harness.request(Estate.planRequest("job-after-garbage", "plan-after-garbage").setRequestedAt(Instant.now()).build());
+
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> harness.jobState("job-after-garbage") == JobState.AWAITING_COMMIT);
+        assertThat(orchestrator.isAlive()).isTrue();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -143,8 +143,13 @@ final class OrchestratorHarness implements AutoCloseable {
     }
 
     void send(String topic, String key, byte[] value) throws Exception {
+        send(topic, null, key, value);
+    }
+
+    /** Writes onto {@code partition} (null: the Java client's own choice), as a client with another partitioner would. */
+    void send(String topic, Integer partition, String key, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, partition, key, value)).get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -2,13 +2,16 @@ package io.failback.schemas;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
-import org.apache.avro.AvroRuntimeException;
+import io.failback.schemas.UnreadableRecordException.Problem;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -20,7 +23,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Kafka serializer, deserializer and Streams serde for one Avro record type, in Avro's single-object
  * encoding: {@code C3 01}, the writer schema's 64-bit fingerprint, then the binary datum. The reader
  * resolves every released version of the type; anything else raises {@link UnreadableRecordException}.
- * A null value (a tombstone) stays null both ways.
+ * Before Avro decodes, the bytes are checked against the writer schema the fingerprint names (see
+ * {@link DatumCheck}) and refused when they can't be one real record of at most {@link #MAX_RECORD_BYTES},
+ * so no producer can make a reader allocate more than a record's size or fail with anything but a named
+ * problem. A null value (a tombstone) stays null both ways.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
@@ -28,30 +34,48 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         TrustedMessages.ensureTrusted();
     }
 
+    /**
+     * The largest value, in bytes, that is written or read: larger ones are refused on encode and, without
+     * being decoded, on decode. Every topic's {@code max.message.bytes} is set from it.
+     */
+    public static final int MAX_RECORD_BYTES = 1_048_576;
+
+    /** Avro's single-object header: the marker C3 01 and the writer schema's 64-bit fingerprint. */
+    private static final int HEADER_BYTES = 10;
+
     private final Class<T> type;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
+    private final Map<Long, DatumCheck> checks;
 
-    private AvroSerde(Class<T> type, SchemaStore store) {
+    private AvroSerde(Class<T> type, List<Schema> writerSchemas) {
         this.type = type;
         SpecificData model = SpecificData.getForClass(type);
         Schema current = model.getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, current);
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        List<Schema> writers = new ArrayList<>(writerSchemas);
+        writers.add(current);
+        Map<Long, DatumCheck> byFingerprint = new HashMap<>();
+        for (Schema writer : writers) {
+            store.addSchema(writer);
+            byFingerprint.put(SchemaNormalization.parsingFingerprint64(writer), new DatumCheck(writer));
+        }
+        this.checks = Map.copyOf(byFingerprint);
         this.decoder = new BinaryMessageDecoder<>(model, current, store);
     }
 
     /** The serde for {@code type}, reading its current schema and every released version. */
     public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
-        return new AvroSerde<>(type, ReleasedSchemas.get().storeFor(SpecificData.get().getSchema(type).getFullName()));
+        return of(type, new Schema[0]);
     }
 
     /** As {@link #of(Class)} but also reading the given writer schemas (for tests of schema evolution). */
     public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, Schema... extraWriterSchemas) {
-        SchemaStore.Cache store = ReleasedSchemas.get().storeFor(SpecificData.get().getSchema(type).getFullName());
-        for (Schema schema : extraWriterSchemas) {
-            store.addSchema(schema);
-        }
-        return new AvroSerde<>(type, store);
+        List<Schema> writers = new ArrayList<>();
+        ReleasedSchemas.get().versionsOf(SpecificData.get().getSchema(type).getFullName()).forEach(v -> writers.add(v.schema()));
+        writers.addAll(List.of(extraWriterSchemas));
+        return new AvroSerde<>(type, writers);
     }
 
     public Class<T> type() {
@@ -63,15 +87,21 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         if (data == null) {
             return null;
         }
+        byte[] bytes;
         try {
             ByteBuffer buffer = encoder.encode(data);
-            byte[] bytes = new byte[buffer.remaining()];
+            bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
-            return bytes;
         } catch (IOException | RuntimeException e) {
             throw new org.apache.kafka.common.errors.SerializationException(
                     "cannot encode " + type.getSimpleName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
+        if (bytes.length > MAX_RECORD_BYTES) {
+            // Refused here, where the service that made it can say so, rather than by the broker or every reader.
+            throw new org.apache.kafka.common.errors.SerializationException("cannot encode " + type.getSimpleName()
+                    + " for topic " + topic + ": " + bytes.length + " bytes, over the limit of " + MAX_RECORD_BYTES);
+        }
+        return bytes;
     }
 
     @Override
@@ -80,21 +110,38 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             return null;
         }
         if (data.length == 0) {
-            throw new UnreadableRecordException(UnreadableRecordException.Problem.EMPTY, topic, "zero bytes", null);
+            throw new UnreadableRecordException(Problem.EMPTY, topic, "zero bytes", null);
         }
+        if (data.length > MAX_RECORD_BYTES) {
+            throw new UnreadableRecordException(Problem.TOO_LARGE, topic,
+                    data.length + " bytes, over the limit of " + MAX_RECORD_BYTES, null);
+        }
+        if (data.length < HEADER_BYTES || data[0] != (byte) 0xC3 || data[1] != (byte) 0x01) {
+            throw new UnreadableRecordException(Problem.NOT_SINGLE_OBJECT_ENCODED, topic,
+                    "no single-object header (C3 01 and an 8-byte fingerprint) in " + data.length + " bytes", null);
+        }
+        DatumCheck check = checks.get(fingerprint(data));
+        if (check == null) {
+            throw new UnreadableRecordException(Problem.UNKNOWN_SCHEMA_FINGERPRINT, topic,
+                    "no released " + type.getSimpleName() + " schema has this fingerprint", null);
+        }
+        check.check(data, HEADER_BYTES, topic);
         try {
             return decoder.decode(data);
-        } catch (MissingSchemaException e) {
-            throw new UnreadableRecordException(UnreadableRecordException.Problem.UNKNOWN_SCHEMA_FINGERPRINT, topic,
-                    "no released " + type.getSimpleName() + " schema has this fingerprint", e);
-        } catch (BadHeaderException e) {
-            throw new UnreadableRecordException(UnreadableRecordException.Problem.NOT_SINGLE_OBJECT_ENCODED, topic,
-                    e.getMessage(), e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException | IllegalArgumentException | NullPointerException e) {
-            throw new UnreadableRecordException(UnreadableRecordException.Problem.CORRUPT_DATUM, topic,
-                    e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // Whatever Avro still throws after the check, a datum it can't read doesn't match its schema.
+            throw new UnreadableRecordException(Problem.CORRUPT_DATUM, topic,
+                    e.getClass().getSimpleName() + ": " + LogSafe.of(e.getMessage()), e);
         }
+    }
+
+    /** The writer schema's fingerprint, little-endian after the marker, as the single-object encoding writes it. */
+    private static long fingerprint(byte[] data) {
+        long fingerprint = 0;
+        for (int i = HEADER_BYTES - 1; i >= 2; i--) {
+            fingerprint = (fingerprint << 8) | (data[i] & 0xff);
+        }
+        return fingerprint;
     }
 
     @Override

@@ -12,7 +12,10 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_OFFSET = "failback.dlt.source-offset";
     /** An {@link UnreadableRecordException.Problem} name, or the exception's class name. */
     public static final String PROBLEM = "failback.dlt.problem";
-    /** The error message, which never carries a secret (it describes bytes, not configuration). */
+    /**
+     * The error message, which never carries a secret (it describes bytes, not configuration), escaped and
+     * cut to {@link DeadLetters#MAX_MESSAGE_CHARS} characters as {@link LogSafe} does.
+     */
     public static final String MESSAGE = "failback.dlt.message";
     /** The service that gave up on the record. */
     public static final String SERVICE = "failback.dlt.service";

@@ -11,6 +11,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class DeadLetters {
 
+    /**
+     * Characters of the error message kept in its header. A message may quote the record (Avro's, or a
+     * service's own), so it is cut and escaped: a dead letter is never much bigger than the record it keeps,
+     * and a tool that prints the header prints one harmless line.
+     */
+    public static final int MAX_MESSAGE_CHARS = 1000;
+
     private DeadLetters() {
     }
 
@@ -21,7 +28,7 @@ public final class DeadLetters {
         headers.add(DeadLetterHeaders.SOURCE_PARTITION, bytes(Integer.toString(partition)));
         headers.add(DeadLetterHeaders.SOURCE_OFFSET, bytes(Long.toString(offset)));
         headers.add(DeadLetterHeaders.PROBLEM, bytes(problemOf(error)));
-        headers.add(DeadLetterHeaders.MESSAGE, bytes(String.valueOf(error.getMessage())));
+        headers.add(DeadLetterHeaders.MESSAGE, bytes(LogSafe.of(error.getMessage(), MAX_MESSAGE_CHARS)));
         headers.add(DeadLetterHeaders.SERVICE, bytes(service));
         return new ProducerRecord<>(deadLetterTopic.name(), null, key, value, headers);
     }

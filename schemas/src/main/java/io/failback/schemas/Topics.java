@@ -8,6 +8,7 @@ import io.failback.messages.AzureResult;
 import io.failback.messages.ControlCommand;
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.InventoryRecord;
+import io.failback.messages.OrchestratorInput;
 import io.failback.messages.RecoveryPoint;
 import io.failback.messages.ReplicationCommand;
 import io.failback.messages.ReplicationResult;
@@ -32,13 +33,22 @@ public final class Topics {
     /** Partitions of the busy topics: enough for a few instances of each service. */
     public static final int PARTITIONS = 6;
 
+    /** The largest record value any service reads or writes; a larger one is refused as unreadable. */
+    public static final int MAX_RECORD_BYTES = 1 << 20;
+    /** {@code max.message.bytes} of every Avro topic: the largest record, its key and headers, and batch overhead. */
+    public static final int MAX_MESSAGE_BYTES = MAX_RECORD_BYTES + (64 << 10);
+    /** {@code max.message.bytes} of every dead-letter topic: whatever an input topic took, and the error headers. */
+    public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = 2 * MAX_MESSAGE_BYTES;
+    /** The {@code max.request.size} a producer needs to write any record the catalog's topics take. */
+    public static final int MAX_REQUEST_BYTES = DEAD_LETTER_MAX_MESSAGE_BYTES + (64 << 10);
+
     private static final Serde<String> KEY = Serdes.String();
     private static final Serde<byte[]> RAW = Serdes.ByteArray();
 
     public static final Topic<String, FailbackRequest> REQUESTS = avro("failback.requests", FailbackRequest.class,
-            PARTITIONS, DELETE, "failback requests; key = requestId");
+            PARTITIONS, DELETE, "failback requests; key = requestId, any partitioner");
     public static final Topic<String, ControlCommand> CONTROL = avro("failback.control", ControlCommand.class,
-            PARTITIONS, DELETE, "commit and cancel; key = jobId");
+            PARTITIONS, DELETE, "commit and cancel; key = jobId, any partitioner");
     public static final Topic<String, InventoryRecord> INVENTORY = avro("failback.inventory", InventoryRecord.class,
             PARTITIONS, COMPACT, "protected items, plans, heartbeats, agent registrations; key = item/{vmId}, plan/{planId}, ...");
     public static final Topic<String, RecoveryPoint> RECOVERY_POINTS = avro("failback.recovery-points", RecoveryPoint.class,
@@ -54,7 +64,7 @@ public final class Topics {
     public static final Topic<String, ReplicationCommand> REPLICATION_COMMANDS = avro("failback.replication.commands",
             ReplicationCommand.class, PARTITIONS, DELETE, "orchestrator to the replication engine (reprotect); key = vmId");
     public static final Topic<String, ReplicationResult> REPLICATION_EVENTS = avro("failback.replication.events",
-            ReplicationResult.class, PARTITIONS, DELETE, "replication engine results; key = jobId");
+            ReplicationResult.class, PARTITIONS, DELETE, "replication engine results; key = jobId, any partitioner");
     public static final Topic<String, StatusEvent> STATUS = avro("failback.status", StatusEvent.class,
             PARTITIONS, DELETE, "job and VM status at every transition; key = jobId");
     public static final Topic<String, AuditRecord> AUDIT = avro("failback.audit", AuditRecord.class,
@@ -63,6 +73,10 @@ public final class Topics {
             PARTITIONS, DELETE, "orchestrator-internal: claim or release a VM for a job; key = vmId");
     public static final Topic<String, VmClaimAnswer> VM_CLAIM_ANSWERS = avro("failback.orchestrator.vm-claim-answers",
             VmClaimAnswer.class, PARTITIONS, DELETE, "orchestrator-internal: claim granted or refused; key = jobId");
+
+    public static final Topic<String, OrchestratorInput> ORCHESTRATOR_INPUTS = avro("failback.orchestrator.inputs",
+            OrchestratorInput.class, PARTITIONS, DELETE,
+            "orchestrator-internal: requests, control and replication results routed to the job's partition; key = jobId");
 
     public static final Topic<byte[], byte[]> ORCHESTRATOR_DLT = deadLetter("failback.orchestrator.dlt",
             "records the orchestrator could not read, with the error in headers");
@@ -76,17 +90,17 @@ public final class Topics {
     /** Every topic, in the order of the README's table. */
     public static final List<Topic<?, ?>> ALL = List.of(REQUESTS, CONTROL, INVENTORY, RECOVERY_POINTS,
             VCENTER_COMMANDS, VCENTER_EVENTS, AZURE_COMMANDS, AZURE_EVENTS, REPLICATION_COMMANDS, REPLICATION_EVENTS,
-            STATUS, AUDIT, VM_CLAIMS, VM_CLAIM_ANSWERS, ORCHESTRATOR_DLT, VCENTER_COMMANDS_DLT, AZURE_COMMANDS_DLT, REPLICATION_COMMANDS_DLT);
+            STATUS, AUDIT, VM_CLAIMS, VM_CLAIM_ANSWERS, ORCHESTRATOR_INPUTS, ORCHESTRATOR_DLT, VCENTER_COMMANDS_DLT, AZURE_COMMANDS_DLT, REPLICATION_COMMANDS_DLT);
 
     private Topics() {
     }
 
     private static <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(
             String name, Class<V> type, int partitions, Topic.CleanupPolicy policy, String role) {
-        return new Topic<>(name, KEY, AvroSerde.of(type), partitions, policy, role);
+        return new Topic<>(name, KEY, AvroSerde.of(type), partitions, policy, MAX_MESSAGE_BYTES, "uncompressed", role);
     }
 
     private static Topic<byte[], byte[]> deadLetter(String name, String role) {
-        return new Topic<>(name, RAW, RAW, 1, DELETE, role);
+        return new Topic<>(name, RAW, RAW, 1, DELETE, DEAD_LETTER_MAX_MESSAGE_BYTES, "producer", role);
     }
 }

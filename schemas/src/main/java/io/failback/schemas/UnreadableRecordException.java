@@ -17,7 +17,16 @@ public final class UnreadableRecordException extends SerializationException {
         /** The schema fingerprint is not one of the released versions of the topic's value type. */
         UNKNOWN_SCHEMA_FINGERPRINT,
         /** The header is fine but the datum is cut short or doesn't match its schema. */
-        CORRUPT_DATUM
+        CORRUPT_DATUM,
+        /**
+         * More than {@link AvroSerde#MAX_RECORD_BYTES} bytes, or more items of zero encoded size in one
+         * array or map than a real record holds: refused before anything is decoded.
+         */
+        TOO_LARGE,
+        /** A string, bytes or block length, or an item count, that the bytes left in the record can't hold. */
+        LENGTH_BEYOND_RECORD,
+        /** Bytes after the one datum a record is. */
+        TRAILING_BYTES
     }
 
     private final Problem problem;

@@ -76,43 +76,49 @@ public final class FailbackSaga {
         return request.getRequestId();
     }
 
-    /** A summary of what a request asks, to tell a repeat (same) from a conflict (same id, other content). */
-    public static String summaryOf(FailbackRequest r) {
-        return "vms=" + r.getVmIds() + " plan=" + r.getPlanId() + " point=" + r.getRecoveryPoint() + " commit="
-                + r.getCommitPolicy().getKind() + "/" + r.getCommitPolicy().getDelaySeconds() + " reprotect="
-                + (r.getReprotect() == null ? "-" : r.getReprotect().getProcessServer());
+    /** The VMs a request lists, or for a long list its size and digest: a summary stays small whatever the request. */
+    private static String vmList(List<String> vmIds) {
+        if (vmIds.size() <= Intake.QUOTED_ITEMS) {
+            return vmIds.toString();
+        }
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            vmIds.forEach(v -> sha.update((v + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return "[" + vmIds.size() + " VMs, sha-256 " + java.util.HexFormat.of().formatHex(sha.digest(), 0, 8) + "]";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
-    /** Request ids become job ids, store keys and record keys: a safe, bounded alphabet. */
-    static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-
-    /** Why a request can't own a job at all (so nothing is stored for it), or null when it can. */
-    public static Reason unroutable(String recordKey, FailbackRequest request) {
-        if (request.getRequestId() == null || !REQUEST_ID.matcher(request.getRequestId()).matches()) {
-            return new Reason(ReasonCode.INVALID_FIELD, "requestId must be 1 to 128 of A-Z a-z 0-9 . _ : - (got '"
-                    + request.getRequestId() + "')");
-        }
-        if (!request.getRequestId().equals(recordKey)) {
-            return new Reason(ReasonCode.INVALID_FIELD, "the record key (" + recordKey + ") must be the requestId ("
-                    + request.getRequestId() + ") so the job's messages meet on one partition");
-        }
-        return null;
+    /** A summary of what a request asks, to tell a repeat (same) from a conflict (same id, other content). */
+    public static String summaryOf(FailbackRequest r) {
+        return "vms=" + vmList(r.getVmIds()) + " plan=" + r.getPlanId() + " point=" + r.getRecoveryPoint() + " commit="
+                + r.getCommitPolicy().getKind() + "/" + r.getCommitPolicy().getDelaySeconds() + " reprotect="
+                + (r.getReprotect() == null ? "-" : r.getReprotect().getProcessServer());
     }
 
     /** A request refused before it became a job: status and audit only, nothing stored. */
     public Decision onUnroutableRequest(FailbackRequest request, Reason reason, long now) {
         Job job = new Job();
-        job.jobId = request.getRequestId() == null ? "" : request.getRequestId();
-        job.requestedBy = request.getRequestedBy();
-        job.planId = request.getPlanId();
+        job.jobId = Intake.safeId(request.getRequestId());
+        job.requestedBy = Intake.quote(request.getRequestedBy());
+        job.planId = request.getPlanId() == null ? null : Intake.quote(request.getPlanId());
         job.pointKind = request.getRecoveryPoint();
         job.commitPolicy = request.getCommitPolicy().getKind();
         job.state = JobState.REJECTED;
         job.reasons.add(reason);
         Decision d = new Decision(null, now);
         d.setJob(job);
-        d.audit(AuditKind.REFUSAL, null, null, request.getRequestedBy(), "request refused", reason.code() + ": " + reason.message());
+        d.audit(AuditKind.REFUSAL, null, null, job.requestedBy, "request refused", reason.code() + ": " + reason.message());
         d.jobStatus();
+        return d;
+    }
+
+    /** A control command refused before it reached a job (its fields out of bounds): audit only, nothing changed. */
+    public Decision onUnroutableControl(ControlCommand control, Reason reason, long now) {
+        Decision d = new Decision(null, now);
+        d.auditFor(Intake.safeId(control.getJobId()), AuditKind.REFUSAL, Intake.quote(control.getRequestedBy()),
+                control.getAction() + " refused", reason.code() + ": " + reason.message());
         return d;
     }
 
@@ -178,12 +184,12 @@ public final class FailbackSaga {
         Map<String, String> replicationGroups = new HashMap<>();
         for (String vm : vmIds) {
             ProtectedItem item = facts.items().get(vm);
-            if (item != null && item.getReplicationGroup() != null) {
+            if (item != null && item.getReplicationGroup() != null && Intake.isName(item.getReplicationGroup())) {
                 replicationGroups.put(vm, item.getReplicationGroup());
             }
         }
         Map<String, RecoveryPointChooser.Choice> choices = RecoveryPointChooser.choose(job.pointKind, vmIds,
-                facts.points(), replicationGroups, now);
+                Intake.wellFormed(facts.points()), replicationGroups, now);
         d.jobStatus();
         for (String vmId : vmIds) {
             ProtectedItem item = facts.items().get(vmId);
@@ -191,7 +197,7 @@ public final class FailbackSaga {
             vm.reasons.addAll(Preflight.inventoryReasons(vmId, item,
                     item == null ? null : facts.heartbeats().get(item.getConfigurationServer()), now, settings));
             RecoveryPointChooser.Choice choice = choices.get(vmId);
-            if (item != null) {
+            if (item != null && Intake.outOfBounds(item) == null) {
                 vm.target = new Target(item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(),
                         List.copyOf(item.getReplicaDisks()), item.getAzureVmId(), item.getAzureResourceGroup(),
                         item.getOsType() == OsType.WINDOWS,
@@ -229,11 +235,11 @@ public final class FailbackSaga {
             Set<String> seen = new HashSet<>();
             List<String> blankOrRepeated = r.getVmIds().stream().filter(v -> v.isBlank() || !seen.add(v)).toList();
             if (!blankOrRepeated.isEmpty()) {
-                reasons.add(new Reason(ReasonCode.INVALID_FIELD, "VM ids blank or repeated: " + blankOrRepeated));
+                reasons.add(new Reason(ReasonCode.INVALID_FIELD, "VM ids blank or repeated: " + Intake.list(blankOrRepeated)));
             }
             List<String> unknown = r.getVmIds().stream().filter(v -> !v.isBlank() && facts.items().get(v) == null).toList();
             if (!unknown.isEmpty() && !hasPlan) {
-                reasons.add(new Reason(ReasonCode.UNKNOWN_VM, "not in the inventory: " + unknown));
+                reasons.add(new Reason(ReasonCode.UNKNOWN_VM, "not in the inventory: " + Intake.list(unknown)));
             }
         }
         if (hasPlan && !hasVms) {
@@ -241,6 +247,9 @@ public final class FailbackSaga {
                 reasons.add(new Reason(ReasonCode.INVALID_FIELD, "planId is blank"));
             } else if (facts.plan() == null) {
                 reasons.add(new Reason(ReasonCode.UNKNOWN_PLAN, "no recovery plan " + r.getPlanId() + " in the inventory"));
+            } else if (facts.plan().getMemberCount() > Intake.MAX_VMS_PER_JOB) {
+                reasons.add(new Reason(ReasonCode.INVALID_FIELD, "recovery plan " + r.getPlanId() + " has "
+                        + facts.plan().getMemberCount() + " VMs; a job holds at most " + Intake.MAX_VMS_PER_JOB));
             } else if (facts.members().size() != facts.plan().getMemberCount() || facts.members().isEmpty()) {
                 reasons.add(new Reason(ReasonCode.PLAN_INCOMPLETE, "recovery plan " + r.getPlanId() + " lists "
                         + facts.plan().getMemberCount() + " VMs but the inventory holds " + facts.members().size()));
@@ -286,7 +295,8 @@ public final class FailbackSaga {
 
     // ================================================================== agent results
 
-    public Decision onAzureResult(Job job, VmJob stored, AzureResult r, long now) {
+    public Decision onAzureResult(Job job, VmJob stored, AzureResult result, long now) {
+        AzureResult r = Intake.bound(result);
         Decision d = new Decision(job, now);
         d.track(stored);
         Step step = stored.pending.get(r.getCommandId());
@@ -313,7 +323,8 @@ public final class FailbackSaga {
         return d;
     }
 
-    public Decision onVcenterResult(Job job, VmJob stored, VcenterResult r, long now) {
+    public Decision onVcenterResult(Job job, VmJob stored, VcenterResult result, long now) {
+        VcenterResult r = Intake.bound(result);
         Decision d = new Decision(job, now);
         d.track(stored);
         Step step = stored.pending.get(r.getCommandId());
@@ -358,7 +369,8 @@ public final class FailbackSaga {
         return true;
     }
 
-    public Decision onReplicationResult(Job job, VmJob stored, ReplicationResult r, long now) {
+    public Decision onReplicationResult(Job job, VmJob stored, ReplicationResult result, long now) {
+        ReplicationResult r = Intake.bound(result);
         Decision d = new Decision(job, now);
         d.track(stored);
         Step step = stored.pending.get(r.getCommandId());
@@ -398,7 +410,8 @@ public final class FailbackSaga {
     /** A result for a job or VM that doesn't exist (here) at all. */
     public Decision onUnknownResult(String jobId, String vmId, String commandId, String what, long now) {
         Decision d = new Decision(null, now);
-        d.audits().add(new io.failback.messages.AuditRecord(jobId, vmId, commandId, Instant.ofEpochMilli(now), "",
+        d.audits().add(new io.failback.messages.AuditRecord(Intake.safeId(jobId), Intake.quote(vmId),
+                commandId == null ? null : Intake.quote(commandId), Instant.ofEpochMilli(now), "",
                 AuditKind.STALE_RESULT, "result for unknown job or VM ignored", what));
         return d;
     }
@@ -696,10 +709,14 @@ public final class FailbackSaga {
             if (j.state == JobState.AWAITING_COMMIT) {
                 commit(d, "commit by " + control.getRequestedBy());
                 d.jobStatus();
+            } else if (j.isFinished()) {
+                refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId + " already ended " + j.state
+                        + (j.committed ? " after its commit" : "") + "; this commit changes nothing");
             } else if (j.committed) {
-                d.audit(AuditKind.DECISION, null, null, control.getRequestedBy(), "commit repeated", "already committed");
+                refuse(d, control, ReasonCode.NOT_AWAITING_COMMIT, "job " + j.jobId + " is already committed and "
+                        + j.state + "; this second commit changes nothing");
             } else {
-                refuse(d, control, j.isFinished() ? ReasonCode.JOB_ALREADY_FINISHED : ReasonCode.NOT_AWAITING_COMMIT,
+                refuse(d, control, ReasonCode.NOT_AWAITING_COMMIT,
                         "job " + j.jobId + " is " + j.state + "; commit applies to a job awaiting commit");
             }
             return d;

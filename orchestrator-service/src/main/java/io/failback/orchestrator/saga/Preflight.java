@@ -39,6 +39,11 @@ public final class Preflight {
                     vmId + " is not in the configuration server database"));
             return reasons;
         }
+        String outOfBounds = Intake.outOfBounds(item);
+        if (outOfBounds != null) {
+            reasons.add(new Reason(ReasonCode.INVALID_FIELD, "the inventory's record of " + vmId + " is out of bounds: " + outOfBounds));
+            return reasons;
+        }
         if (item.getProtectionState() == ProtectionState.REPROTECTING) {
             reasons.add(new Reason(ReasonCode.REPROTECT_NOT_COMPLETED, vmId + " is still being reprotected"));
         } else if (item.getProtectionState() != ProtectionState.PROTECTED) {

@@ -7,6 +7,7 @@ import io.failback.messages.VmClaim;
 import io.failback.orchestrator.saga.SagaRunner;
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -17,8 +18,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the orchestrator's topology, the same for production (through Spring Kafka's factory bean)
- * and for {@code TopologyTestDriver} tests. Two sub-topologies: jobs, keyed by job id, and VM claims,
- * keyed by VM id; the inventory and recovery points are global stores every instance holds.
+ * and for {@code TopologyTestDriver} tests. Three sub-topologies: the router, which takes what clients
+ * write on any partition and forwards it keyed by job id; jobs, keyed by job id; and VM claims, keyed by
+ * VM id. The inventory and recovery points are global stores every instance holds.
  */
 public final class FailbackTopology {
 
@@ -28,6 +30,7 @@ public final class FailbackTopology {
     static final String TO_CLAIMS = "to-vm-claims";
     static final String TO_STATUS = "to-status";
     static final String TO_AUDIT = "to-audit";
+    static final String TO_INPUTS = "to-inputs";
 
     private static final Serde<String> KEYS = Serdes.String();
 
@@ -50,9 +53,12 @@ public final class FailbackTopology {
                 "recovery-points-source", KEYS.deserializer(), Topics.RECOVERY_POINTS.valueSerde().deserializer(),
                 Topics.RECOVERY_POINTS.name(), "recovery-points-loader", () -> new GlobalStoreLoader<>(StoreNames.RECOVERY_POINTS));
 
-        String[] jobInputs = {source(topology, Topics.REQUESTS), source(topology, Topics.CONTROL),
-                source(topology, Topics.VCENTER_EVENTS), source(topology, Topics.AZURE_EVENTS),
-                source(topology, Topics.REPLICATION_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS)};
+        topology.addProcessor("router", () -> new InputRouter(runner), source(topology, Topics.REQUESTS),
+                source(topology, Topics.CONTROL), source(topology, Topics.REPLICATION_EVENTS));
+        sink(topology, TO_INPUTS, Topics.ORCHESTRATOR_INPUTS, "router");
+
+        String[] jobInputs = {source(topology, Topics.ORCHESTRATOR_INPUTS), source(topology, Topics.VCENTER_EVENTS),
+                source(topology, Topics.AZURE_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS)};
         topology.addProcessor("jobs", () -> new JobProcessor(runner, tick), jobInputs);
         topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB), "jobs");
         topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM), "jobs");
@@ -61,8 +67,8 @@ public final class FailbackTopology {
         sink(topology, TO_AZURE, Topics.AZURE_COMMANDS, "jobs");
         sink(topology, TO_REPLICATION, Topics.REPLICATION_COMMANDS, "jobs");
         sink(topology, TO_CLAIMS, Topics.VM_CLAIMS, "jobs");
-        sink(topology, TO_STATUS, Topics.STATUS, "jobs");
-        sink(topology, TO_AUDIT, Topics.AUDIT, "jobs");
+        sink(topology, TO_STATUS, Topics.STATUS, "jobs", "router");
+        sink(topology, TO_AUDIT, Topics.AUDIT, "jobs", "router");
 
         String claims = source(topology, Topics.VM_CLAIMS);
         topology.<String, VmClaim, String, Object>addProcessor("claims", ClaimProcessor::new, claims);
@@ -76,7 +82,10 @@ public final class FailbackTopology {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
+        // a dead letter keeps the record it could not read, up to what the catalog's dead-letter topics take
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_REQUEST_BYTES);
         return p;
     }
 
@@ -87,8 +96,8 @@ public final class FailbackTopology {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <K, V> void sink(Topology topology, String name, Topic<K, V> topic, String parent) {
-        topology.addSink(name, topic.name(), topic.keySerde().serializer(), (org.apache.kafka.common.serialization.Serializer) topic.valueSerde().serializer(), parent);
+    private static <K, V> void sink(Topology topology, String name, Topic<K, V> topic, String... parents) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), (org.apache.kafka.common.serialization.Serializer) topic.valueSerde().serializer(), parents);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

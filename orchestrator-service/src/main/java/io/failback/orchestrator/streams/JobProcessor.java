@@ -13,6 +13,7 @@ import io.failback.messages.ConfigServerHeartbeat;
 import io.failback.messages.ControlCommand;
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.InventoryRecord;
+import io.failback.messages.OrchestratorInput;
 import io.failback.messages.ProtectedItem;
 import io.failback.messages.RecoveryPlan;
 import io.failback.messages.RecoveryPlanMember;
@@ -23,12 +24,14 @@ import io.failback.messages.VmClaim;
 import io.failback.messages.VmClaimAnswer;
 import io.failback.orchestrator.saga.Decision;
 import io.failback.orchestrator.saga.FailbackSaga;
+import io.failback.orchestrator.saga.Intake;
 import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.Outbox;
 import io.failback.orchestrator.saga.Reason;
 import io.failback.orchestrator.saga.SagaRunner;
 import io.failback.orchestrator.saga.VmJob;
 import io.failback.schemas.InventoryKeys;
+import io.failback.schemas.LogSafe;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -80,19 +83,13 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
         Decision decision;
         if (value == null) {
             return; // tombstones carry nothing for jobs
-        } else if (value instanceof FailbackRequest request) {
-            Reason unroutable = FailbackSaga.unroutable(record.key(), request);
-            if (unroutable != null) {
-                log.warn("request {} refused before becoming a job: {}", request.getRequestId(), unroutable.code());
-                forward(publishOnly(saga.onUnroutableRequest(request, unroutable, now)), now);
+        } else if (value instanceof OrchestratorInput input) {
+            Decision refused = refusal(saga, record.key(), input.getInput(), now);
+            if (refused != null) {
+                forward(publishOnly(refused), now);
                 return;
             }
-            Job existing = store.job(request.getRequestId());
-            decision = existing != null ? saga.onRepeatedRequest(existing, request, now)
-                    : saga.onRequest(request, factsFor(request), now);
-            log.info("request {} by {}: job {}", request.getRequestId(), request.getRequestedBy(), decision.job().state());
-        } else if (value instanceof ControlCommand control) {
-            decision = saga.onControl(store.job(control.getJobId()), control, now);
+            decision = onInput(saga, input.getInput(), now);
         } else if (value instanceof VcenterResult r) {
             VmJob vm = store.vm(r.getJobId(), r.getVmId());
             decision = vm == null ? saga.onUnknownResult(r.getJobId(), r.getVmId(), r.getCommandId(), "vCenter " + r.getCode(), now)
@@ -101,10 +98,6 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             VmJob vm = store.vm(r.getJobId(), r.getVmId());
             decision = vm == null ? saga.onUnknownResult(r.getJobId(), r.getVmId(), r.getCommandId(), "Azure " + r.getCode(), now)
                     : saga.onAzureResult(store.job(r.getJobId()), vm, r, now);
-        } else if (value instanceof ReplicationResult r) {
-            VmJob vm = store.vm(r.getJobId(), r.getVmId());
-            decision = vm == null ? saga.onUnknownResult(r.getJobId(), r.getVmId(), r.getCommandId(), "replication " + r.getCode(), now)
-                    : saga.onReplicationResult(store.job(r.getJobId()), vm, r, now);
         } else if (value instanceof VmClaimAnswer a) {
             VmJob vm = store.vm(a.getJobId(), a.getVmId());
             if (vm == null) {
@@ -116,6 +109,43 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             throw new IllegalArgumentException("unexpected record type " + value.getClass().getName());
         }
         forward(runner.apply(store, decision), now);
+    }
+
+    /**
+     * The refusal of a routed request or control command out of bounds, or null. The router checked them;
+     * they are checked again because anyone who can write the internal topic could skip the router.
+     */
+    private static Decision refusal(FailbackSaga saga, String key, Object input, long now) {
+        if (input instanceof FailbackRequest request) {
+            Reason refusal = Intake.refusal(key, request);
+            return refusal == null ? null : saga.onUnroutableRequest(request, refusal, now);
+        }
+        if (input instanceof ControlCommand control) {
+            Reason refusal = Intake.refusal(control);
+            if (refusal == null && !control.getJobId().equals(key)) {
+                refusal = new Reason(io.failback.messages.ReasonCode.INVALID_FIELD, "routed under another job's key");
+            }
+            return refusal == null ? null : saga.onUnroutableControl(control, refusal, now);
+        }
+        return null;
+    }
+
+    /** A request, control command or replication result the router brought to this job's partition. */
+    private Decision onInput(FailbackSaga saga, Object input, long now) {
+        if (input instanceof FailbackRequest request) {
+            Job existing = store.job(request.getRequestId());
+            Decision decision = existing != null ? saga.onRepeatedRequest(existing, request, now)
+                    : saga.onRequest(request, factsFor(request), now);
+            log.info("request {} by {}: job {}", request.getRequestId(), LogSafe.of(request.getRequestedBy()), decision.job().state());
+            return decision;
+        } else if (input instanceof ControlCommand control) {
+            return saga.onControl(store.job(control.getJobId()), control, now);
+        } else if (input instanceof ReplicationResult r) {
+            VmJob vm = store.vm(r.getJobId(), r.getVmId());
+            return vm == null ? saga.onUnknownResult(r.getJobId(), r.getVmId(), r.getCommandId(), "replication " + r.getCode(), now)
+                    : saga.onReplicationResult(store.job(r.getJobId()), vm, r, now);
+        }
+        throw new IllegalArgumentException("unexpected routed input " + input.getClass().getName());
     }
 
     private void onTick(long now) {

@@ -170,10 +170,14 @@ class FailbackSagaTest {
         void shouldRefuseRepeatedVmIdsAndABlankRequester() {
             World w = new World(new Estate().vm("a"));
 
-            w.submit(Estate.request("job-1", "a", "a").setRequestedBy(" ").build());
+            w.submit(Estate.request("job-1", "a", "a").build());
+            Outbox blank = w.submit(Estate.request("job-2", "a").setRequestedBy(" ").build());
 
-            assertThat(w.job("job-1").reasons()).extracting(Reason::code)
-                    .containsExactly(ReasonCode.INVALID_FIELD, ReasonCode.INVALID_FIELD);
+            assertThat(w.job("job-1").reasons()).extracting(Reason::code).containsExactly(ReasonCode.INVALID_FIELD);
+            // a blank requester is refused with the other field bounds, before anything is stored
+            assertThat(w.job("job-2")).isNull();
+            assertThat(blank.statuses.get(0).getJob().getReasons()).singleElement()
+                    .satisfies(r -> assertThat(r.getMessage()).contains("requestedBy is empty"));
         }
 
         private void assertRejected(World w, String jobId, ReasonCode code) {
@@ -182,6 +186,107 @@ class FailbackSagaTest {
             assertThat(w.lastJobStatus(jobId).getReasons()).extracting(io.failback.messages.Reason::getCode).contains(code);
             assertThat(w.allCommands).noneMatch(c -> c.jobId().equals(jobId));
             assertThat(w.all.audits).anyMatch(a -> a.getJobId().equals(jobId) && a.getKind() == AuditKind.REFUSAL);
+        }
+    }
+
+    @Nested
+    class Bounds {
+
+        @Test
+        void shouldRefuseOversizeAndControlCharacterFieldsNamingEachAndStoreNothing() {
+            World w = new World(new Estate().vm("a"));
+
+            Outbox out = w.submit(Estate.request("job-1", "a", "b".repeat(450_000))
+                    .setRequestedBy("mallory\n2026-11-30 ERROR forged line").build());
+
+            assertThat(w.job("job-1")).as("nothing stored").isNull();
+            assertThat(out.statuses).singleElement().satisfies(s -> {
+                assertThat(s.getJob().getState()).isEqualTo(JobState.REJECTED);
+                assertThat(s.getJob().getReasons()).singleElement().satisfies(r -> {
+                    assertThat(r.getCode()).isEqualTo(ReasonCode.INVALID_FIELD);
+                    assertThat(r.getMessage()).contains("requestedBy", "vmIds").doesNotContain("\n").hasSizeLessThan(2_000);
+                });
+                assertThat(s.getJob().getRequestedBy()).doesNotContain("\n");
+            });
+            assertThat(w.allCommands).isEmpty();
+            assertThat(w.claimHolders).isEmpty();
+        }
+
+        @Test
+        void shouldRefuseMoreVmsThanAJobHoldsAndNumbersOutOfRange() {
+            World w = new World(new Estate().vm("a"));
+            List<String> many = java.util.stream.IntStream.rangeClosed(0, Intake.MAX_VMS_PER_JOB).mapToObj(i -> "vm-" + i).toList();
+
+            Outbox tooMany = w.submit(Estate.request("job-1").setVmIds(many).build());
+            Outbox badDelay = w.submit(Estate.request("job-2", "a").setCommitPolicy(
+                    new io.failback.messages.CommitPolicy(io.failback.messages.CommitPolicyKind.AUTO_COMMIT, -5)).build());
+            Outbox badServer = w.submit(Estate.request("job-3", "a").setReprotect(new io.failback.messages.ReprotectOptions("ps 01/x")).build());
+
+            assertThat(tooMany.statuses.get(0).getJob().getReasons().get(0).getMessage()).contains("10001 VMs", "at most 10000");
+            assertThat(badDelay.statuses.get(0).getJob().getReasons().get(0).getMessage()).contains("delaySeconds", "-5");
+            assertThat(badServer.statuses.get(0).getJob().getReasons().get(0).getMessage()).contains("processServer");
+            assertThat(List.of(tooMany, badDelay, badServer)).allSatisfy(o -> assertThat(o.statuses.get(0).getJob().getReasons().get(0)
+                    .getCode()).isEqualTo(ReasonCode.INVALID_FIELD));
+            assertThat(w.store.jobs).isEmpty();
+        }
+
+        @Test
+        void shouldEscapeAnInvalidRequestIdInTheRefusalsKeyAndText() {
+            World w = new World(new Estate().vm("a"));
+
+            Outbox out = w.submit(Estate.request("job\u001b[31m\nX", "a").build());
+
+            assertThat(out.statuses).singleElement().satisfies(s -> {
+                assertThat(s.getJobId()).isEqualTo("job\\u001b[31m\\nX");
+                assertThat(s.getJob().getReasons().get(0).getMessage()).contains("requestId").doesNotContain("\u001b", "\n");
+            });
+            assertThat(out.audits).allMatch(a -> a.getJobId().equals("job\\u001b[31m\\nX"));
+        }
+
+        @Test
+        void shouldRefuseAControlCommandWithAHostileJobIdByAuditOnly() {
+            World w = new World(new Estate().vm("a"));
+            w.submit(Estate.request("job-1", "a").build());
+            w.settle();
+
+            Outbox out = w.control(new io.failback.messages.ControlCommand("c-1", "job-1\nforged", ControlAction.COMMIT,
+                    "ops", java.time.Instant.EPOCH));
+
+            assertThat(out.audits).singleElement().satisfies(a -> {
+                assertThat(a.getKind()).isEqualTo(AuditKind.REFUSAL);
+                assertThat(a.getJobId()).isEqualTo("job-1\\nforged");
+                assertThat(a.getDetail()).startsWith("INVALID_FIELD").contains("jobId");
+            });
+            assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+        }
+
+        @Test
+        void shouldCutAnAgentsHugeMessageBeforeItReachesStateStatusOrAudit() {
+            World w = new World(new Estate().vm("a"));
+            w.agents = s -> s.step() == ATTACH_TO_ON_PREMISES_VM
+                    ? VcenterResult.newBuilder((VcenterResult) World.result(s, io.failback.messages.VcenterResultCode.TASK_FAILED))
+                            .setMessage("boom\n" + "x".repeat(900_000)).build()
+                    : World.ok(s);
+
+            w.submit(Estate.request("job-1", "a").build());
+            w.settle();
+
+            assertThat(w.vm("job-1", "a").reasons).isNotEmpty().allSatisfy(r -> assertThat(r.message()).hasSizeLessThan(2_000)
+                    .doesNotContain("\n"));
+            assertThat(w.all.audits).allSatisfy(a -> assertThat(a.getDetail()).hasSizeLessThan(2_000));
+            assertThat(w.all.statuses).allSatisfy(s -> assertThat(s.toString()).hasSizeLessThan(4_000));
+        }
+
+        @Test
+        void shouldRefuseAVmWhoseInventoryRecordIsOutOfBoundsWithoutStoringIt() {
+            World w = new World(new Estate().vm("a", i -> i.setOsVersion("Windows\n" + "y".repeat(200_000))));
+
+            w.submit(Estate.request("job-1", "a").build());
+            w.settle();
+
+            assertThat(w.vm("job-1", "a").reasons).extracting(Reason::code).contains(ReasonCode.INVALID_FIELD);
+            assertThat(w.vm("job-1", "a").target).isNull();
+            assertThat(w.allCommands).noneMatch(c -> c.step() == SHUT_DOWN_AZURE_VM);
         }
     }
 
@@ -620,6 +725,48 @@ class FailbackSagaTest {
 
             assertThat(out.statuses.get(0).getJob().getReasons().get(0).getCode()).isEqualTo(ReasonCode.NOT_AWAITING_COMMIT);
             assertThat(w.allCommands).noneMatch(c -> c.step() == DELETE_AZURE_VM);
+        }
+
+        @Test
+        void shouldAnswerASecondCommitWhileCommittingByNameAndSendNoSecondDelete() {
+            World w = new World(new Estate().vm("a"));
+            w.agents = s -> s.step() == DELETE_AZURE_VM ? null : World.ok(s);
+            w.submit(Estate.request("job-1", "a").build());
+            w.settle();
+            w.control("job-1", ControlAction.COMMIT);
+            w.settle();
+
+            Outbox out = w.control("job-1", ControlAction.COMMIT);
+
+            assertThat(out.statuses).singleElement().satisfies(s -> assertThat(s.getJob().getReasons()).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.getCode()).isEqualTo(ReasonCode.NOT_AWAITING_COMMIT);
+                        assertThat(r.getMessage()).contains("already committed", "COMMITTING");
+                    }));
+            assertThat(out.audits).anyMatch(a -> a.getKind() == AuditKind.REFUSAL && a.getDetail().startsWith("NOT_AWAITING_COMMIT"));
+            assertThat(out.azureCommands).isEmpty();
+            assertThat(w.allCommands).filteredOn(c -> c.step() == DELETE_AZURE_VM).hasSize(1);
+        }
+
+        @Test
+        void shouldAnswerACommitAfterCompletionAsAlreadyFinished() {
+            World w = new World(new Estate().vm("a"));
+            w.submit(Estate.request("job-1", "a").build());
+            w.settle();
+            w.control("job-1", ControlAction.COMMIT);
+            w.settle();
+            assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+
+            Outbox out = w.control("job-1", ControlAction.COMMIT);
+
+            assertThat(out.statuses).singleElement().satisfies(s -> assertThat(s.getJob().getReasons()).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.getCode()).isEqualTo(ReasonCode.JOB_ALREADY_FINISHED);
+                        assertThat(r.getMessage()).contains("COMPLETED after its commit");
+                    }));
+            assertThat(out.audits).anyMatch(a -> a.getKind() == AuditKind.REFUSAL);
+            assertThat(out.azureCommands).isEmpty();
+            assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
         }
 
         @Test

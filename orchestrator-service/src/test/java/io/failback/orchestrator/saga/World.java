@@ -41,17 +41,36 @@ public final class World {
 
     // ------------------------------------------------------------------ whens
 
+    /** As the orchestrator takes a request: its bounds first (refused ones publish and store nothing), then the saga. */
     Outbox submit(FailbackRequest request) {
-        Job existing = store.job(request.getRequestId());
         FailbackSaga saga = runner.saga();
+        Reason refusal = Intake.refusal(request.getRequestId(), request);
+        if (refusal != null) {
+            return record(publishOnly(saga.onUnroutableRequest(request, refusal, now)));
+        }
+        Job existing = store.job(request.getRequestId());
         Decision d = existing != null ? saga.onRepeatedRequest(existing, request, now)
                 : saga.onRequest(request, estate.factsFor(request), now);
         return record(runner.apply(store, d));
     }
 
     Outbox control(String jobId, ControlAction action) {
-        return record(runner.apply(store, runner.saga().onControl(store.job(jobId),
-                new ControlCommand("ctl-" + now, jobId, action, "ops@example.org", Instant.ofEpochMilli(now)), now)));
+        return control(new ControlCommand("ctl-" + now, jobId, action, "ops@example.org", Instant.ofEpochMilli(now)));
+    }
+
+    Outbox control(ControlCommand control) {
+        Reason refusal = Intake.refusal(control);
+        if (refusal != null) {
+            return record(publishOnly(runner.saga().onUnroutableControl(control, refusal, now)));
+        }
+        return record(runner.apply(store, runner.saga().onControl(store.job(control.getJobId()), control, now)));
+    }
+
+    private static Outbox publishOnly(Decision d) {
+        Outbox out = new Outbox();
+        out.statuses.addAll(d.statuses());
+        out.audits.addAll(d.audits());
+        return out;
     }
 
     /** Answers claims and commands until nothing is outstanding (commands the agents drop stay unanswered). */

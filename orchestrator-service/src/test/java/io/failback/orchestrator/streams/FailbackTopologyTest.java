@@ -156,6 +156,55 @@ class FailbackTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterTheInputWhoseOutputTheTopicsCantTakeInsteadOfStopping() {
+        byte[] input = "the request that made it".getBytes(StandardCharsets.UTF_8);
+        var context = new SourceRecordContext(Topics.ORCHESTRATOR_INPUTS.name(), 2, 7L, "job-big".getBytes(StandardCharsets.UTF_8), input);
+        var output = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(Topics.STATUS.name(), new byte[0], new byte[0]);
+        DeadLetterHandler handler = new DeadLetterHandler();
+
+        var tooLarge = handler.handleError(context, output, new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+        var unencodable = handler.handleSerializationError(context, output, new org.apache.kafka.common.errors.SerializationException("over 1 MiB"),
+                org.apache.kafka.streams.errors.ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+        var brokerGone = handler.handleError(context, output, new org.apache.kafka.common.errors.TimeoutException("no broker"));
+
+        for (var response : List.of(tooLarge, unencodable)) {
+            assertThat(response.result()).isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.RESUME);
+            assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(dead -> {
+                assertThat(dead.topic()).isEqualTo(Topics.ORCHESTRATOR_DLT.name());
+                assertThat(dead.value()).isEqualTo(input);
+                assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.ORCHESTRATOR_INPUTS.name());
+                assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("7");
+            });
+        }
+        assertThat(brokerGone.result()).as("any other failure fails the transaction: nothing is claimed that was not written")
+                .isEqualTo(org.apache.kafka.streams.errors.ProductionExceptionHandler.Result.FAIL);
+    }
+
+    /** Where the record being processed came from, as Kafka Streams tells its handlers. */
+    private record SourceRecordContext(String topic, int partition, long offset, byte[] sourceRawKey, byte[] sourceRawValue)
+            implements org.apache.kafka.streams.errors.ErrorHandlerContext {
+        @Override
+        public org.apache.kafka.common.header.Headers headers() {
+            return new org.apache.kafka.common.header.internals.RecordHeaders();
+        }
+
+        @Override
+        public String processorNodeId() {
+            return "jobs";
+        }
+
+        @Override
+        public org.apache.kafka.streams.processor.TaskId taskId() {
+            return new org.apache.kafka.streams.processor.TaskId(1, partition);
+        }
+
+        @Override
+        public long timestamp() {
+            return 0;
+        }
+    }
+
+    @Test
     void shouldSendAnUnreadableRecordToTheDeadLetterTopicWithItsErrorAndGoOn() {
         estate.vm("vm-a");
         seedInventory();

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -41,7 +40,7 @@ public final class CatalogTopics {
 
     static NewTopic newTopic(Topic<?, ?> topic, short replicationFactor) {
         return new NewTopic(topic.name(), topic.partitions(), replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy().configValue()));
+                .configs(topic.configs());
     }
 
     /**

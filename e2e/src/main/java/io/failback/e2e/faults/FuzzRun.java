@@ -56,37 +56,46 @@ public final class FuzzRun {
 
         @Override
         public String toString() {
-            return input.kind() + " on " + source() + " owed " + expect + (id == null ? "" : " (" + LogSafe.of(id, 60) + ")");
+            return input.kind() + " on " + source() + " owed " + expect + (id == null ? "" : " (" + LogSafe.of(id, 60) + ")")
+                    + ": " + LogSafe.of(input.description(), 160);
         }
     }
 
     private final List<Sent> sent;
     private final int skipped;
+    private final int refusedByBroker;
     private final Map<TopicPartition, Long> deadLetterMarks;
     private final Map<TopicPartition, Long> resultMarks;
     private final long sentAtNanos;
 
-    private FuzzRun(List<Sent> sent, int skipped, Map<TopicPartition, Long> deadLetterMarks, Map<TopicPartition, Long> resultMarks) {
+    private FuzzRun(List<Sent> sent, int skipped, int refusedByBroker, Map<TopicPartition, Long> deadLetterMarks,
+                    Map<TopicPartition, Long> resultMarks) {
         this.sent = sent;
         this.skipped = skipped;
+        this.refusedByBroker = refusedByBroker;
         this.deadLetterMarks = deadLetterMarks;
         this.resultMarks = resultMarks;
         this.sentAtNanos = System.nanoTime();
     }
 
-    /** Sends {@code count} inputs from the source (those naming the estate skipped and not counted). */
+    /**
+     * Sends {@code count} inputs from the source. Those naming the estate are skipped, and those the broker
+     * refuses as larger than the topic takes never reach a service; neither is counted.
+     */
     public static FuzzRun send(String bootstrap, FuzzSource source, int count, EstateSpec estate) {
         Map<TopicPartition, Long> deadLetterMarks = DeadLetterLog.marks(bootstrap);
         Map<TopicPartition, Long> resultMarks = TopicRead.endOffsets(bootstrap, List.of(Topics.VCENTER_EVENTS.name(), Topics.AZURE_EVENTS.name()));
         Set<String> real = realNames(estate);
         List<CompletableFuture<Sent>> sends = new ArrayList<>();
         int skipped = 0;
+        int refusedByBroker = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "5",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(1024 * 1024),
+                // the broker, not this producer, decides what is too large for a topic
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            while (sends.size() < count) {
+            while (sends.size() - refusedByBroker < count) {
                 FuzzInput input = source.next();
                 Owed owed = owed(input);
                 if (owed.readable() != null && namesAny(owed.readable(), real)) {
@@ -102,18 +111,36 @@ public final class FuzzRun {
                     }
                 });
                 sends.add(done);
+                if (sends.size() - refusedByBroker == count) {
+                    producer.flush();
+                    refusedByBroker = (int) sends.stream().filter(FuzzRun::tooLarge).count();
+                }
             }
             producer.flush();
         }
         List<Sent> sent = new ArrayList<>();
         for (CompletableFuture<Sent> s : sends) {
+            if (tooLarge(s)) {
+                continue;
+            }
             try {
                 sent.add(s.get(2, TimeUnit.MINUTES));
             } catch (Exception e) {
                 throw new IllegalStateException("a fuzz input could not be written: " + e.getMessage(), e);
             }
         }
-        return new FuzzRun(Collections.unmodifiableList(sent), skipped, deadLetterMarks, resultMarks);
+        return new FuzzRun(Collections.unmodifiableList(sent), skipped, refusedByBroker, deadLetterMarks, resultMarks);
+    }
+
+    private static boolean tooLarge(CompletableFuture<Sent> send) {
+        try {
+            send.get(2, TimeUnit.MINUTES);
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private record Owed(Expect expect, String id, Object readable) {
@@ -174,16 +201,20 @@ public final class FuzzRun {
         return skipped;
     }
 
+    public int refusedByBroker() {
+        return refusedByBroker;
+    }
+
     /** How the owed answers stand now. */
-    public record Account(int inputs, Map<Expect, Integer> owed, int deadLetters, List<String> missing, List<String> duplicated,
-                          List<String> stray) {
+    public record Account(int inputs, Map<Expect, Integer> owed, int deadLetters, List<String> missing, Map<String, Integer> missingByTopic,
+                          List<String> duplicated, List<String> stray) {
         public boolean settled() {
             return missing.isEmpty();
         }
 
         public String summary() {
-            return inputs + " inputs " + owed + "; " + deadLetters + " dead letters; " + missing.size() + " unaccounted, "
-                    + duplicated.size() + " dead-lettered more than once, " + stray.size() + " other dead letters";
+            return inputs + " inputs " + owed + "; " + deadLetters + " dead letters; " + missing.size() + " unaccounted "
+                    + missingByTopic + ", " + duplicated.size() + " dead-lettered more than once, " + stray.size() + " other dead letters";
         }
     }
 
@@ -218,6 +249,11 @@ public final class FuzzRun {
 
         Map<Expect, Integer> owed = new EnumMap<>(Expect.class);
         List<String> missing = new ArrayList<>();
+        Map<String, Integer> missingByTopic = new java.util.TreeMap<>();
+        java.util.function.BiConsumer<Sent, String> miss = (s, why) -> {
+            missing.add(s + ": " + why);
+            missingByTopic.merge(s.input().topic(), 1, Integer::sum);
+        };
         Set<String> sources = new HashSet<>();
         Map<String, Integer> controlsOwed = new HashMap<>();
         for (Sent s : sent) {
@@ -228,19 +264,19 @@ public final class FuzzRun {
                 case DEAD_LETTER -> {
                     String dlt = deadLetterTopicOf(s.input().topic());
                     if (dl.stream().noneMatch(d -> d.topic().equals(dlt))) {
-                        missing.add(s + ": not on " + dlt);
+                        miss.accept(s, "not on " + dlt);
                     }
                 }
                 case ANSWER -> {
                     if (!answered.contains(s.id()) && dl.isEmpty()) {
-                        missing.add(s + ": neither answered nor dead-lettered");
+                        miss.accept(s, "neither answered nor dead-lettered");
                     }
                 }
                 case REFUSAL -> {
                     if (s.input().topic().equals(Topics.CONTROL.name())) {
                         controlsOwed.merge(s.id(), 1, Integer::sum);
-                    } else if (!refusedJobs.contains(s.id()) && !refusedJobs.contains(LogSafe.of(s.id())) && dl.isEmpty()) {
-                        missing.add(s + ": not refused on " + Topics.STATUS.name() + " or " + Topics.AUDIT.name());
+                    } else if (!refusedJobs.contains(s.id()) && !refusedJobs.contains(LogSafe.of(s.id(), 64)) && dl.isEmpty()) {
+                        miss.accept(s, "not refused on " + Topics.STATUS.name() + " or " + Topics.AUDIT.name());
                     }
                 }
                 case NOTHING -> {
@@ -250,9 +286,9 @@ public final class FuzzRun {
         }
         for (Sent s : sent) {
             if (s.expect() == Expect.REFUSAL && s.input().topic().equals(Topics.CONTROL.name())
-                    && controlRefusals.getOrDefault(s.id(), 0) + controlRefusals.getOrDefault(LogSafe.of(s.id()), 0) < controlsOwed.get(s.id())
+                    && refusals(controlRefusals, s.id()) < controlsOwed.get(s.id())
                     && deadLetters.getOrDefault(s.source(), List.of()).isEmpty()) {
-                missing.add(s + ": " + controlsOwed.get(s.id()) + " control command(s) for this job, fewer refusals on " + Topics.AUDIT.name());
+                miss.accept(s, controlsOwed.get(s.id()) + " control command(s) for this job, fewer refusals on " + Topics.AUDIT.name());
             }
         }
         List<String> duplicated = new ArrayList<>();
@@ -265,7 +301,13 @@ public final class FuzzRun {
                 stray.addAll(list.stream().map(DeadLetterLog.DeadLetter::toString).toList());
             }
         });
-        return new Account(sent.size(), owed, all.size(), missing, duplicated, stray);
+        return new Account(sent.size(), owed, all.size(), missing, missingByTopic, duplicated, stray);
+    }
+
+    /** Refusals of a job id as given or, when it is not a valid id, as the orchestrator quotes it. */
+    private static int refusals(Map<String, Integer> byJob, String id) {
+        String quoted = LogSafe.of(id, 64);
+        return byJob.getOrDefault(id, 0) + (quoted.equals(id) ? 0 : byJob.getOrDefault(quoted, 0));
     }
 
     /** Polls the account until every input is accounted for, a service gives up, or the timeout passes. */

@@ -37,15 +37,15 @@ class FuzzIT {
         FailbackSandbox sandbox = stage.sandbox();
         long seed = ChaosSettings.fuzzSeed();
         int inputs = ChaosSettings.fuzzInputs();
-        FuzzSource source = new PlaceholderFuzzSource(seed, sandbox.estate().subscriptionId());
+        FuzzSource source = new RecordFuzzerSource(seed);
         System.out.printf("fuzz: %d inputs from %s (repeat with -Dfuzz.inputs=%d -Dfuzz.seed=%d)%n", inputs, source.describe(), inputs, seed);
 
         long started = System.nanoTime();
         FuzzRun run = FuzzRun.send(sandbox.bootstrapServers(), source, inputs, sandbox.estate());
         Duration sending = Duration.ofNanos(System.nanoTime() - started);
         Map<String, Long> kinds = run.sent().stream().collect(Collectors.groupingBy(s -> s.input().kind(), TreeMap::new, Collectors.counting()));
-        System.out.printf("fuzz: sent %d inputs in %.1f s (%d skipped for naming the estate's VMs): %s%n", run.sent().size(),
-                sending.toMillis() / 1000.0, run.skipped(), kinds);
+        System.out.printf("fuzz: sent %d inputs in %.1f s (%d skipped for naming the estate's VMs, %d refused by the broker as too large): %s%n",
+                run.sent().size(), sending.toMillis() / 1000.0, run.skipped(), run.refusedByBroker(), kinds);
 
         FuzzRun.Account account = run.awaitSettled(sandbox.bootstrapServers(), stage.watch(), drainTimeout(inputs),
                 () -> sandbox.endedService().isPresent());

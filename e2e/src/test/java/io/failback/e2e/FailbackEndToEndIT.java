@@ -22,6 +22,7 @@ import io.failback.sandbox.estate.EstateSpec;
 import io.failback.sandbox.estate.VmSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * simulator, the ARM emulator and the replication simulator, every outcome read back from the simulator
  * (through the vSphere API) and from the emulator.
  */
+@Order(1)
 class FailbackEndToEndIT {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);

@@ -11,6 +11,7 @@ import io.failback.e2e.FailbackSandbox;
 import io.failback.messages.JobState;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * submitted after the storm still fails back.
  */
 @ExtendWith(SharedFaultStage.class)
+@Order(5)
 class FuzzIT {
 
     private static FaultStage stage;

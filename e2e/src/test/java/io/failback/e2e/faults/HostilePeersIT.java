@@ -11,6 +11,7 @@ import io.failback.e2e.FailbackSandbox;
 import io.failback.sandbox.arm.Faults;
 import io.failback.sandbox.arm.LoggedCall;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and why, no irreversible step sent twice, nothing dead-lettered.
  */
 @ExtendWith(SharedFaultStage.class)
+@Order(3)
 class HostilePeersIT {
 
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * under one command id; nothing is dead-lettered.
  */
 @ExtendWith(SharedFaultStage.class)
+@Order(2)
 class KillAnywhereIT {
 
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);

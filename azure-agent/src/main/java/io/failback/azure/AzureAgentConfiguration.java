@@ -4,19 +4,17 @@ import java.time.Clock;
 
 import io.failback.azure.arm.ArmClients;
 import io.failback.azure.arm.AzureVmOperations;
+import io.failback.azure.commands.AnsweredCommands;
 import io.failback.azure.commands.AzureCommandHandler;
-import io.failback.azure.commands.AzureCommandListener;
 import io.failback.azure.commands.BoundedCommandRunner;
+import io.failback.azure.commands.RememberingCommandHandler;
+import io.failback.messages.AzureResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.CommonErrorHandler;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
 
-/** Wires the agent: SDK clients from {@link AzureAgentProperties}, the command handler, its bounded runner and the listener. */
+/** Wires the agent: SDK clients from {@link AzureAgentProperties}, the command handler and its bounded runner (Kafka: {@code KafkaWiring}). */
 @Configuration(proxyBeanMethods = false)
 public class AzureAgentConfiguration {
 
@@ -34,23 +32,8 @@ public class AzureAgentConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    BoundedCommandRunner boundedCommandRunner(AzureCommandHandler handler, AzureAgentProperties properties) {
-        return new BoundedCommandRunner(properties.maxConcurrentOps(), handler::handle);
-    }
-
-    @Bean
-    AzureCommandListener azureCommandListener(BoundedCommandRunner runner, KafkaTemplate<byte[], byte[]> kafka) {
-        return new AzureCommandListener(runner, kafka);
-    }
-
-    /**
-     * Handlers answer every command, so what reaches here is a failure to publish: the batch is read
-     * again, with back-off, for as long as it takes, never skipped.
-     */
-    @Bean
-    CommonErrorHandler azureCommandErrorHandler() {
-        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
-        backOff.setMaxInterval(30_000);
-        return new DefaultErrorHandler(backOff);
+    BoundedCommandRunner boundedCommandRunner(AzureCommandHandler handler, AnsweredCommands<AzureResult> answeredCommands,
+                                              AzureAgentProperties properties) {
+        return new BoundedCommandRunner(properties.maxConcurrentOps(), new RememberingCommandHandler(handler, answeredCommands));
     }
 }

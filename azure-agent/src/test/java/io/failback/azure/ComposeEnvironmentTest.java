@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 
+import io.failback.azure.commands.AgentProperties;
 import io.failback.sandbox.compose.ComposeFile;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ class ComposeEnvironmentTest {
         ComposeFile compose = ComposeFile.read(ComposeFile.locate());
 
         assertThat(compose.environment("azure-agent")).containsKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS", "FAILBACK_AZURE_SUBSCRIPTION_ID");
-        assertThat(compose.unknownEnvironmentKeys("azure-agent", READ_BY_AZURE_IDENTITY, AzureAgentProperties.class)).isEmpty();
+        assertThat(compose.unknownEnvironmentKeys("azure-agent", READ_BY_AZURE_IDENTITY, AzureAgentProperties.class,
+                AgentProperties.class)).isEmpty();
     }
 }

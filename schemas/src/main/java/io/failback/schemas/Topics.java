@@ -34,7 +34,7 @@ public final class Topics {
     public static final int PARTITIONS = 6;
 
     /** The largest record value any service reads or writes; a larger one is refused as unreadable. */
-    public static final int MAX_RECORD_BYTES = 1 << 20;
+    public static final int MAX_RECORD_BYTES = AvroSerde.MAX_RECORD_BYTES;
     /** {@code max.message.bytes} of every Avro topic: the largest record, its key and headers, and batch overhead. */
     public static final int MAX_MESSAGE_BYTES = MAX_RECORD_BYTES + (64 << 10);
     /** {@code max.message.bytes} of every dead-letter topic: whatever an input topic took, and the error headers. */

@@ -15,6 +15,7 @@ import io.failback.messages.PowerOnVm;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
+import io.failback.schemas.LogSafe;
 import io.failback.vcenter.vsphere.VcenterFailure;
 import io.failback.vcenter.vsphere.VcenterOperations;
 import io.failback.vcenter.vsphere.VsphereClient;
@@ -59,15 +60,18 @@ public final class CommandHandler {
             code = f.code();
             message = f.getMessage();
         } catch (RuntimeException e) {
-            log.warn("command {} of job {}: unexpected failure", command.getCommandId(), command.getJobId(), e);
+            // The message may quote the command: escaped on the line; the stack trace only at debug level.
+            log.warn("command {} of job {}: unexpected failure {}", LogSafe.of(command.getCommandId()), LogSafe.of(command.getJobId()),
+                    LogSafe.of(e.toString()));
+            log.debug("command {}: unexpected failure", LogSafe.of(command.getCommandId()), e);
             code = VcenterResultCode.TASK_FAILED;
             message = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         if (code != VcenterResultCode.OK && op instanceof CheckConnection) {
             outcome = new ConnectionChecked(false, "");
         }
-        log.info("command {} of job {} for VM {}: {} {} {}", command.getCommandId(), command.getJobId(), command.getVmId(),
-                op == null ? "?" : op.getClass().getSimpleName(), code, message);
+        log.info("command {} of job {} for VM {}: {} {} {}", LogSafe.of(command.getCommandId()), LogSafe.of(command.getJobId()),
+                LogSafe.of(command.getVmId()), op == null ? "?" : op.getClass().getSimpleName(), code, LogSafe.of(message));
         return VcenterResult.newBuilder()
                 .setCommandId(command.getCommandId())
                 .setJobId(command.getJobId())

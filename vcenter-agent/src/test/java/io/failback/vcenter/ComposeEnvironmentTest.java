@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Set;
 
 import io.failback.sandbox.compose.ComposeFile;
+import io.failback.vcenter.kafka.AgentProperties;
 import org.junit.jupiter.api.Test;
 
 /** Every environment key the compose file gives the vcenter-agent binds to a real property of this service. */
@@ -16,6 +17,6 @@ class ComposeEnvironmentTest {
 
         assertThat(compose.environment("vcenter-agent")).containsKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS",
                 "FAILBACK_VCENTER_VCENTERS_0_URL", "FAILBACK_VCENTER_VCENTERS_0_TRUSTSTORE_PATH");
-        assertThat(compose.unknownEnvironmentKeys("vcenter-agent", Set.of(), VcenterProperties.class)).isEmpty();
+        assertThat(compose.unknownEnvironmentKeys("vcenter-agent", Set.of(), VcenterProperties.class, AgentProperties.class)).isEmpty();
     }
 }

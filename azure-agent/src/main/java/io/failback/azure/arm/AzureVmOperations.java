@@ -29,6 +29,7 @@ import com.azure.resourcemanager.compute.models.OSDisk;
 import com.azure.resourcemanager.network.fluent.NetworkInterfacesClient;
 import com.azure.resourcemanager.network.fluent.models.NetworkInterfaceInner;
 import io.failback.messages.AzurePowerState;
+import io.failback.schemas.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,8 @@ public class AzureVmOperations {
         }
         if (sameName.size() == 1) {
             VmRef moved = VmRef.parse(sameName.get(0).id());
-            log.info("VM {} not found in resource group {} but in {}", ref.name(), ref.resourceGroup(), moved.resourceGroup());
+            log.info("VM {} not found in resource group {} but in {}", LogSafe.of(ref.name()), LogSafe.of(ref.resourceGroup()),
+                    LogSafe.of(moved.resourceGroup()));
             return find(moved).map(AzureVmOperations::stateOf).orElse(VmState.gone(ref));
         }
         return VmState.gone(ref);
@@ -195,7 +197,7 @@ public class AzureVmOperations {
     /** Deletes a resource of a deleted VM unless it now belongs to another VM: that one is left alone. */
     private static void deleteUnlessTaken(VmRef deleted, String id, Optional<String> owner, Runnable delete) {
         if (owner.isPresent() && !owner.get().equalsIgnoreCase(deleted.toString())) {
-            log.warn("{} of the deleted VM {} now belongs to {}; left alone", id, deleted, owner.get());
+            log.warn("{} of the deleted VM {} now belongs to {}; left alone", LogSafe.of(id), LogSafe.of(deleted), LogSafe.of(owner.get()));
             return;
         }
         delete.run();
@@ -278,7 +280,8 @@ public class AzureVmOperations {
                 throw new OperationTimeoutException("waiting for " + ref + " to leave " + powerState(vm.get()) + "/"
                         + vm.get().provisioningState(), operationTimeout);
             }
-            log.info("VM {} is {} / {}: waiting before acting", ref, powerState(vm.get()), vm.get().provisioningState());
+            log.info("VM {} is {} / {}: waiting before acting", LogSafe.of(ref), LogSafe.of(powerState(vm.get())),
+                    LogSafe.of(vm.get().provisioningState()));
             sleep(pollInterval);
         }
     }
@@ -370,7 +373,7 @@ public class AzureVmOperations {
             throw ArmFailures.operationFailed(what, last.getValue());
         }
         poller.getFinalResult();
-        log.info("{}: {}", what, last.getStatus());
+        log.info("{}: {}", LogSafe.of(what), last.getStatus());
     }
 
     private static void ignoreNotFound(Runnable action) {

@@ -14,6 +14,7 @@ import io.failback.messages.DeleteAzureVm;
 import io.failback.messages.ReadAzureVm;
 import io.failback.messages.ShutdownAzureVm;
 import io.failback.messages.StartAzureVm;
+import io.failback.schemas.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +44,15 @@ public class AzureCommandHandler {
         Object operation = command.getOperation();
         try {
             VmState state = run(operation);
-            log.info("command {} of job {}: {} -> OK {}", command.getCommandId(), command.getJobId(),
-                    operation.getClass().getSimpleName(), state);
+            log.info("command {} of job {}: {} -> OK {}", LogSafe.of(command.getCommandId()), LogSafe.of(command.getJobId()),
+                    operation.getClass().getSimpleName(), LogSafe.of(state, 1000));
             return result(command, AzureResultCode.OK, "", "", new AzureVmState(state.exists(), state.resourceGroup(),
                     state.powerState(), state.managedDiskIds(), state.networkInterfaceIds()));
         } catch (RuntimeException e) {
             ArmFailures.Failure failure = ArmFailures.of(e);
-            log.warn("command {} of job {}: {} -> {} {} {}", command.getCommandId(), command.getJobId(),
-                    operation == null ? "no operation" : operation.getClass().getSimpleName(), failure.code(), failure.armCode(),
-                    failure.message());
+            log.warn("command {} of job {}: {} -> {} {} {}", LogSafe.of(command.getCommandId()), LogSafe.of(command.getJobId()),
+                    operation == null ? "no operation" : operation.getClass().getSimpleName(), failure.code(), LogSafe.of(failure.armCode()),
+                    LogSafe.of(failure.message(), 1000));
             return result(command, failure.code(), failure.armCode(), failure.message(), null);
         }
     }

@@ -91,9 +91,29 @@ class KafkaBrokerProcessIT {
                 String policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()))
                         .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
                 assertThat(policy).as(topic.name()).isEqualTo(topic.cleanupPolicy().configValue());
+                Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
+                assertThat(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()).as(topic.name())
+                        .isEqualTo(Integer.toString(topic.maxMessageBytes()));
+                assertThat(config.get(TopicConfig.COMPRESSION_TYPE_CONFIG).value()).as(topic.name()).isEqualTo(topic.compression());
             }
             assertThat(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.INVENTORY.name()))
                     .get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+        }
+    }
+
+    @Test
+    void aCompressedRecordIsHeldToTheTopicsLimitAtItsRealSize() throws Exception {
+        CatalogTopics.create(broker.bootstrapServers(), (short) 1);
+        Properties props = producerProps();
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
+        String bomb = "0".repeat(8 << 20); // 8 MiB that gzip makes a few KB: a decompression bomb for the reader
+        String fits = "0".repeat(Topics.MAX_RECORD_BYTES - 64);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.REQUESTS.name(), "bomb", bomb)).get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
+            assertThat(producer.send(new ProducerRecord<>(Topics.REQUESTS.name(), "fits", fits)).get(30, TimeUnit.SECONDS).offset())
+                    .isGreaterThanOrEqualTo(0);
         }
     }
 

@@ -34,6 +34,7 @@ import io.failback.messages.PowerState;
 import io.failback.messages.ToolsEnabled;
 import io.failback.messages.VcenterResultCode;
 import io.failback.messages.VmPowerState;
+import io.failback.schemas.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,7 @@ public final class VcenterOperations {
             TaskInfo info = s.await(task);
             VirtualMachinePowerState after = powerState(s, mor);
             if (after == wanted) {
-                log.info("vCenter {}: {} ({} -> {})", vcenter.name(), what, before, after);
+                log.info("vCenter {}: {} ({} -> {})", vcenter.name(), LogSafe.of(what), before, after);
                 return new VmPowerState(map(after));
             }
             if (info.getState() == TaskInfoState.error) {
@@ -134,7 +135,7 @@ public final class VcenterOperations {
                 throw new VcenterFailure(VcenterResultCode.TASK_FAILED, "ReconfigVM_Task succeeded but " + left
                         + " are still attached to " + vm);
             }
-            log.info("vCenter {}: detached {} disk(s) from {}, files kept", vcenter.name(), changes.size(), vm);
+            log.info("vCenter {}: detached {} disk(s) from {}, files kept", vcenter.name(), changes.size(), LogSafe.of(vm));
             return new DisksChanged(List.copyOf(disks));
         });
     }
@@ -175,7 +176,7 @@ public final class VcenterOperations {
                             || e.getMessage() == null || !e.getMessage().contains("InvalidDeviceSpec")) {
                         throw e;
                     }
-                    log.warn("vCenter {}: {} changed under us ({}); planning again", vcenter.name(), vm, e.getMessage());
+                    log.warn("vCenter {}: {} changed under us ({}); planning again", vcenter.name(), LogSafe.of(vm), LogSafe.of(e.getMessage()));
                 }
             }
         } finally {
@@ -217,7 +218,7 @@ public final class VcenterOperations {
                 throw new VcenterFailure(VcenterResultCode.TASK_FAILED, "ReconfigVM_Task succeeded but " + absent
                         + " are not attached to " + vm);
             }
-            log.info("vCenter {}: attached {} disk(s) to {}", vcenter.name(), missing.size(), vm);
+            log.info("vCenter {}: attached {} disk(s) to {}", vcenter.name(), missing.size(), LogSafe.of(vm));
             return new DisksChanged(List.copyOf(disks));
         });
     }
@@ -242,7 +243,7 @@ public final class VcenterOperations {
                 throw new VcenterFailure(VcenterResultCode.TASK_FAILED, "ReconfigVM_Task succeeded but the Tools upgrade policy of "
                         + vm + " is " + now);
             }
-            log.info("vCenter {}: VMware Tools set to upgrade at power cycle on {}", vcenter.name(), vm);
+            log.info("vCenter {}: VMware Tools set to upgrade at power cycle on {}", vcenter.name(), LogSafe.of(vm));
             return new ToolsEnabled(TOOLS_MECHANISM);
         });
     }

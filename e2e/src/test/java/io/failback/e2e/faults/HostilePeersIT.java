@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Order(3)
 class HostilePeersIT {
 
-    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
+    /** A plan here takes half a minute, a hang another; a plan still running after this will not end. */
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     /** Longer than the orchestrator's step timeout, so that both it and the agent's own deadline pass. */
     private static final Duration HANG = FaultStage.VCENTER_STEP_TIMEOUT.plusSeconds(5);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);

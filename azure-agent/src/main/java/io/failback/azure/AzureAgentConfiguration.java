@@ -2,9 +2,9 @@ package io.failback.azure;
 
 import java.time.Clock;
 
+import io.failback.agent.AnsweredCommands;
 import io.failback.azure.arm.ArmClients;
 import io.failback.azure.arm.AzureVmOperations;
-import io.failback.azure.commands.AnsweredCommands;
 import io.failback.azure.commands.AzureCommandHandler;
 import io.failback.azure.commands.BoundedCommandRunner;
 import io.failback.azure.commands.RememberingCommandHandler;

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.failback.agent.testing.AgentProcess;
 import io.failback.messages.AzureCommand;
 import io.failback.messages.AzureResult;
 import io.failback.messages.AzureResultCode;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.failback.agent.testing.KafkaProbe;
 import io.failback.messages.AzureCommand;
 import io.failback.messages.AzurePowerState;
 import io.failback.messages.AzureResult;
@@ -243,7 +244,7 @@ class AzureAgentKafkaIT {
         assertThat(header(dead.get(0), DeadLetterHeaders.PROBLEM)).isEqualTo("RecordTooLargeException");
         assertThat(tookToGiveUp).isGreaterThanOrEqualTo(GIVE_UP_AFTER);
         assertThat(committedResultsOf(refused)).isEmpty();
-        assertThat(output.getAll().lines().filter(l -> l.contains("gave up on Azure command at " + at(written)))).singleElement()
+        assertThat(output.getAll().lines().filter(l -> l.contains("gave up on command at " + at(written)))).singleElement()
                 .satisfies(line -> assertThat(line).contains("ERROR").contains("RecordTooLargeException"));
         assertThat(EMULATOR.operationLog().mutationsOf(vm)).extracting(c -> c.kind())
                 .containsExactly(OperationKind.POWER_OFF_VM, OperationKind.DEALLOCATE_VM);
@@ -261,7 +262,7 @@ class AzureAgentKafkaIT {
             try {
                 written = send(stuck);
                 partition = new TopicPartition(written.topic(), written.partition());
-                String giveUp = "gave up on Azure command at " + at(written);
+                String giveUp = "gave up on command at " + at(written);
                 // Two give-ups: the first dead letter failed, so nothing was committed and the batch was read again,
                 // with the whole bounded back-off between them (no tight loop).
                 await().atMost(Duration.ofSeconds(60)).until(() -> output.getAll().lines().filter(l -> l.contains(giveUp)).count() >= 1);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 
-import io.failback.azure.commands.AgentProperties;
+import io.failback.agent.AgentProperties;
 import io.failback.sandbox.compose.ComposeFile;
 import org.junit.jupiter.api.Test;
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.failback.agent.testing.AgentProcess;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.failback.agent.testing.KafkaProbe;
 import io.failback.messages.PowerState;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.failback.agent.DeadLetterPublisher;
+import io.failback.agent.Sends;
 import io.failback.messages.AzureCommand;
 import io.failback.messages.AzureResult;
 import io.failback.schemas.Topics;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.Function;
 
+import io.failback.agent.AnsweredCommands;
 import io.failback.messages.AzureCommand;
 import io.failback.messages.AzureResult;
 import io.failback.schemas.LogSafe;

@@ -5,6 +5,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 
+import io.failback.agent.AnsweredCommands;
+import io.failback.agent.DeadLetterPublisher;
+import io.failback.agent.Sends;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
 import io.failback.schemas.LogSafe;

@@ -1,4 +1,4 @@
-package io.failback.azure.commands;
+package io.failback.agent;
 
 import io.failback.schemas.DeadLetters;
 import io.failback.schemas.LogSafe;

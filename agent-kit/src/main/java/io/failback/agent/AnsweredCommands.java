@@ -1,4 +1,4 @@
-package io.failback.azure.commands;
+package io.failback.agent;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;

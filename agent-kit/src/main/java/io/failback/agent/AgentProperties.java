@@ -1,4 +1,4 @@
-package io.failback.vcenter.kafka;
+package io.failback.agent;
 
 import java.time.Duration;
 import java.util.Optional;

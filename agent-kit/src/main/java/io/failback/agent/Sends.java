@@ -1,4 +1,4 @@
-package io.failback.azure.commands;
+package io.failback.agent;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -9,7 +9,7 @@ import org.apache.kafka.common.KafkaException;
 import org.springframework.kafka.core.KafkaProducerException;
 
 /** Waits for the broker's verdict on a send, so that a refused result or dead letter fails the listener. */
-final class Sends {
+public final class Sends {
 
     /** Longer than the producer's delivery timeout (2 min), so a send ends by its own verdict. */
     private static final long SEND_WAIT_SECONDS = 150;
@@ -18,7 +18,7 @@ final class Sends {
     }
 
     /** Waits for the broker's answer to a send; a refusal is thrown as the Kafka error it is. */
-    static void await(CompletableFuture<?> send) {
+    public static void await(CompletableFuture<?> send) {
         try {
             send.get(SEND_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

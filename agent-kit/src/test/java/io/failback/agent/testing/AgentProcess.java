@@ -1,4 +1,4 @@
-package io.failback.vcenter;
+package io.failback.agent.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
  * The agent as it is deployed: the boot jar this module's build made (in {@code package}, before the
  * integration tests), run as its own process, configured by environment, its output in a log file.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -26,7 +26,7 @@ final class AgentProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static AgentProcess start(String module, Map<String, String> environment, Path log) {
+    public static AgentProcess start(String module, Map<String, String> environment, Path log) {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar(module).toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -39,7 +39,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** Waits for Spring Boot's "Started" line; fails at once, with the log, if the process ends first. */
-    AgentProcess awaitStarted(Duration timeout) {
+    public AgentProcess awaitStarted(Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the agent exited with " + process.exitValue() + ":\n" + log());
@@ -49,7 +49,7 @@ final class AgentProcess implements AutoCloseable {
         return this;
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
@@ -58,7 +58,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** SIGKILL, as a crash: no shutdown hook, no leaving the group, no commit. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

@@ -1,4 +1,4 @@
-package io.failback.azure.commands;
+package io.failback.agent;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.failback.azure;
+package io.failback.agent.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,25 +32,25 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * writer that can abort on purpose, the consumer group's committed offsets, and a topic's record size
  * limit, lowered to make the broker refuse what the agent writes there.
  */
-final class KafkaProbe implements AutoCloseable {
+public final class KafkaProbe implements AutoCloseable {
 
     /**
      * A record size limit that refuses every result and dead letter (a batch of one is well over 128 bytes)
      * but not the broker's own transaction markers (about 80): a limit below those wedges the transaction
      * coordinator, which can then never abort the refused transaction.
      */
-    static final int REFUSES_RECORDS_NOT_MARKERS = 128;
+    public static final int REFUSES_RECORDS_NOT_MARKERS = 128;
 
     private final String bootstrap;
     private final Admin admin;
 
-    KafkaProbe(String bootstrap) {
+    public KafkaProbe(String bootstrap) {
         this.bootstrap = bootstrap;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     /** Every committed record of the topic, from its start to its last stable offset now. */
-    List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
+    public List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -73,7 +73,7 @@ final class KafkaProbe implements AutoCloseable {
     }
 
     /** Writes the records in one transaction, committed or aborted; returns where each went. */
-    List<RecordMetadata> inTransaction(boolean commit, List<ProducerRecord<String, byte[]>> records) throws Exception {
+    public List<RecordMetadata> inTransaction(boolean commit, List<ProducerRecord<String, byte[]>> records) throws Exception {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -94,20 +94,21 @@ final class KafkaProbe implements AutoCloseable {
     }
 
     /** The group's committed offset of one partition; 0 when none. */
-    long committedOffset(String group, TopicPartition partition) throws Exception {
+    public long committedOffset(String group, TopicPartition partition) throws Exception {
         OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                 .get(30, TimeUnit.SECONDS).get(partition);
         return committed == null ? 0 : committed.offset();
     }
 
     /** Makes the broker refuse any record on the topic larger than {@code bytes}. */
-    void limitRecordSize(String topic, int bytes) throws Exception {
+    public void limitRecordSize(String topic, int bytes) throws Exception {
         alter(topic, new AlterConfigOp(new ConfigEntry("max.message.bytes", Integer.toString(bytes)), AlterConfigOp.OpType.SET));
     }
 
-    /** Back to the broker's default record size limit. */
-    void restoreRecordSize(String topic) throws Exception {
-        alter(topic, new AlterConfigOp(new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE));
+    /** Back to the catalog's record size limit for the topic. */
+    public void restoreRecordSize(String topic) throws Exception {
+        int catalog = io.failback.schemas.Topics.ALL.stream().filter(t -> t.name().equals(topic)).findFirst().orElseThrow().maxMessageBytes();
+        alter(topic, new AlterConfigOp(new ConfigEntry("max.message.bytes", Integer.toString(catalog)), AlterConfigOp.OpType.SET));
     }
 
     private void alter(String topic, AlterConfigOp op) throws Exception {

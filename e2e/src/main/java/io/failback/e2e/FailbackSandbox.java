@@ -34,16 +34,38 @@ import tools.jackson.databind.ObjectMapper;
  */
 public final class FailbackSandbox implements AutoCloseable {
 
-    /** How a sandbox is set up; the defaults suit the demo. */
-    public record Options(Path workDir, EstateSpec estate, Duration agentRegistrationDelay, Map<String, String> orchestratorEnvironment) {
+    /** The three services, by module name. */
+    public static final String ORCHESTRATOR = "orchestrator-service";
+    public static final String VCENTER_AGENT = "vcenter-agent";
+    public static final String AZURE_AGENT = "azure-agent";
+
+    /**
+     * How a sandbox is set up; the defaults suit the demo.
+     *
+     * @param environment per service module, variables set after the sandbox's own (so they win)
+     */
+    public record Options(Path workDir, EstateSpec estate, Duration agentRegistrationDelay, Map<String, Map<String, String>> environment) {
         public static Options demo(Path workDir, EstateSpec estate) {
-            return new Options(workDir, estate, Duration.ofSeconds(10), Map.of(
+            return new Options(workDir, estate, Duration.ofSeconds(10), Map.of(ORCHESTRATOR, Map.of(
                     "FAILBACK_ORCHESTRATOR_VCENTER_STEP_TIMEOUT", "60s",
                     "FAILBACK_ORCHESTRATOR_AZURE_STEP_TIMEOUT", "60s",
                     "FAILBACK_ORCHESTRATOR_REPLICATION_STEP_TIMEOUT", "30s",
                     "FAILBACK_ORCHESTRATOR_REPROTECT_INITIAL_BACKOFF", "3s",
                     "FAILBACK_ORCHESTRATOR_REPROTECT_MAX_BACKOFF", "5s",
-                    "FAILBACK_ORCHESTRATOR_REPROTECT_WINDOW", "5m"));
+                    "FAILBACK_ORCHESTRATOR_REPROTECT_WINDOW", "5m")));
+        }
+
+        public Options withAgentRegistrationDelay(Duration delay) {
+            return new Options(workDir, estate, delay, environment);
+        }
+
+        /** These variables added to (or replacing) the module's. */
+        public Options withEnvironment(String module, Map<String, String> variables) {
+            Map<String, Map<String, String>> all = new HashMap<>(environment);
+            Map<String, String> merged = new HashMap<>(all.getOrDefault(module, Map.of()));
+            merged.putAll(variables);
+            all.put(module, Map.copyOf(merged));
+            return new Options(workDir, estate, agentRegistrationDelay, Map.copyOf(all));
         }
     }
 
@@ -53,6 +75,7 @@ public final class FailbackSandbox implements AutoCloseable {
     private final Path repo;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> serviceEnvironments = new HashMap<>();
     private KafkaBrokerProcess kafka;
     private Vcsim vcsim;
     private ArmEmulator arm;
@@ -119,8 +142,7 @@ public final class FailbackSandbox implements AutoCloseable {
             Map<String, String> orchestrator = new HashMap<>(common());
             orchestrator.put("SPRING_KAFKA_STREAMS_STATE_DIR", work.resolve("orchestrator-state").toString());
             orchestrator.put("SPRING_KAFKA_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS", "6000");
-            orchestrator.putAll(options.orchestratorEnvironment());
-            service("orchestrator-service", orchestrator);
+            service(ORCHESTRATOR, orchestrator);
 
             Map<String, String> vcenterAgent = new HashMap<>(common());
             vcenterAgent.put("FAILBACK_VCENTER_VCENTERS_0_NAME", estate.vCenter());
@@ -130,7 +152,7 @@ public final class FailbackSandbox implements AutoCloseable {
             vcenterAgent.put("FAILBACK_VCENTER_VCENTERS_0_TRUSTSTORE_PATH", vcenterTruststore.toString());
             vcenterAgent.put("FAILBACK_VCENTER_VCENTERS_0_TRUSTSTORE_PASSWORD", truststorePassword);
             vcenterAgent.put("FAILBACK_VCENTER_VCENTERS_0_OPERATION_TIMEOUT", "30s");
-            service("vcenter-agent", vcenterAgent);
+            service(VCENTER_AGENT, vcenterAgent);
 
             Map<String, String> azureAgent = new HashMap<>(common());
             azureAgent.put("FAILBACK_AZURE_SUBSCRIPTION_ID", estate.subscriptionId());
@@ -140,7 +162,7 @@ public final class FailbackSandbox implements AutoCloseable {
             azureAgent.put("FAILBACK_AZURE_TRUSTSTORE_PATH", arm.truststore().toString());
             azureAgent.put("FAILBACK_AZURE_TRUSTSTORE_PASSWORD", arm.truststorePassword());
             azureAgent.put("FAILBACK_AZURE_POLL_INTERVAL", "500ms");
-            service("azure-agent", azureAgent);
+            service(AZURE_AGENT, azureAgent);
 
             for (ServiceProcess s : services.values()) {
                 s.awaitStarted(Duration.ofMinutes(3));
@@ -156,9 +178,27 @@ public final class FailbackSandbox implements AutoCloseable {
     }
 
     private void service(String module, Map<String, String> environment) {
-        ServiceProcess p = ServiceProcess.start(module, ServiceProcess.jar(repo, module), environment, options.workDir().resolve("logs"));
+        Map<String, String> all = new HashMap<>(environment);
+        all.putAll(options.environment().getOrDefault(module, Map.of()));
+        serviceEnvironments.put(module, Map.copyOf(all));
+        services.put(module, ServiceProcess.start(module, ServiceProcess.jar(repo, module), all, options.workDir().resolve("logs")));
+    }
+
+    /** SIGKILL to one service, as a crash; {@link #restart} brings it back. */
+    public void kill(String module) {
+        services.get(module).kill();
+    }
+
+    /** Starts the module again with the environment it had (its log continues), and waits until it started. */
+    public ServiceProcess restart(String module) {
+        ServiceProcess old = services.get(module);
+        if (old.isAlive()) {
+            throw new IllegalStateException(module + " still runs (pid " + old.pid() + "); kill it first");
+        }
+        ServiceProcess p = ServiceProcess.start(module, ServiceProcess.jar(repo, module), serviceEnvironments.get(module),
+                options.workDir().resolve("logs"));
         services.put(module, p);
-        started.add(p);
+        return p.awaitStarted(Duration.ofMinutes(3));
     }
 
     /** The simulator's seed: master targets holding every replica disk, and the powered-off on-premises VMs. */
@@ -229,6 +269,11 @@ public final class FailbackSandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        List<ServiceProcess> running = new ArrayList<>(services.values());
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+        services.clear();
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

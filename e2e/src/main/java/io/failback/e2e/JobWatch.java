@@ -43,6 +43,7 @@ public final class JobWatch implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<StatusEvent> events = new CopyOnWriteArrayList<>();
     private final List<io.failback.messages.AuditRecord> audit = new CopyOnWriteArrayList<>();
+    private final List<String> unreadable = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread reader;
 
@@ -60,10 +61,15 @@ public final class JobWatch implements AutoCloseable {
                 consumer.subscribe(List.of(Topics.STATUS.name(), Topics.AUDIT.name()));
                 while (running.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (r.topic().equals(Topics.STATUS.name())) {
-                            events.add(Topics.STATUS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-                        } else {
-                            audit.add(Topics.AUDIT.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                        try {
+                            if (r.topic().equals(Topics.STATUS.name())) {
+                                events.add(Topics.STATUS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                            } else {
+                                audit.add(Topics.AUDIT.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                            }
+                        } catch (RuntimeException e) {
+                            // the orchestrator is the only writer: a record it wrote that can't be read is a finding, kept
+                            unreadable.add(r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
                         }
                     }
                 }
@@ -98,10 +104,26 @@ public final class JobWatch implements AutoCloseable {
 
     private void send(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(30, TimeUnit.SECONDS);
+            // long enough to outlast a broker that is being restarted
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Status and audit records that could not be read, described; none is expected. */
+    public List<String> unreadable() {
+        return List.copyOf(unreadable);
+    }
+
+    /** Every status event seen so far, in order. */
+    public List<StatusEvent> statusEvents() {
+        return List.copyOf(events);
+    }
+
+    /** Every audit record seen so far, in order. */
+    public List<io.failback.messages.AuditRecord> auditRecords() {
+        return List.copyOf(audit);
     }
 
     /** The job's audit trail so far, in order. */

@@ -14,18 +14,22 @@ import java.util.stream.Stream;
 
 /**
  * One of the three services run from its own jar as its own process, configured by environment (as the
- * compose file does), its output in a log file. Ready when Spring Boot says it started.
+ * compose file does), its output appended to a log file (a restarted service continues its predecessor's
+ * log). Ready when Spring Boot says it started.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
     private final Path log;
+    /** Where this process's output begins in the log: a predecessor's "Started" line is not this one's. */
+    private final long logStart;
 
-    private ServiceProcess(String name, Process process, Path log) {
+    private ServiceProcess(String name, Process process, Path log, long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /** The service jar the build made, e.g. {@code orchestrator-service/target/orchestrator-service-0.1.0-SNAPSHOT.jar}. */
@@ -46,11 +50,12 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
                 "--logging.level.org.springframework.boot.SpringApplication=INFO"));
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
         try {
             Files.createDirectories(logDir);
-            return new ServiceProcess(name, builder.start(), log);
+            long logStart = Files.exists(log) ? Files.size(log) : 0;
+            return new ServiceProcess(name, builder.start(), log, logStart);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
@@ -60,7 +65,7 @@ public final class ServiceProcess implements AutoCloseable {
     public ServiceProcess awaitStarted(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            String text = logText();
+            String text = ownLogText();
             if (text.contains("Started ")) {
                 return this;
             }
@@ -69,7 +74,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             sleep(200);
         }
-        throw new IllegalStateException(name + " did not start within " + timeout + ":\n" + tail(logText()));
+        throw new IllegalStateException(name + " did not start within " + timeout + ":\n" + tail(ownLogText()));
     }
 
     public String name() {
@@ -89,12 +94,30 @@ public final class ServiceProcess implements AutoCloseable {
         if (process.isAlive()) {
             return Optional.empty();
         }
-        return Optional.of(name + " exited with " + process.exitValue() + ":\n" + tail(logText()));
+        return Optional.of(name + " exited with " + process.exitValue() + ":\n" + tail(ownLogText()));
     }
 
     public String logText() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** This process's own output, without its predecessors'. */
+    public String ownLogText() {
+        try {
+            if (!Files.exists(log)) {
+                return "";
+            }
+            byte[] bytes = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, bytes.length);
+            return new String(bytes, from, bytes.length - from, java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }

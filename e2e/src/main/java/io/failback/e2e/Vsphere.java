@@ -15,6 +15,7 @@ import com.vmware.vim25.mo.Folder;
 import com.vmware.vim25.mo.InventoryNavigator;
 import com.vmware.vim25.mo.ServiceInstance;
 import com.vmware.vim25.mo.VirtualMachine;
+import com.vmware.vim25.ws.CustomSSLTrustContextCreator;
 
 /**
  * Reads the simulated vCenter through the vSphere API (yavijava), independently of the vcenter-agent:
@@ -87,7 +88,12 @@ public final class Vsphere {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
             TrustManager trustManager = factory.getTrustManagers()[0];
-            si = new ServiceInstance(url.toURL(), username, password, trustManager);
+            synchronized (CustomSSLTrustContextCreator.class) {
+                // yavijava keeps the first trust manager's SSL context for the whole JVM; a later sandbox's simulator has
+                // a certificate of its own, so the context is made afresh for this session's trust
+                CustomSSLTrustContextCreator.setContextAlreadyCreated(false);
+                si = new ServiceInstance(url.toURL(), username, password, trustManager);
+            }
             return call.run(si);
         } catch (RuntimeException e) {
             throw e;

@@ -22,6 +22,7 @@ import io.failback.sandbox.estate.EstateSpec;
 import io.failback.sandbox.estate.VmSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * simulator, the ARM emulator and the replication simulator, every outcome read back from the simulator
  * (through the vSphere API) and from the emulator.
  */
+@Order(1)
 class FailbackEndToEndIT {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
@@ -50,9 +52,8 @@ class FailbackEndToEndIT {
                 .single("autorb-01", false, "mt-04", false)
                 .single("full-01", true, "mt-05", true)
                 .build();
-        FailbackSandbox.Options demo = FailbackSandbox.Options.demo(work, estate);
         // agents register well after the plan's last power-on, so reprotect is refused at first and retried
-        FailbackSandbox.Options options = new FailbackSandbox.Options(work, estate, Duration.ofSeconds(20), demo.orchestratorEnvironment());
+        FailbackSandbox.Options options = FailbackSandbox.Options.demo(work, estate).withAgentRegistrationDelay(Duration.ofSeconds(20));
         sandbox = FailbackSandbox.start(options, line -> System.out.println("sandbox: " + line));
         watch = new JobWatch(sandbox.bootstrapServers());
     }

@@ -125,6 +125,15 @@ public final class Vcsim implements AutoCloseable {
         frozen = false;
     }
 
+    /**
+     * Freezes the simulator now and thaws it once {@code hang} has passed, in the background: a vCenter that
+     * hangs for a while. The future completes at the thaw.
+     */
+    public CompletableFuture<Void> freezeFor(Duration hang) {
+        freeze();
+        return CompletableFuture.runAsync(this::thaw, CompletableFuture.delayedExecutor(hang.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
     public boolean frozen() {
         return frozen;
     }

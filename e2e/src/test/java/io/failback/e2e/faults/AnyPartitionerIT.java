@@ -1,0 +1,90 @@
+package io.failback.e2e.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.failback.e2e.JobWatch;
+import io.failback.messages.ControlAction;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.JobState;
+import io.failback.schemas.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * DESIGN section 4, "requests and control commands work from any client in any language, whatever its
+ * partitioner": a client partitioning like librdkafka (CRC32 of the key) submits a plan and commits it,
+ * its records on other partitions than the Java client would pick; the plan fails back and commits.
+ */
+@ExtendWith(SharedFaultStage.class)
+@Order(4)
+class AnyPartitionerIT {
+
+    private static FaultStage stage;
+
+    @BeforeAll
+    static void stage(FaultStage shared) {
+        stage = shared;
+    }
+
+    @Test
+    void shouldFailBackAndCommitAPlanSubmittedByAClientThatPartitionsByCrc32() throws Exception {
+        String jobId = keyOnAnotherPartition("crc-" + System.currentTimeMillis());
+        byte[] key = jobId.getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> client = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stage.sandbox().bootstrapServers(),
+                ProducerConfig.PARTITIONER_CLASS_CONFIG, Crc32Partitioner.class.getName(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            FailbackRequest request = JobWatch.plan(jobId, FaultStage.ANY_PARTITIONER_PLAN).build();
+            PlanRun run = PlanRun.submit(stage.sandbox(), stage.watch(), FaultStage.ANY_PARTITIONER_PLAN, request,
+                    r -> assertThat(send(client, Topics.REQUESTS.name(), key, Topics.REQUESTS.valueSerde().serializer()
+                            .serialize(Topics.REQUESTS.name(), r)).partition()).isEqualTo(Crc32Partitioner.partitionOf(key, Topics.PARTITIONS)));
+
+            JobState end = run.finish(Duration.ofMinutes(4), () -> send(client, Topics.CONTROL.name(), key, Topics.CONTROL.valueSerde()
+                    .serializer().serialize(Topics.CONTROL.name(), new ControlCommand(jobId + ":commit", jobId, ControlAction.COMMIT,
+                            "crc32-client@example.org", Instant.now()))));
+
+            PlanRun.Verdict verdict = run.verify();
+            System.out.println("any partitioner: " + verdict.summary() + " in " + run.elapsed().toSeconds() + " s");
+            assertThat(run.committed()).as("the plan awaited commit").isTrue();
+            assertThat(end).isEqualTo(JobState.COMPLETED);
+            assertThat(verdict.count(EndState.Outcome.FAILED_BACK)).isEqualTo(run.vms().size());
+            assertThat(verdict.problems()).isEmpty();
+        }
+    }
+
+    /** A key (the request and job id) that CRC32 and the Java client's murmur2 put on different partitions. */
+    private static String keyOnAnotherPartition(String prefix) {
+        for (int i = 0; ; i++) {
+            String id = prefix + "-" + i;
+            byte[] key = id.getBytes(StandardCharsets.UTF_8);
+            int javaClient = Utils.toPositive(Utils.murmur2(key)) % Topics.PARTITIONS;
+            if (Crc32Partitioner.partitionOf(key, Topics.PARTITIONS) != javaClient) {
+                return id;
+            }
+        }
+    }
+
+    private static RecordMetadata send(KafkaProducer<byte[], byte[]> client, String topic, byte[] key, byte[] value) {
+        try {
+            return client.send(new ProducerRecord<>(topic, key, value)).get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -81,6 +81,12 @@ public class AgentKafka {
         return processor.get();
     }
 
+    /** A consumer that stops abnormally ends the process with 70, for its supervisor to restart it. */
+    @Bean
+    ExitOnConsumerFailure exitOnConsumerFailure(org.springframework.context.ConfigurableApplicationContext context) {
+        return new ExitOnConsumerFailure(code -> System.exit(org.springframework.boot.SpringApplication.exit(context, () -> code)));
+    }
+
     static ExponentialBackOff backOff(AgentProperties.Retry retry) {
         ExponentialBackOff backOff = new ExponentialBackOff(retry.initialDelay().toMillis(), 2.0);
         backOff.setMaxInterval(retry.maxDelay().toMillis());

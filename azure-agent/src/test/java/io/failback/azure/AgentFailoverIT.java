@@ -1,17 +1,12 @@
 package io.failback.azure;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
-import io.failback.agent.testing.AgentProcess;
+import io.failback.agent.testing.FailoverDrill;
 import io.failback.messages.AzureCommand;
 import io.failback.messages.AzureResult;
 import io.failback.messages.AzureResultCode;
@@ -20,31 +15,11 @@ import io.failback.sandbox.arm.ArmEmulator;
 import io.failback.sandbox.arm.ArmPowerState;
 import io.failback.sandbox.kafka.InJvmKafka;
 import io.failback.schemas.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Failover in seconds: two agents, each its own process from the boot jar, share the command topic with
@@ -53,7 +28,6 @@ import static org.awaitility.Awaitility.await;
  */
 class AgentFailoverIT {
 
-    private static final String GROUP = "azure-agent";
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
     @TempDir
@@ -81,109 +55,24 @@ class AgentFailoverIT {
 
     @Test
     void shouldAnswerACommandForAKilledInstancesPartitionFromAnotherInstanceWithinTenSeconds() throws Exception {
-        try (AgentProcess a = AgentProcess.start(GROUP, environment("agent-a"), dir.resolve("agent-a.log"));
-             AgentProcess b = AgentProcess.start(GROUP, environment("agent-b"), dir.resolve("agent-b.log"));
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));
-             KafkaConsumer<String, byte[]> results = resultReader()) {
-            a.awaitStarted(Duration.ofMinutes(2));
-            b.awaitStarted(Duration.ofMinutes(2));
-            Map<String, Set<TopicPartition>> held = await().atMost(Duration.ofSeconds(60)).until(() -> partitionsByInstance(admin),
-                    byInstance -> !byInstance.getOrDefault("agent-a", Set.of()).isEmpty() && !byInstance.getOrDefault("agent-b", Set.of()).isEmpty());
-            TopicPartition ofA = held.get("agent-a").iterator().next();
-            // Both instances serving (each with its ARM client warm) before one dies.
-            List<AzureCommand> warmUps = new java.util.ArrayList<>();
-            for (TopicPartition partition : held.values().stream().flatMap(Set::stream).toList()) {
-                AzureCommand warmUp = AgentFixtures.command(new ReadAzureVm(vm));
-                send(partition, warmUp);
-                warmUps.add(warmUp);
-            }
-            Set<String> unanswered = warmUps.stream().map(AzureCommand::getCommandId).collect(Collectors.toCollection(java.util.HashSet::new));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                unanswered.removeAll(answered(results));
-                return unanswered.isEmpty();
-            });
+        FailoverDrill<AzureCommand, AzureResult> drill = new FailoverDrill<>(broker.getBrokersAsString(), "azure-agent",
+                Topics.AZURE_COMMANDS, Topics.AZURE_EVENTS, AzureCommand::getCommandId, AzureCommand::getVmId, AzureResult::getCommandId);
 
-            a.kill();
-            long killed = System.nanoTime();
-            AzureCommand command = AgentFixtures.command(new ReadAzureVm(vm));
-            send(ofA, command);
-            AzureResult result = await().atMost(Duration.ofSeconds(60)).until(() -> resultOf(results, command.getCommandId()), r -> r != null);
-            Duration took = Duration.ofNanos(System.nanoTime() - killed);
+        FailoverDrill.Outcome<AzureResult> outcome = drill.run(dir, instance -> environment(),
+                () -> AgentFixtures.command(new ReadAzureVm(vm)));
 
-            assertThat(result.getCode()).isEqualTo(AzureResultCode.OK);
-            assertThat(took).as("answered after the kill").isLessThan(ANSWER_WITHIN);
-            assertThat(b.log()).as("answered by the surviving instance").contains(command.getCommandId());
-        }
+        assertThat(outcome.result().getCode()).isEqualTo(AzureResultCode.OK);
+        assertThat(outcome.afterKill()).as("answered after the kill").isLessThan(ANSWER_WITHIN);
+        assertThat(outcome.survivorLog()).as("answered by the surviving instance").contains(outcome.commandId());
     }
 
-    private static void send(TopicPartition partition, AzureCommand command) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(partition.topic(), partition.partition(), command.getVmId(), Topics.AZURE_COMMANDS
-                    .valueSerde().serializer().serialize(partition.topic(), command))).get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static Map<String, String> environment(String instance) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString());
-        env.put("FAILBACK_AGENT_INSTANCE_ID", instance);
-        env.put("FAILBACK_AZURE_SUBSCRIPTION_ID", AgentFixtures.SUBSCRIPTION);
-        env.put("FAILBACK_AZURE_ARM_ENDPOINT", emulator.url().toString());
-        env.put("FAILBACK_AZURE_CREDENTIAL", "static-token");
-        env.put("FAILBACK_AZURE_STATIC_TOKEN", AgentFixtures.TOKEN);
-        env.put("FAILBACK_AZURE_TRUSTSTORE_PATH", emulator.truststore().toString());
-        env.put("FAILBACK_AZURE_TRUSTSTORE_PASSWORD", emulator.truststorePassword());
-        env.put("FAILBACK_AZURE_POLL_INTERVAL", "50ms");
-        return env;
-    }
-
-    /** The partitions each instance holds once the group is stable, by instance id (Spring adds -0, -1... per consumer). */
-    private static Map<String, Set<TopicPartition>> partitionsByInstance(Admin admin) throws Exception {
-        ConsumerGroupDescription group;
-        try {
-            group = admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return Map.of(); // no instance has joined yet
-            }
-            throw e;
-        }
-        if (group.groupState() != GroupState.STABLE) {
-            return Map.of();
-        }
-        return group.members().stream().filter(m -> m.groupInstanceId().isPresent()).collect(Collectors.groupingBy(
-                m -> m.groupInstanceId().get().replaceFirst("-[0-9]+$", ""),
-                Collectors.flatMapping((MemberDescription m) -> m.assignment().topicPartitions().stream(), Collectors.toSet())));
-    }
-
-    private static KafkaConsumer<String, byte[]> resultReader() {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.AZURE_EVENTS.name()));
-        return consumer;
-    }
-
-    /** The command ids of the results one poll brings. */
-    private static Set<String> answered(KafkaConsumer<String, byte[]> results) {
-        Set<String> ids = new java.util.HashSet<>();
-        for (ConsumerRecord<String, byte[]> r : results.poll(Duration.ofMillis(100))) {
-            ids.add(Topics.AZURE_EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value()).getCommandId());
-        }
-        return ids;
-    }
-
-    private static AzureResult resultOf(KafkaConsumer<String, byte[]> results, String commandId) {
-        for (ConsumerRecord<String, byte[]> r : results.poll(Duration.ofMillis(100))) {
-            AzureResult result = Topics.AZURE_EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value());
-            if (result.getCommandId().equals(commandId)) {
-                return result;
-            }
-        }
-        return null;
+    private static Map<String, String> environment() {
+        return Map.of("FAILBACK_AZURE_SUBSCRIPTION_ID", AgentFixtures.SUBSCRIPTION,
+                "FAILBACK_AZURE_ARM_ENDPOINT", emulator.url().toString(),
+                "FAILBACK_AZURE_CREDENTIAL", "static-token",
+                "FAILBACK_AZURE_STATIC_TOKEN", AgentFixtures.TOKEN,
+                "FAILBACK_AZURE_TRUSTSTORE_PATH", emulator.truststore().toString(),
+                "FAILBACK_AZURE_TRUSTSTORE_PASSWORD", emulator.truststorePassword(),
+                "FAILBACK_AZURE_POLL_INTERVAL", "50ms");
     }
 }

@@ -880,9 +880,10 @@ public final class FailbackSaga {
                 }
             }
             case COMMITTING, REPROTECTING -> {
-                if (j.countOf(VmState.COMMITTING, VmState.REPROTECTING) == 0) {
+                // a VM still awaiting commit is about to be committed by this commit's follow-up: not the end yet
+                if (j.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.REPROTECTING) == 0) {
                     j.state = finalState(j);
-                } else if (j.count(VmState.COMMITTING) == 0) {
+                } else if (j.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING) == 0) {
                     j.state = JobState.REPROTECTING;
                 }
             }

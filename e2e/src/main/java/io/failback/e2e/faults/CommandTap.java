@@ -34,6 +34,8 @@ public final class CommandTap implements AutoCloseable {
     private final Thread reader;
 
     public CommandTap(String bootstrap) {
+        // uncommitted on purpose: the tap times kills by commands as they are written, before their transaction ends;
+        // what was really sent is read with read_committed afterwards
         KafkaConsumer<byte[], byte[]> consumer = TopicRead.consumer(bootstrap, IsolationLevel.READ_UNCOMMITTED);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(Topics.AZURE_COMMANDS.name(), Topics.VCENTER_COMMANDS.name())) {

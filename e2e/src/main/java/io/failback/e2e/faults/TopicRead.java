@@ -29,6 +29,7 @@ public final class TopicRead {
 
     /** The end offsets of every partition of the topics now: marks to read from later. */
     public static Map<TopicPartition, Long> endOffsets(String bootstrap, List<String> topics) {
+        // the log end, not the last stable offset: a mark past every record written so far, committed or not
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, IsolationLevel.READ_UNCOMMITTED)) {
             return consumer.endOffsets(partitions(consumer, topics));
         }

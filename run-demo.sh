@@ -8,6 +8,6 @@ cd "$(dirname "$0")"
 scripts/prerequisites.sh
 echo "== building (tests skipped; ./run-tests.sh runs them)"
 ./mvnw -B -q install -DskipTests
-./mvnw -B -q -pl e2e dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+./mvnw -B -q -pl demo dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 rm -rf target/demo
-exec java -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" io.failback.e2e.Demo target/demo
+exec java -cp "demo/target/classes:$(cat demo/target/classpath.txt)" io.failback.demo.Demo target/demo

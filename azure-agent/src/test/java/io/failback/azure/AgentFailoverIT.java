@@ -13,7 +13,7 @@ import io.failback.messages.AzureResultCode;
 import io.failback.messages.ReadAzureVm;
 import io.failback.sandbox.arm.ArmEmulator;
 import io.failback.sandbox.arm.ArmPowerState;
-import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.testsupport.InJvmKafka;
 import io.failback.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -18,7 +18,7 @@ import io.failback.messages.ShutdownAzureVm;
 import io.failback.sandbox.arm.ArmEmulator;
 import io.failback.sandbox.arm.ArmPowerState;
 import io.failback.sandbox.arm.OperationKind;
-import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.testsupport.InJvmKafka;
 import io.failback.schemas.DeadLetterHeaders;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.failback.demo.FailbackSandbox;
+import io.failback.demo.JobWatch;
+import io.failback.demo.Vsphere;
 import io.failback.messages.CommitPolicy;
 import io.failback.messages.CommitPolicyKind;
 import io.failback.messages.ControlAction;

@@ -18,12 +18,13 @@ import io.failback.messages.Step;
 import io.failback.messages.VmState;
 import io.failback.orchestrator.saga.Estate;
 import io.failback.orchestrator.saga.World;
-import io.failback.sandbox.kafka.CatalogTopics;
 import io.failback.sandbox.kafka.KafkaBrokerProcess;
+import io.failback.testsupport.BrokerProcessExtension;
 import io.failback.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,13 +39,14 @@ class BrokerRestartIT {
     @TempDir
     static Path work;
 
+    @RegisterExtension
+    static final BrokerProcessExtension brokerProcess = new BrokerProcessExtension();
     private static KafkaBrokerProcess broker;
     private static OrchestratorHarness harness;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = KafkaBrokerProcess.on(work.resolve("broker"), 0).start(Duration.ofMinutes(2));
-        CatalogTopics.create(broker.bootstrapServers(), (short) 1);
+        broker = brokerProcess.get();
         harness = new OrchestratorHarness(broker.bootstrapServers(), work);
         harness.startOrchestrator("orchestrator");
     }
@@ -53,9 +55,6 @@ class BrokerRestartIT {
     static void stop() throws InterruptedException {
         if (harness != null) {
             harness.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

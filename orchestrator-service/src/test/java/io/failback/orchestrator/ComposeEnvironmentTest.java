@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 
-import io.failback.sandbox.compose.ComposeFile;
+import io.failback.testsupport.ComposeFile;
 import org.junit.jupiter.api.Test;
 
 /** Every environment key the compose file gives the orchestrator binds to a real property of this service. */

@@ -18,7 +18,7 @@ import io.failback.messages.JobState;
 import io.failback.messages.VmState;
 import io.failback.orchestrator.saga.Estate;
 import io.failback.orchestrator.saga.World;
-import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.testsupport.InJvmKafkaExtension;
 import io.failback.schemas.DeadLetterHeaders;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,8 +26,8 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * The orchestrator as its own process (the service's jar) on a real broker, with the two agents played
@@ -41,20 +41,19 @@ class OrchestratorCrashIT {
     @TempDir
     static Path work;
 
-    private static EmbeddedKafkaKraftBroker broker;
+    @RegisterExtension
+    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
     private static OrchestratorHarness harness;
     private static Process orchestrator;
 
     @BeforeAll
     static void startBrokerAndAgents() {
-        broker = InJvmKafka.start();
-        harness = new OrchestratorHarness(broker.getBrokersAsString(), work);
+        harness = new OrchestratorHarness(broker.bootstrapServers(), work);
     }
 
     @AfterAll
     static void stopAll() throws InterruptedException {
         harness.close();
-        broker.destroy();
     }
 
     @Test

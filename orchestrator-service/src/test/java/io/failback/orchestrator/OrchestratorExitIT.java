@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
 import io.failback.messages.JobState;
 import io.failback.orchestrator.saga.Estate;
 import io.failback.orchestrator.streams.ExitOnStreamsError;
-import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.testsupport.InJvmKafkaExtension;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * An orchestrator whose Kafka Streams client fails beyond repair does not idle: here a source topic is
@@ -34,19 +34,18 @@ class OrchestratorExitIT {
     @TempDir
     static Path work;
 
-    private static EmbeddedKafkaKraftBroker broker;
+    @RegisterExtension
+    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
     private static OrchestratorHarness harness;
 
     @BeforeAll
     static void start() {
-        broker = InJvmKafka.start();
-        harness = new OrchestratorHarness(broker.getBrokersAsString(), work);
+        harness = new OrchestratorHarness(broker.bootstrapServers(), work);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         harness.close();
-        broker.destroy();
     }
 
     @Test
@@ -57,7 +56,7 @@ class OrchestratorExitIT {
         harness.request(Estate.request("job-before", "vm-unknown").setRequestedAt(Instant.now()).build());
         await().atMost(Duration.ofMinutes(2)).until(() -> harness.jobState("job-before") == JobState.REJECTED);
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.deleteTopics(List.of(Topics.CONTROL.name())).all().get(30, TimeUnit.SECONDS);
         }
 

@@ -10,7 +10,7 @@ import io.failback.agent.testing.FailoverDrill;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
-import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.testsupport.InJvmKafka;
 import io.failback.sandbox.vcsim.Vcsim;
 import io.failback.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;

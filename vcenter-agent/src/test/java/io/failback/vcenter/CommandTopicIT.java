@@ -17,7 +17,7 @@ import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
 import io.failback.messages.VmPowerState;
-import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.testsupport.InJvmKafka;
 import io.failback.sandbox.vcsim.Vcsim;
 import io.failback.schemas.DeadLetterHeaders;
 import io.failback.schemas.Topics;

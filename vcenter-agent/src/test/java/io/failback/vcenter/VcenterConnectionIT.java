@@ -11,10 +11,11 @@ import io.failback.messages.VcenterResultCode;
 import io.failback.messages.VmPowerState;
 import io.failback.messages.PowerState;
 import io.failback.sandbox.vcsim.Vcsim;
+import io.failback.testsupport.VcsimExtension;
 import io.failback.vcenter.vsphere.VcenterOperations;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,23 +33,17 @@ class VcenterConnectionIT {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final VcsimExtension eastVcenter = VcsimExtension.of(b -> b.seedJson(SEED).credentials("east-admin", "east-Secret-1"));
+    @RegisterExtension
+    static final VcsimExtension westVcenter = VcsimExtension.of(b -> b.seedJson(SEED).credentials("west-admin", "west-Secret-2"));
     static Vcsim east;
     static Vcsim west;
 
     @BeforeAll
     static void start() {
-        east = Vcsim.builder().seedJson(SEED).credentials("east-admin", "east-Secret-1").start();
-        west = Vcsim.builder().seedJson(SEED).credentials("west-admin", "west-Secret-2").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (east != null) {
-            east.close();
-        }
-        if (west != null) {
-            west.close();
-        }
+        east = eastVcenter.get();
+        west = westVcenter.get();
     }
 
     private static VcenterProperties.Server server(String name, Vcsim vcsim, String truststore, String type, String password,

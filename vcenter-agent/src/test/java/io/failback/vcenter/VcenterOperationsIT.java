@@ -15,10 +15,12 @@ import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
 import io.failback.messages.VmPowerState;
 import io.failback.sandbox.vcsim.Vcsim;
+import io.failback.testsupport.VcsimExtension;
 import io.failback.vcenter.vsphere.VcenterOperations;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +42,8 @@ class VcenterOperationsIT {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final VcsimExtension vcenter = VcsimExtension.of(b -> b.trace().seedJson(seed()));
     static Vcsim vcsim;
     static Inventory inventory;
     static VcenterClients clients;
@@ -47,7 +51,7 @@ class VcenterOperationsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        vcsim = Vcsim.builder().trace().seedJson(seed()).start();
+        vcsim = vcenter.get();
         inventory = new Inventory(vcsim);
         clients = new VcenterClients(new VcenterProperties(List.of(Servers.trusting(VC, vcsim, dir))));
         handler = new CommandHandler(clients, new VcenterOperations(), Clock.systemUTC());
@@ -60,9 +64,6 @@ class VcenterOperationsIT {
         }
         if (inventory != null) {
             inventory.close();
-        }
-        if (vcsim != null) {
-            vcsim.close();
         }
     }
 

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.failback.e2e.JobWatch;
+import io.failback.demo.JobWatch;
 import io.failback.messages.ControlAction;
 import io.failback.messages.ControlCommand;
 import io.failback.messages.FailbackRequest;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import io.failback.e2e.FailbackSandbox;
+import io.failback.demo.FailbackSandbox;
 import io.failback.messages.JobState;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.failback.e2e.FailbackSandbox;
+import io.failback.demo.FailbackSandbox;
 import io.failback.sandbox.arm.Faults;
 import io.failback.sandbox.arm.LoggedCall;
 import org.junit.jupiter.api.BeforeAll;

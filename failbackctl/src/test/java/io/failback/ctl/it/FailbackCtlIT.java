@@ -38,14 +38,14 @@ import io.failback.messages.RecoveryPointKind;
 import io.failback.messages.ReprotectOptions;
 import io.failback.messages.Step;
 import io.failback.messages.VmState;
-import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.testsupport.InJvmKafkaExtension;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * The command line against a real KRaft broker in this JVM: the records it writes, read back; what it
@@ -53,20 +53,19 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 class FailbackCtlIT {
 
-    private static EmbeddedKafkaKraftBroker broker;
+    @RegisterExtension
+    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
     private static KafkaTestSupport kafka;
     private static final ExecutorService background = Executors.newCachedThreadPool();
 
     @BeforeAll
     static void startBroker() {
-        broker = InJvmKafka.start();
-        kafka = new KafkaTestSupport(broker.getBrokersAsString());
+        kafka = new KafkaTestSupport(broker.bootstrapServers());
     }
 
     @AfterAll
     static void stopBroker() {
         background.shutdownNow();
-        broker.destroy();
     }
 
     /** One run of the command line with captured output, as a script would see it (not a terminal). */
@@ -96,7 +95,7 @@ class FailbackCtlIT {
 
     /** The broker given by the environment variable, as the demo's scripts do. */
     private static Run run() {
-        return new Run(Map.of("FAILBACK_BOOTSTRAP_SERVERS", broker.getBrokersAsString(), "USER", "operator-env"));
+        return new Run(Map.of("FAILBACK_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "USER", "operator-env"));
     }
 
     private static String[] args(String... args) {
@@ -385,7 +384,7 @@ class FailbackCtlIT {
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("FAILBACK_BOOTSTRAP_SERVERS", broker.getBrokersAsString());
+        builder.environment().put("FAILBACK_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         Path out = Files.createTempFile("failbackctl", ".out");
         Path err = Files.createTempFile("failbackctl", ".err");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

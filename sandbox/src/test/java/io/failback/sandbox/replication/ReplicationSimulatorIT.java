@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +21,8 @@ import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
 import io.failback.messages.VmPowerState;
 import io.failback.sandbox.estate.EstateSpec;
-import io.failback.sandbox.kafka.InJvmKafka;
+import io.failback.sandbox.kafka.CatalogTopics;
+import io.failback.sandbox.kafka.KafkaBrokerProcess;
 import io.failback.schemas.DeadLetterHeaders;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,22 +34,28 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The replication simulator on a real broker: inventory out, reprotect refused until the agent registers, bad input to its DLT. */
 class ReplicationSimulatorIT {
 
+    // the sandbox's own broker process: the in-JVM broker is in test-support, which depends on this module
+    @TempDir
+    Path brokerDir;
+
     @Test
     void shouldAnswerReprotectOnlyAfterTheAgentRegisteredAndDeadLetterGarbage() throws Exception {
-        var broker = InJvmKafka.start();
+        var broker = KafkaBrokerProcess.on(brokerDir, 0).start(Duration.ofMinutes(2));
+        CatalogTopics.create(broker.bootstrapServers(), (short) 1);
         EstateSpec estate = EstateSpec.demo(24);
         String vm = estate.vms().get(0).vmId();
         List<ConsumerRecord<byte[], byte[]>> seen = new CopyOnWriteArrayList<>();
-        try (var sim = ReplicationSimulator.start(broker.getBrokersAsString(), estate,
+        try (var sim = ReplicationSimulator.start(broker.bootstrapServers(), estate,
                 new ReplicationEngine.Settings(Duration.ofSeconds(1), Duration.ofSeconds(3), 3, Duration.ofSeconds(2)));
-             var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+             var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                      ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
-             var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+             var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                      ConsumerConfig.GROUP_ID_CONFIG, "it-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                      ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                      ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
@@ -86,7 +94,7 @@ class ReplicationSimulatorIT {
                 assertThat(results(seen)).extracting(ReplicationResult::getCode).contains(ReplicationResultCode.OK);
             });
         } finally {
-            broker.destroy();
+            broker.close();
         }
     }
 

@@ -1,0 +1,210 @@
+package io.failback.demo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+import io.failback.messages.CommitPolicy;
+import io.failback.messages.CommitPolicyKind;
+import io.failback.messages.ControlAction;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.JobState;
+import io.failback.messages.JobStatus;
+import io.failback.messages.RecoveryPointKind;
+import io.failback.messages.ReprotectOptions;
+import io.failback.messages.StatusEvent;
+import io.failback.messages.VmStatus;
+import io.failback.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A requester's view of the system for the end-to-end tests: publishes requests and control commands,
+ * and follows the status topic, keeping every job's latest job status and each VM's latest status.
+ */
+public final class JobWatch implements AutoCloseable {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final List<StatusEvent> events = new CopyOnWriteArrayList<>();
+    private final List<io.failback.messages.AuditRecord> audit = new CopyOnWriteArrayList<>();
+    private final List<String> unreadable = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread reader;
+
+    public JobWatch(String bootstrapServers) {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-watch-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        reader = new Thread(() -> {
+            try (consumer) {
+                consumer.subscribe(List.of(Topics.STATUS.name(), Topics.AUDIT.name()));
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        try {
+                            if (r.topic().equals(Topics.STATUS.name())) {
+                                events.add(Topics.STATUS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                            } else {
+                                audit.add(Topics.AUDIT.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                            }
+                        } catch (RuntimeException e) {
+                            // the orchestrator is the only writer: a record it wrote that can't be read is a finding, kept
+                            unreadable.add(r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
+                        }
+                    }
+                }
+            }
+        }, "e2e-status");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public static FailbackRequest.Builder plan(String requestId, String planId) {
+        return FailbackRequest.newBuilder().setRequestId(requestId).setRequestedBy("e2e@example.org").setRequestedAt(Instant.now())
+                .setPlanId(planId).setRecoveryPoint(RecoveryPointKind.LATEST).setCommitPolicy(new CommitPolicy(CommitPolicyKind.MANUAL, 0));
+    }
+
+    public static FailbackRequest.Builder vms(String requestId, String... vmIds) {
+        return FailbackRequest.newBuilder().setRequestId(requestId).setRequestedBy("e2e@example.org").setRequestedAt(Instant.now())
+                .setVmIds(List.of(vmIds)).setRecoveryPoint(RecoveryPointKind.LATEST).setCommitPolicy(new CommitPolicy(CommitPolicyKind.MANUAL, 0));
+    }
+
+    public static ReprotectOptions reprotect(String processServer) {
+        return new ReprotectOptions(processServer);
+    }
+
+    public void submit(FailbackRequest request) {
+        send(Topics.REQUESTS.name(), request.getRequestId(), Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(), request));
+    }
+
+    public void control(String jobId, ControlAction action) {
+        ControlCommand c = new ControlCommand(jobId + ":" + action + ":" + System.nanoTime(), jobId, action, "e2e@example.org", Instant.now());
+        send(Topics.CONTROL.name(), jobId, Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), c));
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        try {
+            // long enough to outlast a broker that is being restarted
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Status and audit records that could not be read, described; none is expected. */
+    public List<String> unreadable() {
+        return List.copyOf(unreadable);
+    }
+
+    /** Every status event seen so far, in order. */
+    public List<StatusEvent> statusEvents() {
+        return List.copyOf(events);
+    }
+
+    /** Every audit record seen so far, in order. */
+    public List<io.failback.messages.AuditRecord> auditRecords() {
+        return List.copyOf(audit);
+    }
+
+    /** The job's audit trail so far, in order. */
+    public List<io.failback.messages.AuditRecord> audit(String jobId) {
+        List<io.failback.messages.AuditRecord> out = new ArrayList<>();
+        for (io.failback.messages.AuditRecord a : audit) {
+            if (a.getJobId().equals(jobId)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    public JobStatus job(String jobId) {
+        JobStatus last = null;
+        for (StatusEvent e : events) {
+            if (e.getJobId().equals(jobId) && e.getJob() != null) {
+                last = e.getJob();
+            }
+        }
+        return last;
+    }
+
+    public JobState state(String jobId) {
+        JobStatus job = job(jobId);
+        return job == null ? null : job.getState();
+    }
+
+    /** Each VM's latest status in the job, in first-seen order. */
+    public Map<String, VmStatus> vms(String jobId) {
+        Map<String, VmStatus> vms = new LinkedHashMap<>();
+        for (StatusEvent e : events) {
+            if (e.getJobId().equals(jobId) && e.getVm() != null) {
+                vms.put(e.getVm().getVmId(), e.getVm());
+            }
+        }
+        return vms;
+    }
+
+    /** Every status a VM went through in the job, in order. */
+    public List<VmStatus> history(String jobId, String vmId) {
+        List<VmStatus> out = new ArrayList<>();
+        for (StatusEvent e : events) {
+            if (e.getJobId().equals(jobId) && e.getVm() != null && e.getVm().getVmId().equals(vmId)) {
+                out.add(e.getVm());
+            }
+        }
+        return out;
+    }
+
+    /** Waits until the job's state is one of {@code states}; fails with the job's last status otherwise. */
+    public JobState await(String jobId, Duration timeout, Set<JobState> states) {
+        return awaitJob(jobId, timeout, j -> j != null && states.contains(j.getState()), "one of " + states).getState();
+    }
+
+    public JobStatus awaitJob(String jobId, Duration timeout, Predicate<JobStatus> condition, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JobStatus job = job(jobId);
+            if (condition.test(job)) {
+                return job;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("job " + jobId + " did not reach " + what + " within " + timeout + "; last: " + job(jobId)
+                + "\nVMs: " + vms(jobId).values());
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            reader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -53,15 +53,24 @@ class ComposeFileTest {
     }
 
     @Test
-    void shouldBuildEachServiceFromItsOwnDockerfile() throws Exception {
+    void shouldBuildEveryServiceThroughTheOneParameterisedDockerfile() throws Exception {
+        // given the one Dockerfile at the root
+        Path dockerfile = file.getParent().resolve("Dockerfile");
+        String text = Files.readString(dockerfile);
+        assertThat(text).contains("ARG MODULE").contains("-pl \"$MODULE\" -am package").doesNotContain(":latest");
+        assertThat(Pattern.compile("(?m)^FROM \\S+:\\d[^\\s]*").matcher(text).results().count()).as("pinned FROM lines").isEqualTo(2);
+
         for (String service : List.of("orchestrator-service", "vcenter-agent", "azure-agent")) {
+            // when compose builds the service
             @SuppressWarnings("unchecked")
             Map<String, Object> build = (Map<String, Object>) compose.service(service).get("build");
-            Path dockerfile = file.getParent().resolve(String.valueOf(build.get("context"))).resolve(String.valueOf(build.get("dockerfile")));
-            assertThat(dockerfile).as(service).exists();
-            String text = Files.readString(dockerfile);
-            assertThat(text).as(service).contains("-pl " + service).contains(service + ".jar").doesNotContain(":latest");
-            assertThat(Pattern.compile("(?m)^FROM \\S+:\\d[^\\s]*").matcher(text).results().count()).as(service + " pinned FROM lines").isEqualTo(2);
+
+            // then it builds that module through it, and no other Dockerfile is left beside the module
+            assertThat(file.getParent().resolve(String.valueOf(build.get("context"))).normalize()).as(service).isEqualTo(file.getParent());
+            assertThat(build.get("dockerfile")).as(service).isIn(null, "Dockerfile");
+            assertThat(build.get("args")).as(service).isEqualTo(Map.of("MODULE", service));
+            assertThat(file.getParent().resolve(service)).as(service).isDirectory();
+            assertThat(file.getParent().resolve(service).resolve("Dockerfile")).as(service).doesNotExist();
         }
     }
 

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -34,15 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Order(4)
 class AnyPartitionerIT {
 
-    private static FaultStage stage;
-
-    @BeforeAll
-    static void stage(FaultStage shared) {
-        stage = shared;
-    }
-
     @Test
-    void shouldFailBackAndCommitAPlanSubmittedByAClientThatPartitionsByCrc32() throws Exception {
+    void shouldFailBackAndCommitAPlanSubmittedByAClientThatPartitionsByCrc32(FaultStage stage) throws Exception {
         String jobId = keyOnAnotherPartition("crc-" + System.currentTimeMillis());
         byte[] key = jobId.getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> client = new KafkaProducer<>(Map.of(

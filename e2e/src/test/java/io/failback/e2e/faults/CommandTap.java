@@ -1,5 +1,7 @@
 package io.failback.e2e.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Watches the agents' command topics live, reading uncommitted records too, so that a fault can be
@@ -89,20 +92,16 @@ public final class CommandTap implements AutoCloseable {
 
     /** Waits for the first command matching; empty when none came within the timeout. */
     public Optional<Seen> awaitFirst(Predicate<Seen> what, Duration timeout, java.util.function.BooleanSupplier giveUp) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && running.get()) {
-            Optional<Seen> hit = first(what);
-            if (hit.isPresent()) {
-                return hit;
-            }
-            if (giveUp.getAsBoolean()) {
-                return Optional.empty();
-            }
-            pause();
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> first(what).isPresent() || giveUp.getAsBoolean() || !running.get());
+        } catch (ConditionTimeoutException e) {
+            // none came within the timeout: the caller asserts on the empty answer
         }
         return first(what);
     }
 
+    /** A breath between polls while the broker is away, so the reader does not spin. */
     private static void pause() {
         try {
             Thread.sleep(20);

@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 import io.failback.demo.FailbackSandbox;
 import io.failback.messages.JobState;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,15 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Order(5)
 class FuzzIT {
 
-    private static FaultStage stage;
-
-    @BeforeAll
-    static void stage(FaultStage shared) {
-        stage = shared;
-    }
-
     @Test
-    void shouldDeadLetterOrRefuseEveryGeneratedInputOnceKeepEveryServiceUpAndStillFailAPlanBack() {
+    void shouldDeadLetterOrRefuseEveryGeneratedInputOnceKeepEveryServiceUpAndStillFailAPlanBack(FaultStage stage) {
         FailbackSandbox sandbox = stage.sandbox();
         long seed = ChaosSettings.fuzzSeed();
         int inputs = ChaosSettings.fuzzInputs();

@@ -1,5 +1,7 @@
 package io.failback.e2e.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import io.failback.demo.JobWatch;
@@ -35,6 +38,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Writes generated inputs with a raw byte producer onto the topics clients write, then accounts for
@@ -312,18 +316,16 @@ public final class FuzzRun {
 
     /** Polls the account until every input is accounted for, a service gives up, or the timeout passes. */
     public Account awaitSettled(String bootstrap, JobWatch watch, Duration timeout, BooleanSupplier giveUp) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Account account = account(bootstrap, watch);
-        while (!account.settled() && System.nanoTime() < deadline && !giveUp.getAsBoolean()) {
-            try {
-                Thread.sleep(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            account = account(bootstrap, watch);
+        AtomicReference<Account> account = new AtomicReference<>();
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                account.set(account(bootstrap, watch));
+                return account.get().settled() || giveUp.getAsBoolean();
+            });
+        } catch (ConditionTimeoutException e) {
+            // not settled within the timeout: the caller reports what is still unaccounted for
         }
-        return account;
+        return account.get() != null ? account.get() : account(bootstrap, watch);
     }
 
     /** Since the last input was acknowledged by the broker. */

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import io.failback.demo.FailbackSandbox;
 import io.failback.sandbox.arm.Faults;
 import io.failback.sandbox.arm.LoggedCall;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,15 +32,8 @@ class HostilePeersIT {
     private static final int THROTTLED = 6;
     private static final int FAILED = 6;
 
-    private static FaultStage stage;
-
-    @BeforeAll
-    static void stage(FaultStage shared) {
-        stage = shared;
-    }
-
     @Test
-    void shouldEndEveryVmFailedBackOrRolledBackWhenVcenterHangsLongerThanAStepTimeoutMidPlan() {
+    void shouldEndEveryVmFailedBackOrRolledBackWhenVcenterHangsLongerThanAStepTimeoutMidPlan(FaultStage stage) {
         FailbackSandbox sandbox = stage.sandbox();
         PlanRun run = PlanRun.submit(sandbox, stage.watch(), FaultStage.HANG_PLAN, "hang-" + System.currentTimeMillis());
         assertThat(stage.tap().awaitFirst(KillPoint.ATTACH_GROUP_1.in(run.jobId(), run.vms()), RUN_TIMEOUT,
@@ -62,7 +54,7 @@ class HostilePeersIT {
     }
 
     @Test
-    void shouldEndEveryVmFailedBackOrRolledBackThroughArmStormsOfThrottlingThenServerErrors() {
+    void shouldEndEveryVmFailedBackOrRolledBackThroughArmStormsOfThrottlingThenServerErrors(FaultStage stage) {
         FailbackSandbox sandbox = stage.sandbox();
         Faults faults = sandbox.arm().faults();
         int loggedBefore = sandbox.arm().operationLog().calls().size();

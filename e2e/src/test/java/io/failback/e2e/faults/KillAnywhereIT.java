@@ -8,7 +8,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,15 +26,8 @@ class KillAnywhereIT {
 
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
 
-    private static FaultStage stage;
-
-    @BeforeAll
-    static void stage(FaultStage shared) {
-        stage = shared;
-    }
-
     @Test
-    void shouldEndEveryVmFullyFailedBackOrFullyRolledBackWhateverIsKilledWhenever() {
+    void shouldEndEveryVmFullyFailedBackOrFullyRolledBackWhateverIsKilledWhenever(FaultStage stage) {
         long seed = ChaosSettings.chaosSeed();
         int runs = ChaosSettings.runs();
         List<KillAnywhere.Fault> faults = KillAnywhere.draw(seed, runs);

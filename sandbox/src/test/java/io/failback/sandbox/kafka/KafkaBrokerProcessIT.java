@@ -2,6 +2,7 @@ package io.failback.sandbox.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,12 +155,13 @@ class KafkaBrokerProcessIT {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            // the consumer stays on this thread
+            await().atMost(Duration.ofSeconds(60)).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     seen.computeIfAbsent(r.topic(), t -> new java.util.ArrayList<>()).add(r.key() + "=" + r.value());
                 }
-            }
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+            });
         }
         return seen;
     }

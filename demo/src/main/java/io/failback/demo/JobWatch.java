@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import io.failback.messages.CommitPolicy;
@@ -33,6 +32,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A requester's view of the system for the end-to-end tests: publishes requests and control commands,
@@ -44,8 +45,7 @@ public final class JobWatch implements AutoCloseable {
     private final List<StatusEvent> events = new CopyOnWriteArrayList<>();
     private final List<io.failback.messages.AuditRecord> audit = new CopyOnWriteArrayList<>();
     private final List<String> unreadable = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread reader;
+    private final ConsumerThread reader;
 
     public JobWatch(String bootstrapServers) {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
@@ -56,27 +56,21 @@ public final class JobWatch implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
-        reader = new Thread(() -> {
-            try (consumer) {
-                consumer.subscribe(List.of(Topics.STATUS.name(), Topics.AUDIT.name()));
-                while (running.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        try {
-                            if (r.topic().equals(Topics.STATUS.name())) {
-                                events.add(Topics.STATUS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-                            } else {
-                                audit.add(Topics.AUDIT.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-                            }
-                        } catch (RuntimeException e) {
-                            // the orchestrator is the only writer: a record it wrote that can't be read is a finding, kept
-                            unreadable.add(r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
-                        }
-                    }
-                }
+        consumer.subscribe(List.of(Topics.STATUS.name(), Topics.AUDIT.name()));
+        reader = ConsumerThread.start("e2e-status", consumer, this::take);
+    }
+
+    private void take(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            if (r.topic().equals(Topics.STATUS.name())) {
+                events.add(Topics.STATUS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+            } else {
+                audit.add(Topics.AUDIT.valueSerde().deserializer().deserialize(r.topic(), r.value()));
             }
-        }, "e2e-status");
-        reader.setDaemon(true);
-        reader.start();
+        } catch (RuntimeException e) {
+            // the orchestrator is the only writer: a record it wrote that can't be read is a finding, kept
+            unreadable.add(r.topic() + "-" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
+        }
     }
 
     public static FailbackRequest.Builder plan(String requestId, String planId) {
@@ -180,31 +174,18 @@ public final class JobWatch implements AutoCloseable {
     }
 
     public JobStatus awaitJob(String jobId, Duration timeout, Predicate<JobStatus> condition, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JobStatus job = job(jobId);
-            if (condition.test(job)) {
-                return job;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try {
+            return Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                    .until(() -> job(jobId), condition::test);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("job " + jobId + " did not reach " + what + " within " + timeout + "; last: " + job(jobId)
+                    + "\nVMs: " + vms(jobId).values());
         }
-        throw new AssertionError("job " + jobId + " did not reach " + what + " within " + timeout + "; last: " + job(jobId)
-                + "\nVMs: " + vms(jobId).values());
     }
 
     @Override
     public void close() {
-        running.set(false);
-        try {
-            reader.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -1,5 +1,7 @@
 package io.failback.demo;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One of the three services run from its own jar as its own process, configured by environment (as the
@@ -63,18 +67,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Waits for Spring Boot's "Started ..." line; fails with the log's tail when the process dies first. */
     public ServiceProcess awaitStarted(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            String text = ownLogText();
-            if (text.contains("Started ")) {
-                return this;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException(exitReport().orElseThrow());
-            }
-            sleep(200);
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (ownLogText().contains("Started ")) {
+                    return true;
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(exitReport().orElseThrow());
+                }
+                return false;
+            });
+            return this;
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " did not start within " + timeout + ":\n" + tail(ownLogText()));
         }
-        throw new IllegalStateException(name + " did not start within " + timeout + ":\n" + tail(ownLogText()));
     }
 
     public String name() {
@@ -151,13 +157,5 @@ public final class ServiceProcess implements AutoCloseable {
     private static String tail(String text) {
         String[] lines = text.split("\n");
         return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 30), lines.length));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -7,16 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import io.failback.demo.ConsumerThread;
 import io.failback.messages.AzureCommand;
 import io.failback.messages.VcenterCommand;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
@@ -33,8 +32,7 @@ public final class CommandTap implements AutoCloseable {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread reader;
+    private final ConsumerThread reader;
 
     public CommandTap(String bootstrap) {
         // uncommitted on purpose: the tap times kills by commands as they are written, before their transaction ends;
@@ -49,22 +47,7 @@ public final class CommandTap implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // fixes "now" as the start before anything is submitted
-        reader = new Thread(() -> {
-            try (consumer) {
-                while (running.get()) {
-                    try {
-                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                            take(r);
-                        }
-                    } catch (KafkaException e) {
-                        // the broker is being restarted: the consumer reconnects by itself
-                        pause();
-                    }
-                }
-            }
-        }, "command-tap");
-        reader.setDaemon(true);
-        reader.start();
+        reader = ConsumerThread.start("command-tap", consumer, this::take);
     }
 
     private void take(ConsumerRecord<byte[], byte[]> r) {
@@ -94,29 +77,15 @@ public final class CommandTap implements AutoCloseable {
     public Optional<Seen> awaitFirst(Predicate<Seen> what, Duration timeout, java.util.function.BooleanSupplier giveUp) {
         try {
             await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                    .until(() -> first(what).isPresent() || giveUp.getAsBoolean() || !running.get());
+                    .until(() -> first(what).isPresent() || giveUp.getAsBoolean() || !reader.running());
         } catch (ConditionTimeoutException e) {
             // none came within the timeout: the caller asserts on the empty answer
         }
         return first(what);
     }
 
-    /** A breath between polls while the broker is away, so the reader does not spin. */
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running.set(false);
-        try {
-            reader.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
     }
 }

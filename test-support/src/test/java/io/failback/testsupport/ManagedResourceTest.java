@@ -23,32 +23,33 @@ class ManagedResourceTest {
         peer.beforeAll(null);
 
         // when two tests run
-        peer.beforeEach(null);
-        String first = peer.get();
-        peer.afterEach(null);
-        peer.beforeEach(null);
-        String second = peer.get();
-        peer.afterEach(null);
+        List<String> seen = twoTests();
         peer.afterAll(null);
 
         // then both saw the same peer, stopped once after the class
-        assertThat(first).isEqualTo(second).isEqualTo("peer-1");
+        assertThat(seen).containsExactly("peer-1", "peer-1");
         assertThat(stopped).containsExactly("peer-1");
     }
 
     @Test
     void shouldRunAFreshPeerForEachTestWhenRegisteredOnAnInstanceField() {
         // when two tests run with the extension on an instance field
-        peer.beforeEach(null);
-        String first = peer.get();
-        peer.afterEach(null);
-        peer.beforeEach(null);
-        String second = peer.get();
-        peer.afterEach(null);
+        List<String> seen = twoTests();
 
         // then each had its own, stopped after it
-        assertThat(List.of(first, second)).containsExactly("peer-1", "peer-2");
+        assertThat(seen).containsExactly("peer-1", "peer-2");
         assertThat(stopped).containsExactly("peer-1", "peer-2");
+    }
+
+    /** The peer each of two tests sees, as JUnit calls the extension around them. */
+    private List<String> twoTests() {
+        List<String> seen = new ArrayList<>();
+        for (int test = 0; test < 2; test++) {
+            peer.beforeEach(null);
+            seen.add(peer.get());
+            peer.afterEach(null);
+        }
+        return seen;
     }
 
     @Test

@@ -110,22 +110,28 @@ public final class ArmEmulatorMain implements Callable<Integer> {
     /** One seed line: an ARM VM id followed by optional words (see {@code --seed-file}). */
     static VmSpec parseVm(String line) {
         String[] words = line.strip().split("\\s+");
-        VmSpec spec = VmSpec.of(words[0]);
+        VmSpec defaults = VmSpec.of(words[0]);
+        ArmPowerState power = defaults.powerState();
+        String location = defaults.location();
+        String os = defaults.osType();
+        int dataDisks = defaults.dataDisks();
+        int nics = defaults.networkInterfaces();
+        boolean deleteWithVm = defaults.deleteWithVm();
         for (int i = 1; i < words.length; i++) {
             String word = words[i];
             int eq = word.indexOf('=');
             String key = (eq < 0 ? word : word.substring(0, eq)).toLowerCase(Locale.ROOT);
             String value = eq < 0 ? "" : word.substring(eq + 1);
             switch (key) {
-                case "datadisks" -> spec = spec.dataDisks(Integer.parseInt(value));
-                case "nics" -> spec = spec.networkInterfaces(Integer.parseInt(value));
-                case "location" -> spec = spec.location(value);
-                case "os" -> spec = spec.osType(value);
-                case "deletewithvm" -> spec = spec.deleteWithVm(true);
-                default -> spec = spec.powerState(ArmPowerState.valueOf(word.toUpperCase(Locale.ROOT)));
+                case "datadisks" -> dataDisks = Integer.parseInt(value);
+                case "nics" -> nics = Integer.parseInt(value);
+                case "location" -> location = value;
+                case "os" -> os = value;
+                case "deletewithvm" -> deleteWithVm = true;
+                default -> power = ArmPowerState.valueOf(word.toUpperCase(Locale.ROOT));
             }
         }
-        return spec;
+        return new VmSpec(defaults.id(), location, power, os, defaults.vmSize(), dataDisks, nics, deleteWithVm);
     }
 
     /** {@code --vm ID[=STATE]}. */

@@ -72,6 +72,18 @@ class ArmEmulatorMainTest {
     }
 
     @Test
+    void shouldReadEveryWordOfASeedLine() {
+        // when a seed line names every setting, and another only the id
+        VmSpec full = ArmEmulatorMain.parseVm(VM + " stopped dataDisks=3 nics=2 location=northeurope os=Linux deleteWithVm");
+        VmSpec plain = ArmEmulatorMain.parseVm("  " + VM + "  ");
+
+        // then each word sets its part and the rest keep VmSpec.of's defaults
+        assertThat(full).isEqualTo(new VmSpec(ArmId.parse(VM), "northeurope", ArmPowerState.STOPPED, "Linux", "Standard_D2s_v3",
+                3, 2, true));
+        assertThat(plain).isEqualTo(VmSpec.of(VM));
+    }
+
+    @Test
     void shouldRefuseABadDurationWithExitCode2AndTheNamedError() {
         // when a duration option is not a duration
         int code = execute("--latency-ms", "soon");

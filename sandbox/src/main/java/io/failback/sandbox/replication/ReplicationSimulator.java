@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.failback.messages.ReplicationCommand;
-import io.failback.messages.VcenterResult;
 import io.failback.sandbox.estate.EstateSpec;
 import io.failback.schemas.DeadLetters;
 import io.failback.schemas.Durations;

@@ -138,20 +138,22 @@ final class Representations {
         return new InstanceView(vm.id.name(), vm.osType, disks, statuses);
     }
 
-    static Disk disk(ArmModel model, ArmModel.Disk disk) {
-        DiskProperties properties = new DiskProperties(new CreationData(disk.osType == null ? "Empty" : "FromImage"),
-                disk.sizeGb, model.diskState(disk), "Succeeded", disk.created.toString(), disk.uniqueId, disk.osType);
+    static Disk disk(ArmModel model, ArmModel.Attachable<ArmModel.Disk> disk) {
+        ArmModel.Disk is = disk.is;
+        DiskProperties properties = new DiskProperties(new CreationData(is.osType() == null ? "Empty" : "FromImage"),
+                is.sizeGb(), model.diskState(disk), "Succeeded", is.created().toString(), is.uniqueId(), is.osType());
         return new Disk(disk.id.name(), disk.id.toString(), disk.id.fullType(), disk.location, new Sku(STORAGE_TYPE, "Premium"),
                 properties, disk.attachedTo == null ? null : disk.attachedTo.toString());
     }
 
-    static NetworkInterface networkInterface(ArmModel.Nic nic) {
+    static NetworkInterface networkInterface(ArmModel.Attachable<ArmModel.Nic> nic) {
+        ArmModel.Nic is = nic.is;
         IpConfiguration ipConfiguration = new IpConfiguration("ipconfig1", nic.id + "/ipConfigurations/ipconfig1",
-                new IpConfigurationProperties("Succeeded", nic.privateIp, "Dynamic", true, "IPv4"));
-        NetworkInterfaceProperties properties = new NetworkInterfaceProperties("Succeeded", nic.resourceGuid,
-                List.of(ipConfiguration), nic.macAddress, nic.primary, false, false,
+                new IpConfigurationProperties("Succeeded", is.privateIp(), "Dynamic", true, "IPv4"));
+        NetworkInterfaceProperties properties = new NetworkInterfaceProperties("Succeeded", is.resourceGuid(),
+                List.of(ipConfiguration), is.macAddress(), is.primary(), false, false,
                 nic.attachedTo == null ? null : new Reference(nic.attachedTo.toString()));
-        return new NetworkInterface(nic.id.name(), nic.id.toString(), "W/\"" + nic.resourceGuid + "\"", nic.id.fullType(),
+        return new NetworkInterface(nic.id.name(), nic.id.toString(), "W/\"" + is.resourceGuid() + "\"", nic.id.fullType(),
                 nic.location, properties);
     }
 

@@ -170,7 +170,7 @@ class AzureAgentKafkaIT {
         assertThat(dead.get(0).value()).isEqualTo(hostile);
         assertThat(header(dead.get(0), DeadLetterHeaders.PROBLEM)).isNotBlank();
         assertThat(output.getAll().lines().filter(l -> l.contains(at(written)))).singleElement().satisfies(line ->
-                assertThat(line).contains("ERROR").contains("unreadable Azure command"));
+                assertThat(line).contains("ERROR").contains("unreadable command"));
         assertThat(output.getAll()).doesNotContain("Record in retry").doesNotContainPattern("(?m)^FORGED");
     }
 

@@ -77,7 +77,9 @@ public class AgentKafka {
      * Transactional ids unique to this instance (two instances sharing one would fence each other): the
      * instance name, so a restart fences and aborts what its predecessor left open, or else a random one.
      * Requests as large as a dead letter of the largest record the catalog's topics take. Values: the
-     * result type, or the bytes of a dead letter (a command given up on is written as it was read).
+     * result type; the bytes of an unreadable record, as read; or a command given up on, encoded again by the
+     * topic's serde (byte for byte what the orchestrator wrote with the current schema; a command written
+     * with an older released schema is dead-lettered in the current one).
      */
     @Bean
     DefaultKafkaProducerFactoryCustomizer agentProducer(AgentSpec<?, ?> agent, AgentProperties properties) {
@@ -123,7 +125,6 @@ public class AgentKafka {
             ConcurrentKafkaListenerContainerFactory<?, ?> factory, AnsweredCommands<?> answeredCommands,
             ProducerFactory<?, ?> producers, ProducerListener<Object, Object> quietProducerListener) {
         ConcurrentMessageListenerContainer<Object, Object> container = cast(factory.createContainer(agent.commands().name()));
-        container.setBeanName(agent.service() + "-commands");
         container.getContainerProperties().setMessageListener(listener(agent, answeredCommands, producers, quietProducerListener));
         return container;
     }

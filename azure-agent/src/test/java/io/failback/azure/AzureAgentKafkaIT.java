@@ -45,7 +45,6 @@ class AzureAgentKafkaIT {
 
     private static final String TRUSTSTORE_PASSWORD = "kafka-it-truststore-secret";
     private static final String GROUP = "azure-agent";
-    private static final Duration GIVE_UP_AFTER = Duration.ofMillis(1500);
     private static final EmbeddedKafkaKraftBroker BROKER = InJvmKafka.start();
     private static final ArmEmulator EMULATOR = startEmulator();
 
@@ -74,9 +73,7 @@ class AzureAgentKafkaIT {
         registry.add("failback.azure.retry.base-delay", () -> "100ms");
         registry.add("failback.azure.retry.max-delay", () -> "2s");
         registry.add("failback.azure.operation-timeout", () -> "30s");
-        registry.add("failback.agent.retry.initial-delay", () -> "100ms");
-        registry.add("failback.agent.retry.max-delay", () -> "400ms");
-        registry.add("failback.agent.retry.give-up-after", GIVE_UP_AFTER::toString);
+        CommandTopicDrill.RETRY_SETTINGS.forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @AfterAll
@@ -212,7 +209,7 @@ class AzureAgentKafkaIT {
         AzureCommand refused = AgentFixtures.command(new ShutdownAzureVm(vm));
         AzureCommand next = AzureCommand.newBuilder(AgentFixtures.command(new ReadAzureVm(vm))).setVmId(refused.getVmId()).build();
 
-        AzureResult answer = drill.assertGivesUpAfterBoundedRetryAndGoesOn(refused, next, GIVE_UP_AFTER, output::getAll);
+        AzureResult answer = drill.assertGivesUpAfterBoundedRetryAndGoesOn(refused, next, output::getAll);
 
         assertThat(answer.getOutcome().getPowerState()).as("the shutdown ran; only its result was refused")
                 .isEqualTo(AzurePowerState.DEALLOCATED);
@@ -225,7 +222,7 @@ class AzureAgentKafkaIT {
         String vm = AgentFixtures.seedVm(EMULATOR, ArmPowerState.STOPPED);
         AzureCommand stuck = AgentFixtures.command(new ReadAzureVm(vm));
 
-        AzureResult answer = drill.assertStaysUncommittedWhileNothingCanBeWritten(stuck, GIVE_UP_AFTER, output::getAll);
+        AzureResult answer = drill.assertStaysUncommittedWhileNothingCanBeWritten(stuck, output::getAll);
 
         assertThat(answer.getCode()).isEqualTo(AzureResultCode.OK);
     }

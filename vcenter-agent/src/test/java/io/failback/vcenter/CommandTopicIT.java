@@ -3,7 +3,6 @@ package io.failback.vcenter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import io.failback.agent.testing.CommandTopicDrill;
@@ -43,7 +42,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandTopicIT {
 
     private static final String GROUP = "vcenter-agent";
-    private static final Duration GIVE_UP_AFTER = Duration.ofMillis(1500);
 
     static EmbeddedKafkaKraftBroker broker;
     static Vcsim vcsim;
@@ -72,9 +70,7 @@ class CommandTopicIT {
         registry.add("failback.vcenter.vcenters[0].truststore-path", store::toString);
         registry.add("failback.vcenter.vcenters[0].truststore-password", () -> "changeit");
         registry.add("failback.vcenter.vcenters[0].operation-timeout", () -> "20s");
-        registry.add("failback.agent.retry.initial-delay", () -> "100ms");
-        registry.add("failback.agent.retry.max-delay", () -> "400ms");
-        registry.add("failback.agent.retry.give-up-after", GIVE_UP_AFTER::toString);
+        CommandTopicDrill.RETRY_SETTINGS.forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @AfterAll
@@ -200,7 +196,7 @@ class CommandTopicIT {
         VcenterCommand refused = Commands.powerOff("vc01", "web05");
         VcenterCommand next = VcenterCommand.newBuilder(Commands.checkConnection("vc01")).setVmId(refused.getVmId()).build();
 
-        VcenterResult answer = drill.assertGivesUpAfterBoundedRetryAndGoesOn(refused, next, GIVE_UP_AFTER, output::getAll);
+        VcenterResult answer = drill.assertGivesUpAfterBoundedRetryAndGoesOn(refused, next, output::getAll);
 
         assertThat(answer.getCode()).isEqualTo(VcenterResultCode.OK);
         try (Inventory inventory = new Inventory(vcsim)) {
@@ -212,7 +208,7 @@ class CommandTopicIT {
     void shouldLeaveACommandUncommittedWhileNeitherItsResultNorItsDeadLetterCanBeWritten(CapturedOutput output) throws Exception {
         VcenterCommand stuck = Commands.checkConnection("vc01");
 
-        VcenterResult answer = drill.assertStaysUncommittedWhileNothingCanBeWritten(stuck, GIVE_UP_AFTER, output::getAll);
+        VcenterResult answer = drill.assertStaysUncommittedWhileNothingCanBeWritten(stuck, output::getAll);
 
         assertThat(answer.getCode()).isEqualTo(VcenterResultCode.OK);
     }

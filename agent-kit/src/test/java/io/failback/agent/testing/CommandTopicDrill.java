@@ -48,6 +48,13 @@ public final class CommandTopicDrill<C, R> implements AutoCloseable {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
+    /** How long the agent under drill retries a command before giving up on it: see {@link #RETRY_SETTINGS}. */
+    public static final Duration GIVE_UP_AFTER = Duration.ofMillis(1500);
+
+    /** The agent settings the drills expect: a short bounded back-off, so that giving up takes seconds. */
+    public static final Map<String, String> RETRY_SETTINGS = Map.of("failback.agent.retry.initial-delay", "100ms",
+            "failback.agent.retry.max-delay", "400ms", "failback.agent.retry.give-up-after", GIVE_UP_AFTER.toString());
+
     private final String group;
     private final Topic<String, C> commands;
     private final Topic<String, R> results;
@@ -204,7 +211,7 @@ public final class CommandTopicDrill<C, R> implements AutoCloseable {
      *
      * @return the answer to {@code next}
      */
-    public R assertGivesUpAfterBoundedRetryAndGoesOn(C refused, C next, Duration giveUpAfter, Supplier<String> log) throws Exception {
+    public R assertGivesUpAfterBoundedRetryAndGoesOn(C refused, C next, Supplier<String> log) throws Exception {
         RecordMetadata written;
         long started = System.nanoTime();
         probe.limitRecordSize(results.name(), KafkaProbe.REFUSES_RECORDS_NOT_MARKERS);
@@ -222,7 +229,7 @@ public final class CommandTopicDrill<C, R> implements AutoCloseable {
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).value()).isEqualTo(encode(refused));
         assertThat(header(dead.get(0), DeadLetterHeaders.PROBLEM)).isEqualTo("RecordTooLargeException");
-        assertThat(tookToGiveUp).isGreaterThanOrEqualTo(giveUpAfter);
+        assertThat(tookToGiveUp).isGreaterThanOrEqualTo(GIVE_UP_AFTER);
         assertThat(committedResultsOf(refused)).isEmpty();
         assertThat(log.get().lines().filter(l -> l.contains("gave up on command at " + at(written)))).singleElement()
                 .satisfies(line -> assertThat(line).contains("ERROR").contains("RecordTooLargeException"));
@@ -236,7 +243,7 @@ public final class CommandTopicDrill<C, R> implements AutoCloseable {
      *
      * @return the one answer to {@code stuck}
      */
-    public R assertStaysUncommittedWhileNothingCanBeWritten(C stuck, Duration giveUpAfter, Supplier<String> log) throws Exception {
+    public R assertStaysUncommittedWhileNothingCanBeWritten(C stuck, Supplier<String> log) throws Exception {
         RecordMetadata written;
         R answer;
         probe.limitRecordSize(results.name(), KafkaProbe.REFUSES_RECORDS_NOT_MARKERS);
@@ -247,7 +254,7 @@ public final class CommandTopicDrill<C, R> implements AutoCloseable {
             await().atMost(PATIENCE).until(() -> log.get().lines().filter(l -> l.contains(giveUp)).count() >= 1);
             long firstGiveUp = System.nanoTime();
             await().atMost(PATIENCE).until(() -> log.get().lines().filter(l -> l.contains(giveUp)).count() >= 2);
-            assertThat(Duration.ofNanos(System.nanoTime() - firstGiveUp)).isGreaterThanOrEqualTo(giveUpAfter);
+            assertThat(Duration.ofNanos(System.nanoTime() - firstGiveUp)).isGreaterThanOrEqualTo(GIVE_UP_AFTER);
             assertThat(committedOffset(written)).isLessThanOrEqualTo(written.offset());
             probe.restoreRecordSize(results.name());
             answer = awaitResult(stuck);

@@ -101,7 +101,8 @@ public class AgentKafka {
     @Bean
     AfterRollbackProcessor<Object, Object> retryThenDeadLetter(AgentSpec<?, ?> agent, KafkaTemplate<?, ?> kafka,
                                                               AgentProperties properties) {
-        return new DefaultAfterRollbackProcessor<>(new DeadLetterRecoverer(agent, kafka), backOff(properties.retry()), kafka, true);
+        return new DefaultAfterRollbackProcessor<>(new DeadLetterRecoverer(agent, kafka, properties.retry().maxDelay()),
+                backOff(properties.retry()), kafka, true);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.failback.agent;
 
+import java.time.Duration;
+
 import io.failback.schemas.DeadLetters;
 import io.failback.schemas.LogSafe;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -20,7 +22,8 @@ import org.springframework.kafka.support.serializer.DeserializationException;
  * to the agent's dead-letter topic, key and value byte for byte (an unreadable value as the bytes the
  * {@code ErrorHandlingDeserializer} kept), with the project's {@code DeadLetterHeaders} instead of Spring's
  * (whose exception message may quote the record unescaped and whose stack trace is large). Called by the
- * after-rollback processor in a transaction that also commits the record's offset; a refused dead letter throws.
+ * after-rollback processor in a transaction that also commits the record's offset; a refused dead letter throws,
+ * and the record is read again: a retryable one after the whole back-off, an unreadable one after its max-delay.
  */
 final class DeadLetterRecoverer implements ConsumerAwareRecordRecoverer {
 
@@ -28,9 +31,12 @@ final class DeadLetterRecoverer implements ConsumerAwareRecordRecoverer {
 
     private final AgentSpec<?, ?> agent;
     private final DeadLetterPublishingRecoverer publisher;
+    private final Duration pauseAfterRefusal;
 
-    DeadLetterRecoverer(AgentSpec<?, ?> agent, KafkaOperations<?, ?> kafka) {
+    /** {@code pauseAfterRefusal}: how long to wait after a refused dead letter of an unreadable record, before it is read again. */
+    DeadLetterRecoverer(AgentSpec<?, ?> agent, KafkaOperations<?, ?> kafka, Duration pauseAfterRefusal) {
         this.agent = agent;
+        this.pauseAfterRefusal = pauseAfterRefusal;
         String topic = agent.deadLetters().name();
         // Partition -1: the producer picks it, as for any record without one.
         this.publisher = new DeadLetterPublishingRecoverer(kafka, (record, e) -> new TopicPartition(topic, -1));
@@ -48,7 +54,24 @@ final class DeadLetterRecoverer implements ConsumerAwareRecordRecoverer {
                 unreadable(error) ? "unreadable command" : "gave up on command",
                 record.topic(), record.partition(), record.offset(), DeadLetters.problemOf(cause), LogSafe.of(cause.getMessage()),
                 agent.deadLetters().name());
-        publisher.accept(record, consumer, error);
+        try {
+            publisher.accept(record, consumer, error);
+        } catch (RuntimeException refused) {
+            if (unreadable(error)) {
+                // An unreadable record is not retryable, so it gets no back-off: without a pause, a dead-letter topic
+                // that refuses it would be tried again at once, over and over.
+                pause();
+            }
+            throw refused;
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(pauseAfterRefusal.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Headers projectHeaders(ConsumerRecord<?, ?> record, Exception error) {

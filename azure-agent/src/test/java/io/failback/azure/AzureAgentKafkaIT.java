@@ -164,6 +164,17 @@ class AzureAgentKafkaIT {
     }
 
     @Test
+    void shouldTryAnUnreadableRecordsDeadLetterAgainWithoutSpinningWhileTheBrokerRefusesIt(CapturedOutput output) throws Exception {
+        byte[] garbage = "refused twice over".getBytes(StandardCharsets.UTF_8);
+        String vm = AgentFixtures.seedVm(EMULATOR, ArmPowerState.STOPPED);
+
+        AzureResult answer = drill.assertUnreadableRecordWaitsWhileItsDeadLetterIsRefused("vm-refused", garbage,
+                AgentFixtures.command(new ReadAzureVm(vm)), output::getAll);
+
+        assertThat(answer.getCode()).isEqualTo(AzureResultCode.OK);
+    }
+
+    @Test
     void shouldRunOnlyCommandsOfCommittedTransactions() throws Exception {
         String abortedVm = AgentFixtures.seedVm(EMULATOR, ArmPowerState.RUNNING);
         String committedVm = AgentFixtures.seedVm(EMULATOR, ArmPowerState.RUNNING);

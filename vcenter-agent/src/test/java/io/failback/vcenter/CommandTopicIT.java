@@ -149,6 +149,16 @@ class CommandTopicIT {
     }
 
     @Test
+    void shouldTryAnUnreadableRecordsDeadLetterAgainWithoutSpinningWhileTheBrokerRefusesIt(CapturedOutput output) throws Exception {
+        byte[] garbage = "refused twice over".getBytes(StandardCharsets.UTF_8);
+
+        VcenterResult answer = drill.assertUnreadableRecordWaitsWhileItsDeadLetterIsRefused("vm-web01", garbage,
+                Commands.checkConnection("vc01"), output::getAll);
+
+        assertThat(answer.getCode()).isEqualTo(VcenterResultCode.OK);
+    }
+
+    @Test
     void shouldRunOnlyCommandsOfCommittedTransactions() throws Exception {
         String key = "vm-web02";
         VcenterCommand aborted = VcenterCommand.newBuilder(Commands.powerOff("vc01", "web02")).setVmId(key).build();

@@ -51,9 +51,12 @@ public final class CommandTopicDrill<C, R> implements AutoCloseable {
     /** How long the agent under drill retries a command before giving up on it: see {@link #RETRY_SETTINGS}. */
     public static final Duration GIVE_UP_AFTER = Duration.ofMillis(1500);
 
+    /** The longest pause of the agent's back-off under drill. */
+    public static final Duration MAX_DELAY = Duration.ofMillis(400);
+
     /** The agent settings the drills expect: a short bounded back-off, so that giving up takes seconds. */
     public static final Map<String, String> RETRY_SETTINGS = Map.of("failback.agent.retry.initial-delay", "100ms",
-            "failback.agent.retry.max-delay", "400ms", "failback.agent.retry.give-up-after", GIVE_UP_AFTER.toString());
+            "failback.agent.retry.max-delay", MAX_DELAY.toMillis() + "ms", "failback.agent.retry.give-up-after", GIVE_UP_AFTER.toString());
 
     private final String group;
     private final Topic<String, C> commands;
@@ -202,6 +205,37 @@ public final class CommandTopicDrill<C, R> implements AutoCloseable {
             assertThat(log.get()).doesNotContainPattern("(?m)^" + Pattern.quote(forged));
         }
         return new DeadLettered<>(answer, header(dead.get(0), DeadLetterHeaders.PROBLEM));
+    }
+
+    /**
+     * Drill: the broker refuses the dead letter of an unreadable record for a while. The agent does not spin:
+     * it tries again at most once per retry max-delay (an unreadable record gets no back-off of its own), and
+     * once dead letters are taken, the record is dead-lettered once and {@code next} behind it is answered.
+     *
+     * @return the answer to {@code next}
+     */
+    public R assertUnreadableRecordWaitsWhileItsDeadLetterIsRefused(String key, byte[] unreadable, C next, Supplier<String> log)
+            throws Exception {
+        RecordMetadata written;
+        Duration threeAttempts;
+        probe.limitRecordSize(deadLetters.name(), KafkaProbe.REFUSES_RECORDS_NOT_MARKERS);
+        try {
+            written = send(key, unreadable);
+            send(key, encode(next));
+            String attempt = "unreadable command at " + at(written);
+            await().atMost(PATIENCE).until(() -> log.get().lines().filter(l -> l.contains(attempt)).count() >= 1);
+            long first = System.nanoTime();
+            await().atMost(PATIENCE).until(() -> log.get().lines().filter(l -> l.contains(attempt)).count() >= 3);
+            threeAttempts = Duration.ofNanos(System.nanoTime() - first);
+        } finally {
+            probe.restoreRecordSize(deadLetters.name());
+        }
+        R answer = awaitResult(next);
+
+        assertThat(threeAttempts).as("two pauses of the retry max-delay between three attempts")
+                .isGreaterThanOrEqualTo(MAX_DELAY.multipliedBy(2));
+        assertThat(deadLettersOf(written)).hasSize(1);
+        return answer;
     }
 
     /**

@@ -25,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One command in, one result out: picks the vCenter the command names, runs the operation, and turns
- * any failure into a result with a named code. Never throws for a command it could read.
+ * The vCenter agent's part of the agent skeleton: one command in, one result out. Picks the vCenter the
+ * command names, runs the operation, and turns any failure into a result with a named code; never throws
+ * for a command it could read. (Its simple name is the skeleton's interface's: the vCenter simulator tests
+ * name this class.)
  */
-public final class CommandHandler {
+public final class CommandHandler implements io.failback.agent.CommandHandler<VcenterCommand, VcenterResult> {
 
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
 
@@ -42,6 +44,7 @@ public final class CommandHandler {
         this.clock = clock;
     }
 
+    @Override
     public VcenterResult handle(VcenterCommand command) {
         Object op = command.getOperation();
         VcenterResultCode code = VcenterResultCode.OK;

@@ -1,5 +1,6 @@
 package io.failback.agent.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -48,6 +49,13 @@ public final class FailoverDrill<C, R> {
 
     /** What the drill saw. */
     public record Outcome<R>(R result, Duration afterKill, String survivorLog, String commandId) {
+
+        /** The answer came from the surviving instance, within {@code within} of the kill; returns it. */
+        public R assertAnsweredBySurvivorWithin(Duration within) {
+            assertThat(afterKill).as("answered after the kill").isLessThan(within);
+            assertThat(survivorLog).as("answered by the surviving instance").contains(commandId);
+            return result;
+        }
     }
 
     private final String bootstrap;

@@ -2,6 +2,7 @@ package io.failback.azure.commands;
 
 import java.time.Clock;
 
+import io.failback.agent.CommandHandler;
 import io.failback.azure.arm.ArmFailures;
 import io.failback.azure.arm.AzureVmOperations;
 import io.failback.azure.arm.VmRef;
@@ -19,11 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out one Azure command and answers it: the result keeps the command's ids, and every failure
- * becomes a named result code with ARM's code and message, never an exception. A delete removes disks
- * and network interfaces only when both the command and the agent's configuration say so.
+ * The Azure agent's part of the agent skeleton: carries out one Azure command and answers it. The result
+ * keeps the command's ids, and every failure becomes a named result code with ARM's code and message, never
+ * an exception. A delete removes disks and network interfaces only when both the command and the agent's
+ * configuration say so.
  */
-public class AzureCommandHandler {
+public class AzureCommandHandler implements CommandHandler<AzureCommand, AzureResult> {
 
     private static final Logger log = LoggerFactory.getLogger(AzureCommandHandler.class);
 
@@ -40,6 +42,7 @@ public class AzureCommandHandler {
         this.clock = clock;
     }
 
+    @Override
     public AzureResult handle(AzureCommand command) {
         Object operation = command.getOperation();
         try {

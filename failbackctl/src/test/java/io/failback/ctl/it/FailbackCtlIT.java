@@ -115,7 +115,7 @@ class FailbackCtlIT {
         // then
         assertThat(code).isEqualTo(ExitCode.OK);
         assertThat(run.out()).isEqualTo("it-submit-plan" + System.lineSeparator());
-        ConsumerRecord<String, FailbackRequest> record = kafka.find(Topics.REQUESTS, "it-submit-plan", Duration.ofSeconds(10)).orElseThrow();
+        ConsumerRecord<String, FailbackRequest> record = kafka.find(Topics.REQUESTS, "it-submit-plan", Duration.ofSeconds(10));
         FailbackRequest r = record.value();
         assertThat(r.getRequestId()).isEqualTo("it-submit-plan");
         assertThat(r.getRequestedBy()).isEqualTo("alice");
@@ -139,7 +139,7 @@ class FailbackCtlIT {
         assertThat(code).isEqualTo(ExitCode.OK);
         String jobId = run.out().trim();
         assertThat(jobId).startsWith("fb-");
-        FailbackRequest r = kafka.find(Topics.REQUESTS, jobId, Duration.ofSeconds(10)).orElseThrow().value();
+        FailbackRequest r = kafka.find(Topics.REQUESTS, jobId, Duration.ofSeconds(10)).value();
         assertThat(r.getRequestId()).isEqualTo(jobId);
         assertThat(r.getVmIds()).containsExactly("web01", "web02");
         assertThat(r.getRequestedBy()).isEqualTo("operator-env");
@@ -179,7 +179,7 @@ class FailbackCtlIT {
         // then
         assertThat(code).isEqualTo(ExitCode.JOB_NOT_FOUND);
         assertThat(run.err()).isEqualTo("failbackctl: job it-no-such-job not found on failback.status" + System.lineSeparator());
-        assertThat(kafka.all(Topics.CONTROL, "it-no-such-job", Duration.ofSeconds(1))).isEmpty();
+        kafka.assertNoneFor(Topics.CONTROL, "it-no-such-job", Duration.ofSeconds(1));
     }
 
     @Test
@@ -305,7 +305,7 @@ class FailbackCtlIT {
         // when submit --watch runs and the orchestrator (played here) answers the request it finds
         Future<Integer> submit = background.submit(() -> run.exec("submit", "--vm", "web01", "--request-id", "it-submit-watch",
                 "--watch", "--until-done", "--timeout", "60s"));
-        assertThat(kafka.find(Topics.REQUESTS, "it-submit-watch", Duration.ofSeconds(20))).isPresent();
+        kafka.find(Topics.REQUESTS, "it-submit-watch", Duration.ofSeconds(20));
         StatusEvents e = new StatusEvents("it-submit-watch").plan(null, 1, 1);
         kafka.publishStatus(
                 e.job(JobState.RUNNING, 1, 0, 0),
@@ -376,7 +376,7 @@ class FailbackCtlIT {
         // then
         assertThat(code).isEqualTo(ExitCode.BAD_ARGUMENTS);
         assertThat(run.err()).contains("give either --vm or --plan, not both");
-        assertThat(kafka.all(Topics.REQUESTS, "it-bad-args", Duration.ofSeconds(1))).isEmpty();
+        kafka.assertNoneFor(Topics.REQUESTS, "it-bad-args", Duration.ofSeconds(1));
     }
 
     /** The launcher script, run as an operator runs it: a separate JVM from the module's self-contained jar. */

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Predicate;
 
 import io.failback.messages.StatusEvent;
 import io.failback.schemas.Topic;
@@ -16,8 +14,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
+import static org.awaitility.Awaitility.await;
+
 /** Plays the orchestrator's side in the tests: publishes status events, reads what the command line sent. */
 final class KafkaTestSupport {
+
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private final String bootstrap;
 
@@ -35,40 +37,57 @@ final class KafkaTestSupport {
         }
     }
 
-    /** The first record of the topic with this key, waiting up to the timeout for it. */
-    <V> Optional<ConsumerRecord<String, V>> find(Topic<String, V> topic, String key, Duration timeout) {
-        List<ConsumerRecord<String, V>> found = read(topic, r -> key.equals(r.key()), timeout, 1);
-        return found.stream().findFirst();
+    /** The first record of the topic with this key, awaited up to the timeout. */
+    <V> ConsumerRecord<String, V> find(Topic<String, V> topic, String key, Duration timeout) {
+        return first(topic, key, 1, timeout).get(0);
     }
 
-    /** The first {@code count} records of the topic with this key, or fewer when the timeout passes first. */
+    /** The first {@code count} records of the topic with this key, awaited up to the timeout. */
     <V> List<ConsumerRecord<String, V>> first(Topic<String, V> topic, String key, int count, Duration timeout) {
-        return read(topic, r -> key.equals(r.key()), timeout, count);
+        try (Reader<V> reader = new Reader<>(topic, key)) {
+            await("%d records keyed %s on %s".formatted(count, key, topic.name())).atMost(timeout).pollInSameThread()
+                    .pollInterval(POLL).until(() -> reader.poll().size() >= count);
+            return reader.found.subList(0, count);
+        }
     }
 
-    /** Every record of the topic with this key that arrives within the wait. */
-    <V> List<ConsumerRecord<String, V>> all(Topic<String, V> topic, String key, Duration wait) {
-        return read(topic, r -> key.equals(r.key()), wait, Integer.MAX_VALUE);
+    /** Waits the whole of {@code wait}, failing if any record with this key is on the topic. */
+    <V> void assertNoneFor(Topic<String, V> topic, String key, Duration wait) {
+        try (Reader<V> reader = new Reader<>(topic, key)) {
+            await("no record keyed %s on %s".formatted(key, topic.name())).during(wait).atMost(wait.plus(Duration.ofSeconds(30)))
+                    .pollInSameThread().pollInterval(POLL).until(() -> reader.poll().isEmpty());
+        }
     }
 
-    private <V> List<ConsumerRecord<String, V>> read(Topic<String, V> topic, Predicate<ConsumerRecord<String, V>> wanted,
-                                                     Duration timeout, int enough) {
-        List<ConsumerRecord<String, V>> found = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+    /** A consumer of one topic from its beginning, keeping the records with one key. */
+    private final class Reader<V> implements AutoCloseable {
+        private final KafkaConsumer<String, V> consumer;
+        private final String key;
+        private final List<ConsumerRecord<String, V>> found = new ArrayList<>();
+
+        Reader(Topic<String, V> topic, String key) {
+            this.key = key;
+            this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap), topic.keySerde().deserializer(),
+                    topic.valueSerde().deserializer());
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic.name()).forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && found.size() < enough) {
-                for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (wanted.test(r)) {
-                        found.add(r);
-                    }
+        }
+
+        /** Every record with the key read so far, after one more poll. */
+        List<ConsumerRecord<String, V>> poll() {
+            for (ConsumerRecord<String, V> r : consumer.poll(POLL)) {
+                if (key.equals(r.key())) {
+                    found.add(r);
                 }
             }
+            return found;
         }
-        return found;
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
     }
 }

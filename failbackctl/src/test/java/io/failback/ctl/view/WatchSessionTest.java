@@ -23,6 +23,13 @@ class WatchSessionTest {
         return new WatchSession("job-a", untilDone, new Reports(ZoneOffset.UTC));
     }
 
+    /** A session that has read job-a running in its first group and caught up. */
+    private WatchSession caughtUpOnARunningJob(boolean untilDone) {
+        WatchSession session = watching(untilDone);
+        session.accept(List.of(e.job(JobState.RUNNING, 1, 0, 0)), true);
+        return session;
+    }
+
     @Test
     void shouldShowThePresentStateOnceWhenCaughtUpNotEveryPastTransition() {
         // given
@@ -49,8 +56,7 @@ class WatchSessionTest {
     @Test
     void shouldPrintAVmLineOnlyWhenItsStateStepOrReasonsChange() {
         // given
-        WatchSession session = watching(false);
-        session.accept(List.of(e.job(JobState.RUNNING, 1, 0, 0)), true);
+        WatchSession session = caughtUpOnARunningJob(false);
 
         // when
         WatchSession.Update update = session.accept(List.of(
@@ -102,8 +108,7 @@ class WatchSessionTest {
     @Test
     void shouldEndWithTheReasonsWhenTheJobIsRolledBack() {
         // given
-        WatchSession session = watching(true);
-        session.accept(List.of(e.job(JobState.RUNNING, 1, 0, 0)), true);
+        WatchSession session = caughtUpOnARunningJob(true);
 
         // when
         WatchSession.Update update = session.accept(List.of(

@@ -1,13 +1,9 @@
 package io.failback.sandbox.arm;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static io.failback.sandbox.arm.Representations.map;
 
 /**
  * The emulator's own endpoints, outside ARM's URL space, for a test or demo that runs the emulator
@@ -26,19 +22,19 @@ final class AdminEndpoints {
         this.operationLog = operationLog;
     }
 
+    /** One call of the operation log as {@code GET /_emulator/calls} lists it. */
+    record Call(String at, String method, String path, String kind, String resourceId, int status, boolean mutation) {
+    }
+
     /** The body to answer 200 with, or null for 404. */
     Object answer(String method, String path, Map<String, String> query) {
         if (method.equals("GET") && path.equals(PREFIX + "calls")) {
-            List<Object> calls = new ArrayList<>();
-            for (LoggedCall c : operationLog.calls()) {
-                calls.add(map("at", c.at().toString(), "method", c.method(), "path", c.path(), "kind", c.kind().name(),
-                        "resourceId", c.resourceId(), "status", c.status(), "mutation", c.isMutation()));
-            }
-            return map("value", calls);
+            return new Representations.Page<>(operationLog.calls().stream().map(c -> new Call(c.at().toString(), c.method(),
+                    c.path(), c.kind().name(), c.resourceId(), c.status(), c.isMutation())).toList());
         }
         if (method.equals("POST") && path.equals(PREFIX + "faults")) {
             applyFaults(query);
-            return map();
+            return Map.of();
         }
         return null;
     }

@@ -21,8 +21,6 @@ import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static io.failback.sandbox.arm.Representations.map;
-
 /**
  * Answers ARM requests the way Azure Resource Manager does for virtual machines, managed disks and
  * network interfaces: authentication first, then the injected latency and faults, then the API
@@ -38,7 +36,7 @@ final class ArmHandler implements HttpHandler {
     private record Answer(int status, Map<String, String> headers, String body) {
 
         static Answer json(int status, Object body) {
-            return new Answer(status, new LinkedHashMap<>(), Json.write(body));
+            return new Answer(status, new LinkedHashMap<>(), Representations.JSON.writeValueAsString(body));
         }
 
         static Answer empty(int status) {
@@ -191,15 +189,12 @@ final class ArmHandler implements HttpHandler {
         return ArmException.resourceNotFound(id);
     }
 
-    private Map<String, Object> listVms(Route route) {
+    private Representations.Page<Representations.VirtualMachine> listVms(Route route) {
         if (route.group() != null) {
             model.requireGroup(ArmId.virtualMachine(route.subscription(), route.group(), "x"));
         }
-        List<Object> value = new ArrayList<>();
-        for (ArmModel.Vm vm : model.listVms(route.subscription(), route.group())) {
-            value.add(Representations.virtualMachine(model, vm, false));
-        }
-        return map("value", value);
+        return new Representations.Page<>(model.listVms(route.subscription(), route.group()).stream()
+                .map(vm -> Representations.virtualMachine(model, vm, false)).toList());
     }
 
     private Answer acceptedOrNoContent(Optional<ArmModel.AsyncOp> op) {

@@ -46,59 +46,46 @@ final class ArmModel {
         }
     }
 
-    /** A resource a VM references: deleting it is refused while it is attached. */
-    abstract static class Attachable {
+    /**
+     * A managed disk or network interface a VM references: where it is and what holds it change under the
+     * model's lock (moves, detaches, deletes), what it {@code is} does not. Deleting it is refused while it is attached.
+     */
+    static final class Attachable<T extends Attachable.Facts> {
         ArmId id;
         final String location;
         ArmId attachedTo;
         AsyncOp pending;
+        final T is;
 
-        Attachable(ArmId id, String location, ArmId attachedTo) {
+        /** What a disk or interface is, and ARM's answer to deleting one while attached. */
+        interface Facts {
+            ArmException inUse(ArmId id, ArmId attachedTo);
+        }
+
+        Attachable(ArmId id, String location, ArmId attachedTo, T is) {
             this.id = id;
             this.location = location;
             this.attachedTo = attachedTo;
+            this.is = is;
         }
 
-        /** ARM's answer to deleting this while attached. */
-        abstract ArmException inUse();
-    }
-
-    static final class Disk extends Attachable {
-        final String uniqueId = UUID.randomUUID().toString();
-        final int sizeGb;
-        final String osType;
-        final Instant created;
-
-        Disk(ArmId id, String location, int sizeGb, String osType, ArmId managedBy, Instant created) {
-            super(id, location, managedBy);
-            this.sizeGb = sizeGb;
-            this.osType = osType;
-            this.created = created;
-        }
-
-        @Override
         ArmException inUse() {
-            return new ArmException(409, "OperationNotAllowed", "Disk " + id.name() + " is attached to VM " + attachedTo + ".");
+            return is.inUse(id, attachedTo);
         }
     }
 
-    static final class Nic extends Attachable {
-        final String resourceGuid = UUID.randomUUID().toString();
-        final String macAddress;
-        final String privateIp;
-        final boolean primary;
-
-        Nic(ArmId id, String location, String macAddress, String privateIp, boolean primary, ArmId virtualMachine) {
-            super(id, location, virtualMachine);
-            this.macAddress = macAddress;
-            this.privateIp = privateIp;
-            this.primary = primary;
-        }
-
+    record Disk(String uniqueId, int sizeGb, String osType, Instant created) implements Attachable.Facts {
         @Override
-        ArmException inUse() {
+        public ArmException inUse(ArmId id, ArmId vm) {
+            return new ArmException(409, "OperationNotAllowed", "Disk " + id.name() + " is attached to VM " + vm + ".");
+        }
+    }
+
+    record Nic(String resourceGuid, String macAddress, String privateIp, boolean primary) implements Attachable.Facts {
+        @Override
+        public ArmException inUse(ArmId id, ArmId vm) {
             return new ArmException(400, "NicInUse", "Network Interface " + id + " is used by existing resource "
-                    + attachedTo + ". In order to delete the network interface, it must be dissociated from the resource.");
+                    + vm + ". In order to delete the network interface, it must be dissociated from the resource.");
         }
     }
 
@@ -139,8 +126,8 @@ final class ArmModel {
 
     private final Clock clock;
     private final Map<String, Vm> vms = new LinkedHashMap<>();
-    private final Map<String, Disk> disks = new LinkedHashMap<>();
-    private final Map<String, Nic> nics = new LinkedHashMap<>();
+    private final Map<String, Attachable<Disk>> disks = new LinkedHashMap<>();
+    private final Map<String, Attachable<Nic>> nics = new LinkedHashMap<>();
     private final Set<String> resourceGroups = new HashSet<>();
     private final Map<String, AsyncOp> operations = new LinkedHashMap<>();
     private int nextIp = 4;
@@ -165,18 +152,19 @@ final class ArmModel {
         Vm vm = new Vm(spec, now);
         resourceGroups.add(id.resourceGroupKey());
         ArmId os = id.sibling(ArmId.COMPUTE, "disks", id.name() + "_OsDisk_1");
-        disks.put(os.key(), new Disk(os, spec.location(), 127, spec.osType(), id, now));
+        disks.put(os.key(), new Attachable<>(os, spec.location(), id, new Disk(UUID.randomUUID().toString(), 127, spec.osType(), now)));
         vm.disks.add(os);
         for (int i = 1; i <= spec.dataDisks(); i++) {
             ArmId data = id.sibling(ArmId.COMPUTE, "disks", id.name() + "_DataDisk_" + i);
-            disks.put(data.key(), new Disk(data, spec.location(), 128, null, id, now));
+            disks.put(data.key(), new Attachable<>(data, spec.location(), id, new Disk(UUID.randomUUID().toString(), 128, null, now)));
             vm.disks.add(data);
         }
         for (int i = 1; i <= spec.networkInterfaces(); i++) {
             ArmId nicId = id.sibling(ArmId.NETWORK, "networkInterfaces", id.name() + (i == 1 ? "-nic" : "-nic" + i));
             int host = nextIp++;
             String mac = String.format("00-0D-3A-%02X-%02X-%02X", (host >> 16) & 0xff, (host >> 8) & 0xff, host & 0xff);
-            nics.put(nicId.key(), new Nic(nicId, spec.location(), mac, "10.0." + (host / 250) + "." + (host % 250 + 4), i == 1, id));
+            String ip = "10.0." + (host / 250) + "." + (host % 250 + 4);
+            nics.put(nicId.key(), new Attachable<>(nicId, spec.location(), id, new Nic(UUID.randomUUID().toString(), mac, ip, i == 1)));
             vm.nics.add(nicId);
         }
         vms.put(id.key(), vm);
@@ -200,7 +188,7 @@ final class ArmModel {
         return moved;
     }
 
-    private static <T extends Attachable> void moveAlong(Map<String, T> from, List<ArmId> ids, ArmId movedVm) {
+    private static <T extends Attachable<?>> void moveAlong(Map<String, T> from, List<ArmId> ids, ArmId movedVm) {
         for (int i = 0; i < ids.size(); i++) {
             T resource = from.remove(ids.get(i).key());
             if (resource != null) {
@@ -226,12 +214,12 @@ final class ArmModel {
                 .toList();
     }
 
-    synchronized Optional<Disk> findDisk(ArmId id) {
+    synchronized Optional<Attachable<Disk>> findDisk(ArmId id) {
         settle();
         return Optional.ofNullable(disks.get(id.key()));
     }
 
-    synchronized Optional<Nic> findNic(ArmId id) {
+    synchronized Optional<Attachable<Nic>> findNic(ArmId id) {
         settle();
         return Optional.ofNullable(nics.get(id.key()));
     }
@@ -246,7 +234,7 @@ final class ArmModel {
     }
 
     /** Disk state as the disk resource reports it: reserved while its VM is deallocated. */
-    synchronized String diskState(Disk disk) {
+    synchronized String diskState(Attachable<Disk> disk) {
         if (disk.attachedTo == null) {
             return "Unattached";
         }
@@ -327,11 +315,11 @@ final class ArmModel {
         return deleteDetached(nics, id, OperationKind.DELETE_NETWORK_INTERFACE, apiVersion, duration, failure);
     }
 
-    private Optional<AsyncOp> deleteDetached(Map<String, ? extends Attachable> from, ArmId id, OperationKind kind,
+    private Optional<AsyncOp> deleteDetached(Map<String, ? extends Attachable<?>> from, ArmId id, OperationKind kind,
                                              String apiVersion, Duration duration, Faults.Fault failure) {
         settle();
         requireGroup(id);
-        Attachable resource = from.get(id.key());
+        Attachable<?> resource = from.get(id.key());
         if (resource == null) {
             return Optional.empty();
         }
@@ -348,9 +336,9 @@ final class ArmModel {
     // ------------------------------------------------------------------ internals
 
     /** What a VM's deletion does to the resources it referenced: deletes them or detaches them. */
-    private static void release(Map<String, ? extends Attachable> from, List<ArmId> ids, boolean delete) {
+    private static void release(Map<String, ? extends Attachable<?>> from, List<ArmId> ids, boolean delete) {
         for (ArmId id : ids) {
-            Attachable resource = from.get(id.key());
+            Attachable<?> resource = from.get(id.key());
             if (resource != null && delete) {
                 from.remove(id.key());
             } else if (resource != null) {

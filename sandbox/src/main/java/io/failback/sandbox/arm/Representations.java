@@ -1,154 +1,168 @@
 package io.failback.sandbox.arm;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON bodies of ARM's published contract for the resources the emulator keeps, at the API
  * versions the Azure SDK for Java uses (virtual machines 2025-04-01, disks 2025-01-02, network
- * interfaces 2025-03-01), with the fields a client of these operations reads.
+ * interfaces 2025-03-01), with the fields a client of these operations reads: one record a JSON
+ * object, written by Jackson. A null component is left out, as ARM leaves out what a resource lacks.
  */
 final class Representations {
+
+    /** Writes every body the emulator sends: null fields left out, fields in the records' order. */
+    static final JsonMapper JSON = JsonMapper.builder()
+            .changeDefaultPropertyInclusion(inclusion -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+            .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .build();
+
+    private static final String STORAGE_TYPE = "Premium_LRS";
 
     private Representations() {
     }
 
-    static Map<String, Object> virtualMachine(ArmModel model, ArmModel.Vm vm, boolean withInstanceView) {
-        Map<String, Object> osDisk = map(
-                "osType", vm.osType,
-                "name", vm.disks.get(0).name(),
-                "createOption", "FromImage",
-                "caching", "ReadWrite",
-                "managedDisk", map("storageAccountType", "Premium_LRS", "id", vm.disks.get(0).toString()),
-                "deleteOption", deleteOption(vm),
-                "diskSizeGB", 127);
-        List<Object> dataDisks = new ArrayList<>();
-        for (int i = 1; i < vm.disks.size(); i++) {
-            dataDisks.add(map(
-                    "lun", i - 1,
-                    "name", vm.disks.get(i).name(),
-                    "createOption", "Attach",
-                    "caching", "None",
-                    "managedDisk", map("storageAccountType", "Premium_LRS", "id", vm.disks.get(i).toString()),
-                    "deleteOption", deleteOption(vm),
-                    "diskSizeGB", 128,
-                    "toBeDetached", false));
-        }
-        List<Object> nics = new ArrayList<>();
-        for (int i = 0; i < vm.nics.size(); i++) {
-            nics.add(map("id", vm.nics.get(i).toString(),
-                    "properties", map("primary", i == 0, "deleteOption", deleteOption(vm))));
-        }
-        Map<String, Object> properties = map(
-                "vmId", vm.vmId,
-                "hardwareProfile", map("vmSize", vm.vmSize),
-                "storageProfile", map("osDisk", osDisk, "dataDisks", dataDisks),
-                "networkProfile", map("networkInterfaces", nics),
-                "provisioningState", vm.provisioningState,
-                "timeCreated", vm.created.toString());
-        if (withInstanceView) {
-            properties.put("instanceView", instanceView(model, vm));
-        }
-        return map(
-                "name", vm.id.name(),
-                "id", vm.id.toString(),
-                "type", vm.id.fullType(),
-                "location", vm.location,
-                "tags", map(),
-                "properties", properties);
+    record VirtualMachine(String name, String id, String type, String location, Map<String, String> tags,
+                          VmProperties properties) {
     }
 
-    static Map<String, Object> instanceView(ArmModel model, ArmModel.Vm vm) {
-        String provisioning = vm.provisioningState.toLowerCase(java.util.Locale.ROOT);
-        List<Object> statuses = List.of(
-                map("code", "ProvisioningState/" + provisioning, "level", "Failed".equals(vm.provisioningState) ? "Error" : "Info",
-                        "displayStatus", "Provisioning " + provisioning, "time", model.now().toString()),
-                map("code", vm.power.code(), "level", "Info", "displayStatus", vm.power.displayStatus()));
-        List<Object> disks = new ArrayList<>();
-        for (ArmId disk : vm.disks) {
-            disks.add(map("name", disk.name(), "statuses", List.of(map("code", "ProvisioningState/succeeded", "level", "Info",
-                    "displayStatus", "Provisioning succeeded"))));
-        }
-        return map("computerName", vm.id.name(), "osName", vm.osType, "disks", disks, "statuses", statuses);
+    record VmProperties(String vmId, HardwareProfile hardwareProfile, StorageProfile storageProfile,
+                        NetworkProfile networkProfile, String provisioningState, String timeCreated, InstanceView instanceView) {
     }
 
-    static Map<String, Object> disk(ArmModel model, ArmModel.Disk disk) {
-        Map<String, Object> properties = map(
-                "creationData", map("createOption", disk.osType == null ? "Empty" : "FromImage"),
-                "diskSizeGB", disk.sizeGb,
-                "diskState", model.diskState(disk),
-                "provisioningState", "Succeeded",
-                "timeCreated", disk.created.toString(),
-                "uniqueId", disk.uniqueId);
-        if (disk.osType != null) {
-            properties.put("osType", disk.osType);
-        }
-        Map<String, Object> body = map(
-                "name", disk.id.name(),
-                "id", disk.id.toString(),
-                "type", disk.id.fullType(),
-                "location", disk.location,
-                "sku", map("name", "Premium_LRS", "tier", "Premium"),
-                "properties", properties);
-        if (disk.attachedTo != null) {
-            body.put("managedBy", disk.attachedTo.toString());
-        }
-        return body;
+    record HardwareProfile(String vmSize) {
     }
 
-    static Map<String, Object> networkInterface(ArmModel.Nic nic) {
-        Map<String, Object> ipConfiguration = map(
-                "name", "ipconfig1",
-                "id", nic.id + "/ipConfigurations/ipconfig1",
-                "properties", map("provisioningState", "Succeeded", "privateIPAddress", nic.privateIp,
-                        "privateIPAllocationMethod", "Dynamic", "primary", true, "privateIPAddressVersion", "IPv4"));
-        Map<String, Object> properties = map(
-                "provisioningState", "Succeeded",
-                "resourceGuid", nic.resourceGuid,
-                "ipConfigurations", List.of(ipConfiguration),
-                "macAddress", nic.macAddress,
-                "primary", nic.primary,
-                "enableAcceleratedNetworking", false,
-                "enableIPForwarding", false);
-        if (nic.attachedTo != null) {
-            properties.put("virtualMachine", map("id", nic.attachedTo.toString()));
-        }
-        return map(
-                "name", nic.id.name(),
-                "id", nic.id.toString(),
-                "etag", "W/\"" + nic.resourceGuid + "\"",
-                "type", nic.id.fullType(),
-                "location", nic.location,
-                "properties", properties);
+    record StorageProfile(AttachedDisk osDisk, List<AttachedDisk> dataDisks) {
     }
 
-    static Map<String, Object> operationStatus(ArmModel.AsyncOp op) {
-        Map<String, Object> body = map("name", op.id, "status", op.status, "startTime", op.start.toString());
-        if (op.end != null) {
-            body.put("endTime", op.end.toString());
-        }
-        if ("Failed".equals(op.status)) {
-            body.put("error", map("code", op.failure.code(), "message", op.failure.message()));
-        }
-        return body;
+    /** The OS disk has an {@code osType} and no {@code lun}; a data disk the other way round. */
+    record AttachedDisk(String osType, Integer lun, String name, String createOption, String caching, ManagedDisk managedDisk,
+                        String deleteOption, int diskSizeGB, Boolean toBeDetached) {
     }
 
-    static Map<String, Object> error(String code, String message) {
-        return map("error", map("code", code, "message", message));
+    record ManagedDisk(String storageAccountType, String id) {
     }
 
-    private static String deleteOption(ArmModel.Vm vm) {
-        return vm.deleteWithVm ? "Delete" : "Detach";
+    record NetworkProfile(List<NetworkInterfaceReference> networkInterfaces) {
     }
 
-    /** An ordered map from alternating keys and values. */
-    static Map<String, Object> map(Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return m;
+    record NetworkInterfaceReference(String id, NetworkInterfaceReferenceProperties properties) {
+    }
+
+    record NetworkInterfaceReferenceProperties(boolean primary, String deleteOption) {
+    }
+
+    record InstanceView(String computerName, String osName, List<DiskInstanceView> disks, List<Status> statuses) {
+    }
+
+    record DiskInstanceView(String name, List<Status> statuses) {
+    }
+
+    record Status(String code, String level, String displayStatus, String time) {
+    }
+
+    record Disk(String name, String id, String type, String location, Sku sku, DiskProperties properties, String managedBy) {
+    }
+
+    record Sku(String name, String tier) {
+    }
+
+    record DiskProperties(CreationData creationData, int diskSizeGB, String diskState, String provisioningState,
+                          String timeCreated, String uniqueId, String osType) {
+    }
+
+    record CreationData(String createOption) {
+    }
+
+    record NetworkInterface(String name, String id, String etag, String type, String location, NetworkInterfaceProperties properties) {
+    }
+
+    record NetworkInterfaceProperties(String provisioningState, String resourceGuid, List<IpConfiguration> ipConfigurations,
+                                      String macAddress, boolean primary, boolean enableAcceleratedNetworking,
+                                      boolean enableIPForwarding, Reference virtualMachine) {
+    }
+
+    record IpConfiguration(String name, String id, IpConfigurationProperties properties) {
+    }
+
+    record IpConfigurationProperties(String provisioningState, String privateIPAddress, String privateIPAllocationMethod,
+                                     boolean primary, String privateIPAddressVersion) {
+    }
+
+    record Reference(String id) {
+    }
+
+    record OperationStatus(String name, String status, String startTime, String endTime, ErrorDetail error) {
+    }
+
+    record ErrorDetail(String code, String message) {
+    }
+
+    record ErrorBody(ErrorDetail error) {
+    }
+
+    /** ARM's list page (the emulator serves every item on one page). */
+    record Page<T>(List<T> value) {
+    }
+
+    static VirtualMachine virtualMachine(ArmModel model, ArmModel.Vm vm, boolean withInstanceView) {
+        String deleteOption = vm.deleteWithVm ? "Delete" : "Detach";
+        AttachedDisk osDisk = new AttachedDisk(vm.osType, null, vm.disks.get(0).name(), "FromImage", "ReadWrite",
+                new ManagedDisk(STORAGE_TYPE, vm.disks.get(0).toString()), deleteOption, 127, null);
+        List<AttachedDisk> dataDisks = IntStream.range(1, vm.disks.size()).mapToObj(i -> new AttachedDisk(null, i - 1,
+                vm.disks.get(i).name(), "Attach", "None", new ManagedDisk(STORAGE_TYPE, vm.disks.get(i).toString()),
+                deleteOption, 128, false)).toList();
+        List<NetworkInterfaceReference> nics = IntStream.range(0, vm.nics.size()).mapToObj(i -> new NetworkInterfaceReference(
+                vm.nics.get(i).toString(), new NetworkInterfaceReferenceProperties(i == 0, deleteOption))).toList();
+        VmProperties properties = new VmProperties(vm.vmId, new HardwareProfile(vm.vmSize), new StorageProfile(osDisk, dataDisks),
+                new NetworkProfile(nics), vm.provisioningState, vm.created.toString(),
+                withInstanceView ? instanceView(model, vm) : null);
+        return new VirtualMachine(vm.id.name(), vm.id.toString(), vm.id.fullType(), vm.location, Map.of(), properties);
+    }
+
+    static InstanceView instanceView(ArmModel model, ArmModel.Vm vm) {
+        String provisioning = vm.provisioningState.toLowerCase(Locale.ROOT);
+        List<Status> statuses = List.of(
+                new Status("ProvisioningState/" + provisioning, "Failed".equals(vm.provisioningState) ? "Error" : "Info",
+                        "Provisioning " + provisioning, model.now().toString()),
+                new Status(vm.power.code(), "Info", vm.power.displayStatus(), null));
+        List<DiskInstanceView> disks = vm.disks.stream().map(disk -> new DiskInstanceView(disk.name(),
+                List.of(new Status("ProvisioningState/succeeded", "Info", "Provisioning succeeded", null)))).toList();
+        return new InstanceView(vm.id.name(), vm.osType, disks, statuses);
+    }
+
+    static Disk disk(ArmModel model, ArmModel.Attachable<ArmModel.Disk> disk) {
+        ArmModel.Disk is = disk.is;
+        DiskProperties properties = new DiskProperties(new CreationData(is.osType() == null ? "Empty" : "FromImage"),
+                is.sizeGb(), model.diskState(disk), "Succeeded", is.created().toString(), is.uniqueId(), is.osType());
+        return new Disk(disk.id.name(), disk.id.toString(), disk.id.fullType(), disk.location, new Sku(STORAGE_TYPE, "Premium"),
+                properties, disk.attachedTo == null ? null : disk.attachedTo.toString());
+    }
+
+    static NetworkInterface networkInterface(ArmModel.Attachable<ArmModel.Nic> nic) {
+        ArmModel.Nic is = nic.is;
+        IpConfiguration ipConfiguration = new IpConfiguration("ipconfig1", nic.id + "/ipConfigurations/ipconfig1",
+                new IpConfigurationProperties("Succeeded", is.privateIp(), "Dynamic", true, "IPv4"));
+        NetworkInterfaceProperties properties = new NetworkInterfaceProperties("Succeeded", is.resourceGuid(),
+                List.of(ipConfiguration), is.macAddress(), is.primary(), false, false,
+                nic.attachedTo == null ? null : new Reference(nic.attachedTo.toString()));
+        return new NetworkInterface(nic.id.name(), nic.id.toString(), "W/\"" + is.resourceGuid() + "\"", nic.id.fullType(),
+                nic.location, properties);
+    }
+
+    static OperationStatus operationStatus(ArmModel.AsyncOp op) {
+        return new OperationStatus(op.id, op.status, op.start.toString(), op.end == null ? null : op.end.toString(),
+                "Failed".equals(op.status) ? new ErrorDetail(op.failure.code(), op.failure.message()) : null);
+    }
+
+    static ErrorBody error(String code, String message) {
+        return new ErrorBody(new ErrorDetail(code, message));
     }
 }

@@ -21,22 +21,12 @@ import javax.net.ssl.TrustManagerFactory;
  * The emulator's TLS identity: a self-signed certificate for {@code localhost} and {@code 127.0.0.1},
  * made at start with the JDK's {@code keytool} (the JDK has no public API to issue certificates), and
  * a truststore holding only that certificate for clients to verify the server with. The private key's
- * password is random and never leaves this process.
+ * password is random and never leaves this process; the truststore's password guards only a public certificate.
  */
-final class SelfSignedTls {
+record SelfSignedTls(SSLContext serverContext, Path truststore, String truststorePassword) {
 
     static final String ALIAS = "arm-emulator";
     static final String STORE_TYPE = "PKCS12";
-
-    private final SSLContext serverContext;
-    private final Path truststore;
-    private final String truststorePassword;
-
-    private SelfSignedTls(SSLContext serverContext, Path truststore, String truststorePassword) {
-        this.serverContext = serverContext;
-        this.truststore = truststore;
-        this.truststorePassword = truststorePassword;
-    }
 
     static SelfSignedTls create(Path directory, String truststorePassword) throws IOException, GeneralSecurityException {
         Files.createDirectories(directory);
@@ -81,12 +71,10 @@ final class SelfSignedTls {
         return new SelfSignedTls(context, truststore, truststorePassword);
     }
 
-    SSLContext serverContext() {
-        return serverContext;
-    }
-
-    Path truststore() {
-        return truststore;
+    /** Without the truststore's password, so that printing this never prints a password. */
+    @Override
+    public String toString() {
+        return "SelfSignedTls[truststore=" + truststore + "]";
     }
 
     /** A client context that trusts exactly the emulator's certificate. */

@@ -26,20 +26,8 @@ public record VmSpec(ArmId id, String location, ArmPowerState powerState, String
         return new VmSpec(id, location, state, osType, vmSize, dataDisks, networkInterfaces, deleteWithVm);
     }
 
-    public VmSpec location(String newLocation) {
-        return new VmSpec(id, newLocation, powerState, osType, vmSize, dataDisks, networkInterfaces, deleteWithVm);
-    }
-
-    public VmSpec osType(String newOsType) {
-        return new VmSpec(id, location, powerState, newOsType, vmSize, dataDisks, networkInterfaces, deleteWithVm);
-    }
-
     public VmSpec dataDisks(int count) {
         return new VmSpec(id, location, powerState, osType, vmSize, count, networkInterfaces, deleteWithVm);
-    }
-
-    public VmSpec networkInterfaces(int count) {
-        return new VmSpec(id, location, powerState, osType, vmSize, dataDisks, count, deleteWithVm);
     }
 
     public VmSpec deleteWithVm(boolean delete) {

@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.failback.messages.ReplicationCommand;
-import io.failback.messages.VcenterResult;
 import io.failback.sandbox.estate.EstateSpec;
 import io.failback.schemas.DeadLetters;
+import io.failback.schemas.Durations;
 import io.failback.schemas.Topics;
 import io.failback.schemas.TrustedMessages;
 import io.failback.schemas.UnreadableRecordException;
@@ -25,6 +26,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The replication engine's stand-in on Kafka: publishes the estate's inventory and a heartbeat, takes
@@ -33,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * replication dead-letter topic.
  *
  * <pre>java -cp ... io.failback.sandbox.replication.ReplicationSimulator --bootstrap-servers HOST:PORT --estate FILE
- *     [--agent-registration-delay 20s] [--crash-point-every 5s] [--app-point-every 30s]</pre>
+ *     [--agent-registration-delay 20s] [--crash-point-every 5s] [--app-point-every 30s] [--help]</pre>
  */
 public final class ReplicationSimulator implements AutoCloseable {
 
@@ -51,16 +57,12 @@ public final class ReplicationSimulator implements AutoCloseable {
     private ReplicationSimulator(String bootstrapServers, EstateSpec estate, ReplicationEngine.Settings settings) {
         this.engine = new ReplicationEngine(estate, settings);
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, SERVICE,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.loop = new Thread(this::run, SERVICE);
     }
 
@@ -162,44 +164,64 @@ public final class ReplicationSimulator implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        String bootstrap = null;
-        Path estateFile = null;
-        ReplicationEngine.Settings d = ReplicationEngine.Settings.demo();
-        Duration delay = d.agentRegistrationDelay();
-        Duration crash = d.crashPointEvery();
-        Duration app = d.appPointEvery();
-        try {
-            for (int i = 0; i < args.length; i++) {
-                String value = i + 1 < args.length ? args[i + 1] : null;
-                switch (args[i]) {
-                    case "--bootstrap-servers" -> bootstrap = value;
-                    case "--estate" -> estateFile = Path.of(value);
-                    case "--agent-registration-delay" -> delay = Duration.parse("PT" + value.toUpperCase());
-                    case "--crash-point-every" -> crash = Duration.parse("PT" + value.toUpperCase());
-                    case "--app-point-every" -> app = Duration.parse("PT" + value.toUpperCase());
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-                }
-                i++;
-            }
-            if (bootstrap == null || estateFile == null) {
-                throw new IllegalArgumentException("--bootstrap-servers and --estate are required");
-            }
-        } catch (RuntimeException e) {
-            System.err.println("usage: ReplicationSimulator --bootstrap-servers HOST:PORT --estate FILE [--agent-registration-delay 20s]"
-                    + " [--crash-point-every 5s] [--app-point-every 30s]: " + e.getMessage());
-            System.exit(2);
-            return;
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Options()).execute(args));
+    }
+
+    /** The command line of the simulator run as its own process; {@code --help} lists it. */
+    @Command(name = "replication-simulator", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Plays the replication engine on Kafka for an estate until stopped.")
+    static final class Options implements Callable<Integer> {
+
+        private static final ReplicationEngine.Settings DEMO = ReplicationEngine.Settings.demo();
+
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", required = true, description = "the Kafka broker")
+        String bootstrapServers;
+
+        @Option(names = "--estate", paramLabel = "FILE", required = true, description = "the estate file")
+        Path estateFile;
+
+        @Option(names = "--agent-registration-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "how long after power-on an agent registers, as 20s, 1m, PT20S (default: ${DEFAULT-VALUE})")
+        Duration agentRegistrationDelay = DEMO.agentRegistrationDelay();
+
+        @Option(names = "--crash-point-every", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "how often a crash-consistent point is taken (default: ${DEFAULT-VALUE})")
+        Duration crashPointEvery = DEMO.crashPointEvery();
+
+        @Option(names = "--app-point-every", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "how often an app-consistent point is taken (default: ${DEFAULT-VALUE})")
+        Duration appPointEvery = DEMO.appPointEvery();
+
+        ReplicationEngine.Settings settings() {
+            return new ReplicationEngine.Settings(crashPointEvery, appPointEvery, DEMO.pointsKept(), agentRegistrationDelay);
         }
-        EstateSpec estate = EstateSpec.read(estateFile);
-        ReplicationSimulator sim = start(bootstrap, estate, new ReplicationEngine.Settings(crash, app, d.pointsKept(), delay));
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            done.countDown();
-        }, "replication-simulator-stop"));
-        System.out.println("READY replication-simulator vms=" + estate.vms().size() + " plans=" + estate.plans().size());
-        System.out.flush();
-        done.await();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            EstateSpec estate = EstateSpec.read(estateFile);
+            ReplicationSimulator sim = start(bootstrapServers, estate, settings());
+            CountDownLatch done = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                sim.close();
+                done.countDown();
+            }, "replication-simulator-stop"));
+            System.out.println("READY replication-simulator vms=" + estate.vms().size() + " plans=" + estate.plans().size());
+            System.out.flush();
+            done.await();
+            return 0;
+        }
+    }
+
+    /** Durations as {@link Durations} reads them, a bare number in seconds. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (Durations.InvalidDurationException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

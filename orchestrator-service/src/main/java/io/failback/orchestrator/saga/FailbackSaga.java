@@ -410,36 +410,16 @@ public final class FailbackSaga {
             continueRollback(d, vm.withCompensations(without(vm.compensations(), step)));
             return;
         }
-        switch (step) {
-            case SHUT_DOWN_AZURE_VM -> forward(d, vm, Step.POWER_OFF_ON_PREMISES_VM);
-            case POWER_OFF_ON_PREMISES_VM -> forward(d, vm, Step.DETACH_FROM_MASTER_TARGET);
-            case DETACH_FROM_MASTER_TARGET -> forward(d, vm, Step.ATTACH_TO_ON_PREMISES_VM);
-            case ATTACH_TO_ON_PREMISES_VM -> {
-                if (vm.target().windows()) {
-                    forward(d, vm, Step.ENABLE_VMWARE_TOOLS);
-                } else {
-                    gateOrPowerOn(d, vm);
-                }
-            }
-            case ENABLE_VMWARE_TOOLS -> gateOrPowerOn(d, vm);
-            case POWER_ON_ON_PREMISES_VM -> {
-                if (vm.cancelRequested()) {
-                    startRollback(d, vm, vm.rollbackReason());
-                } else {
-                    d.audit(AuditKind.DECISION, vm.vmId(), null, null, "failed back, awaiting commit", "");
-                    d.update(vm.withState(VmState.FAILED_BACK_AWAITING_COMMIT).withStep(Step.NONE));
-                }
-            }
-            case DELETE_AZURE_VM -> {
-                if (d.working().reprotectProcessServer() != null) {
-                    vm = vm.withState(VmState.REPROTECTING).withReprotectUntil(d.now() + settings.reprotectWindow().toMillis());
-                    d.update(send(d, vm, Step.REPROTECT));
-                } else {
-                    finish(d, vm, VmState.COMMITTED);
-                }
-            }
-            case REPROTECT -> finish(d, vm, VmState.REPROTECTED);
-            default -> throw new IllegalTransitionException("no success path for step " + step + " of " + vm);
+        Step next = Procedure.next(step, d.working(), vm);
+        if (next != Step.NONE) {
+            forward(d, vm, next);
+        } else if (vm.cancelRequested()) {
+            startRollback(d, vm, vm.rollbackReason());
+        } else if (Procedure.doneAfter(step) == VmState.FAILED_BACK_AWAITING_COMMIT) {
+            d.audit(AuditKind.DECISION, vm.vmId(), null, null, "failed back, awaiting commit", "");
+            d.update(vm.withState(VmState.FAILED_BACK_AWAITING_COMMIT).withStep(Step.NONE));
+        } else {
+            finish(d, vm, Procedure.doneAfter(step));
         }
     }
 
@@ -462,39 +442,36 @@ public final class FailbackSaga {
         }
     }
 
-    /** Records the undo of {@code step} before sending it: a command that times out has an unknown outcome. */
+    /**
+     * Sends {@code step}, or holds it until the VM's boot group may power on. Records the step's undo before
+     * sending it: a command that times out has an unknown outcome.
+     */
     private void forward(Decision d, VmJob vm, Step step) {
+        Procedure.Row row = Procedure.of(step);
+        Job j = d.working();
         if (vm.cancelRequested()) {
             startRollback(d, vm, vm.rollbackReason());
             return;
         }
-        Step undo = switch (step) {
-            case SHUT_DOWN_AZURE_VM -> Step.ROLLBACK_START_AZURE_VM;
-            case DETACH_FROM_MASTER_TARGET -> Step.ROLLBACK_ATTACH_TO_MASTER_TARGET;
-            case ATTACH_TO_ON_PREMISES_VM -> Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM;
-            case POWER_ON_ON_PREMISES_VM -> Step.ROLLBACK_POWER_OFF;
-            default -> null;
-        };
-        if (undo != null && !vm.compensations().contains(undo)) {
+        if (row.afterBootGroup() && (j.currentGroup() < vm.group() || j.blockedAtGroup() != 0 && vm.group() > j.blockedAtGroup())) {
+            // VMs of one group are independent: a sibling's failure stops only the later groups
+            if (j.blockedAtGroup() != 0 && vm.group() > j.blockedAtGroup()) {
+                startRollback(d, vm, dependencyFailure(j.blockedAtGroup()));
+            } else {
+                d.update(vm.withState(VmState.WAITING_FOR_GROUP).withStep(step));
+            }
+            return;
+        }
+        if (row.undo() != Step.NONE && !vm.compensations().contains(row.undo())) {
             List<Step> more = new ArrayList<>(vm.compensations());
-            more.add(undo);
+            more.add(row.undo());
             vm = vm.withCompensations(more);
         }
-        d.update(send(d, vm.withState(VmState.FAILING_BACK), step));
-    }
-
-    private void gateOrPowerOn(Decision d, VmJob vm) {
-        Job j = d.working();
-        if (vm.cancelRequested()) {
-            startRollback(d, vm, vm.rollbackReason());
-        } else if (j.currentGroup() >= vm.group() && (j.blockedAtGroup() == 0 || vm.group() <= j.blockedAtGroup())) {
-            // VMs of one group are independent: a sibling's failure stops only the later groups
-            forward(d, vm, Step.POWER_ON_ON_PREMISES_VM);
-        } else if (j.blockedAtGroup() != 0 && vm.group() > j.blockedAtGroup()) {
-            startRollback(d, vm, dependencyFailure(j.blockedAtGroup()));
-        } else {
-            d.update(vm.withState(VmState.WAITING_FOR_GROUP).withStep(Step.POWER_ON_ON_PREMISES_VM));
+        if (row.during() == VmState.REPROTECTING && vm.state() != VmState.REPROTECTING) {
+            // the agent of a VM just powered on registers within minutes: reprotect keeps asking until then
+            vm = vm.withReprotectUntil(d.now() + settings.reprotectWindow().toMillis());
         }
+        d.update(send(d, vm.withState(row.during()), step));
     }
 
     private static Reason dependencyFailure(int group) {
@@ -559,46 +536,23 @@ public final class FailbackSaga {
         int sequence = vm.sequence() + 1;
         String commandId = vm.jobId() + ":" + vm.vmId() + ":" + sequence + ":" + step;
         VmJob sent = vm.withSequence(sequence).withPending(commandId, step).withStep(step).withAttempts(1)
-                .withDeadline(d.now() + timeoutOf(step).toMillis());
+                .withDeadline(d.now() + Procedure.timeout(step, settings).toMillis());
         emit(d, sent, commandId, step, "sent");
         return sent;
     }
 
     private void emit(Decision d, VmJob vm, String commandId, Step step, String verb) {
         Instant at = Instant.ofEpochMilli(d.now());
-        Target t = vm.target();
         String jobId = vm.jobId();
         String vmId = vm.vmId();
-        switch (step) {
-            case CHECK_AZURE_VM -> d.azure(new AzureCommand(commandId, jobId, vmId, at, new ReadAzureVm(t.azureVmId())));
-            case SHUT_DOWN_AZURE_VM -> d.azure(new AzureCommand(commandId, jobId, vmId, at, new ShutdownAzureVm(t.azureVmId())));
-            case ROLLBACK_START_AZURE_VM -> d.azure(new AzureCommand(commandId, jobId, vmId, at, new StartAzureVm(t.azureVmId())));
-            case DELETE_AZURE_VM -> d.azure(new AzureCommand(commandId, jobId, vmId, at, new DeleteAzureVm(t.azureVmId(), true, true,
-                    vm.azureDiskIds(), vm.azureNicIds())));
-            case CHECK_VCENTER -> vcenter(d, vm, commandId, at, new InspectMasterTarget(t.vCenter(), t.masterTarget(), t.replicaDisks()));
-            case POWER_OFF_ON_PREMISES_VM, ROLLBACK_POWER_OFF -> vcenter(d, vm, commandId, at, new PowerOffVm(t.vCenter(), t.onPremisesVm()));
-            case DETACH_FROM_MASTER_TARGET -> vcenter(d, vm, commandId, at, new DetachDisks(t.vCenter(), t.masterTarget(), t.replicaDisks()));
-            case ATTACH_TO_ON_PREMISES_VM -> vcenter(d, vm, commandId, at, new AttachDisks(t.vCenter(), t.onPremisesVm(), t.replicaDisks()));
-            case ENABLE_VMWARE_TOOLS -> vcenter(d, vm, commandId, at, new EnableVmwareTools(t.vCenter(), t.onPremisesVm()));
-            case POWER_ON_ON_PREMISES_VM -> vcenter(d, vm, commandId, at, new PowerOnVm(t.vCenter(), t.onPremisesVm()));
-            case ROLLBACK_DETACH_FROM_ON_PREMISES_VM -> vcenter(d, vm, commandId, at, new DetachDisks(t.vCenter(), t.onPremisesVm(), t.replicaDisks()));
-            case ROLLBACK_ATTACH_TO_MASTER_TARGET -> vcenter(d, vm, commandId, at, new AttachDisks(t.vCenter(), t.masterTarget(), t.replicaDisks()));
-            case REPROTECT -> d.replication(new ReplicationCommand(commandId, jobId, vmId, at, new Reprotect(t.processServer(), t.onPremisesVm())));
+        Object operation = Procedure.of(step).command().apply(vm);
+        switch (Procedure.of(step).agent()) {
+            case AZURE -> d.azure(new AzureCommand(commandId, jobId, vmId, at, operation));
+            case VCENTER -> d.vcenter(new VcenterCommand(commandId, jobId, vmId, at, operation));
+            case REPLICATION -> d.replication(new ReplicationCommand(commandId, jobId, vmId, at, (Reprotect) operation));
             default -> throw new IllegalTransitionException("step " + step + " has no command");
         }
         d.audit(AuditKind.COMMAND, vmId, commandId, null, step + " " + verb, "attempt " + vm.attempts());
-    }
-
-    private static void vcenter(Decision d, VmJob vm, String commandId, Instant at, Object operation) {
-        d.vcenter(new VcenterCommand(commandId, vm.jobId(), vm.vmId(), at, operation));
-    }
-
-    private Duration timeoutOf(Step step) {
-        return switch (step) {
-            case CHECK_AZURE_VM, SHUT_DOWN_AZURE_VM, ROLLBACK_START_AZURE_VM, DELETE_AZURE_VM -> settings.azureStepTimeout();
-            case REPROTECT -> settings.replicationStepTimeout();
-            default -> settings.vcenterStepTimeout();
-        };
     }
 
     // ================================================================== timers
@@ -617,7 +571,7 @@ public final class FailbackSaga {
             d.update(vm.withDeadline(0));
         } else if (vm.attempts() < settings.maxAttempts() && !vm.cancelRequested()) {
             VmJob again = vm.withAttempts(vm.attempts() + 1)
-                    .withDeadline(now + timeoutOf(vm.pending().values().iterator().next()).toMillis());
+                    .withDeadline(now + Procedure.timeout(vm.pending().values().iterator().next(), settings).toMillis());
             again.pending().forEach((id, step) -> emit(d, again, id, step, "sent again"));
             d.update(again);
         } else {
@@ -762,7 +716,7 @@ public final class FailbackSaga {
             case COMMIT_ALL -> {
                 if (vm.state() == VmState.FAILED_BACK_AWAITING_COMMIT) {
                     if (vm.poweredOnVerified() && vm.disksVerified()) {
-                        d.update(send(d, vm.withState(VmState.COMMITTING).withCompensations(List.of()), Step.DELETE_AZURE_VM));
+                        forward(d, vm.withCompensations(List.of()), Step.DELETE_AZURE_VM);
                     } else {
                         finish(d, vm.withReason(new Reason(ReasonCode.COMMIT_PRECONDITION_FAILED, "Azure VM kept: the on-premises VM "
                                 + "was not verified powered on with its replica disks")), VmState.FAILED);

@@ -55,7 +55,9 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
         return s == VmState.PREFLIGHT || s == VmState.READY || s == VmState.FAILING_BACK || s == VmState.WAITING_FOR_GROUP;
     }
 
+    /** This VM in {@code state}; a change {@link Transitions} doesn't allow throws {@link IllegalTransitionException}. */
     VmJob withState(VmState state) {
+        Transitions.checked(this.state, state);
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
                 disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);

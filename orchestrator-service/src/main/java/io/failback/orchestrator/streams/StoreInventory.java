@@ -2,6 +2,7 @@ package io.failback.orchestrator.streams;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.failback.messages.ConfigServerHeartbeat;
 import io.failback.messages.InventoryRecord;
@@ -38,16 +39,8 @@ final class StoreInventory implements Inventory {
 
     @Override
     public List<RecoveryPlanMember> members(String planId) {
-        List<RecoveryPlanMember> members = new ArrayList<>();
-        try (KeyValueIterator<String, InventoryRecord> it = inventory.prefixScan(InventoryKeys.planMembersPrefix(planId),
-                new StringSerializer())) {
-            it.forEachRemaining(kv -> {
-                if (kv.value != null && kv.value.getEntry() instanceof RecoveryPlanMember m) {
-                    members.add(m);
-                }
-            });
-        }
-        return members;
+        return scan(inventory, InventoryKeys.planMembersPrefix(planId),
+                r -> r.getEntry() instanceof RecoveryPlanMember m ? m : null);
     }
 
     @Override
@@ -57,16 +50,21 @@ final class StoreInventory implements Inventory {
 
     @Override
     public List<RecoveryPoint> recoveryPoints(String vmId) {
-        List<RecoveryPoint> list = new ArrayList<>();
-        try (KeyValueIterator<String, RecoveryPoint> it = points.prefixScan(InventoryKeys.recoveryPointsPrefix(vmId),
-                new StringSerializer())) {
+        return scan(points, InventoryKeys.recoveryPointsPrefix(vmId), p -> p);
+    }
+
+    /** The values under {@code prefix} that {@code pick} keeps (it answers null for the others), in key order. */
+    private static <V, T> List<T> scan(KeyValueStore<String, V> store, String prefix, Function<V, T> pick) {
+        List<T> found = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = store.prefixScan(prefix, new StringSerializer())) {
             it.forEachRemaining(kv -> {
-                if (kv.value != null) {
-                    list.add(kv.value);
+                T value = kv.value == null ? null : pick.apply(kv.value);
+                if (value != null) {
+                    found.add(value);
                 }
             });
         }
-        return list;
+        return found;
     }
 
     private <T> T entry(String key, Class<T> type) {

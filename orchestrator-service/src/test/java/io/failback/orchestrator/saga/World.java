@@ -59,6 +59,12 @@ public final class World {
         return record(orchestrator.handle(key, input, store, estate, now));
     }
 
+    /** Given/when in one: the request is taken and every claim and command it leads to is answered. */
+    World failBack(FailbackRequest request) {
+        submit(request);
+        return settle();
+    }
+
     /** Answers claims and commands until nothing is outstanding (commands the agents drop stay unanswered). */
     World settle() {
         for (int round = 0; round < 200; round++) {
@@ -224,6 +230,21 @@ public final class World {
 
     VmJob vm(String jobId, String vmId) {
         return store.vm(jobId, vmId);
+    }
+
+    /** The state of the tests' usual job, {@code job-1}. */
+    JobState jobState() {
+        return job("job-1").state();
+    }
+
+    /** The state of one VM of {@code job-1}. */
+    VmState vmState(String vmId) {
+        return vm("job-1", vmId).state();
+    }
+
+    /** Why a VM of {@code job-1} was refused or failed, as codes in the order given. */
+    List<ReasonCode> reasonCodes(String vmId) {
+        return vm("job-1", vmId).reasons().stream().map(Reason::code).toList();
     }
 
     /** The steps commanded for one VM, in the order they were sent (re-sends included). */

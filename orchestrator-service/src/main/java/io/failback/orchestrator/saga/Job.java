@@ -14,7 +14,8 @@ import io.failback.messages.VmState;
 /**
  * A failback job's header: the request, its state and counters over its VMs. Its size depends on the
  * number of boot-order groups, never on the number of VMs (those are {@link VmJob} records). Immutable:
- * every change is a new record, so a decision can't alter what the store holds.
+ * every change is a new record, so a decision can't alter what the store holds; what was requested never
+ * changes, so only the job's progress has {@code with} methods.
  *
  * @param requestSummary what was asked, to tell a repeated request from a conflicting one with the same id
  * @param reprotectProcessServer null when no reprotect was asked for
@@ -114,48 +115,6 @@ public record Job(String jobId, String requestedBy, String planId, String reques
         return moved;
     }
 
-    Job withRequestedBy(String requestedBy) {
-        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
-                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
-    }
-
-    Job withPlanId(String planId) {
-        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
-                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
-    }
-
-    Job withRequestSummary(String requestSummary) {
-        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
-                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
-    }
-
-    Job withPointKind(RecoveryPointKind pointKind) {
-        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
-                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
-    }
-
-    Job withCommitPolicy(CommitPolicyKind commitPolicy) {
-        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
-                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
-    }
-
-    Job withCommitDelaySeconds(int commitDelaySeconds) {
-        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
-                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
-    }
-
-    Job withReprotectProcessServer(String reprotectProcessServer) {
-        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
-                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
-    }
-
     Job withTotalVms(int totalVms) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
@@ -217,12 +176,6 @@ public record Job(String jobId, String requestedBy, String planId, String reques
     }
 
     Job withReasons(List<Reason> reasons) {
-        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
-                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
-    }
-
-    Job withCreatedAt(long createdAt) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
                 counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);

@@ -250,7 +250,7 @@ final class VmSaga {
         }
     }
 
-    void startRollback(Decision d, VmJob vm, Reason reason) {
+    private void startRollback(Decision d, VmJob vm, Reason reason) {
         vm = vm.withState(VmState.ROLLING_BACK).withCancelRequested(false);
         if (reason != null) {
             vm = vm.withReason(reason);

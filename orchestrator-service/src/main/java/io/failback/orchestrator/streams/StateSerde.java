@@ -1,9 +1,15 @@
 package io.failback.orchestrator.streams;
 
+import java.util.function.BiFunction;
+
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.VmJob;
+import io.failback.schemas.AvroSerde;
+import io.failback.state.StoredJob;
+import io.failback.state.StoredVmJob;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -13,9 +19,10 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON serdes for the saga's own state in the changelogged stores. The state classes stay free of
- * any serialization annotation; fields are read directly, and unknown fields are tolerated so a
- * newer orchestrator can read what an older one stored.
+ * Serdes for the saga's own state in the changelogged stores. The stored form is the Avro state
+ * schema (state.avdl) in single-object encoding, read through the bounded {@link AvroSerde}; records
+ * stored as JSON by the version before that schema are still read ({@link LegacyStateJson}), and
+ * rewritten as Avro the next time the saga stores them.
  */
 public final class StateSerde {
 
@@ -29,7 +36,19 @@ public final class StateSerde {
     public static final Serde<Job> JOB = of(Job.class);
     public static final Serde<VmJob> VM = of(VmJob.class);
 
+    /** A job header as stored: written as Avro, read from Avro or the previous version's JSON. */
+    static final Serde<StoredJob> STORED_JOB = readingLegacy(AvroSerde.of(StoredJob.class), LegacyStateJson::job);
+    /** A VM's part of a job as stored, likewise. */
+    static final Serde<StoredVmJob> STORED_VM = readingLegacy(AvroSerde.of(StoredVmJob.class), LegacyStateJson::vm);
+
     private StateSerde() {
+    }
+
+    private static <A extends SpecificRecord> Serde<A> readingLegacy(AvroSerde<A> avro, BiFunction<String, byte[], A> legacy) {
+        // Avro's single-object encoding starts with C3 01 and that JSON with '{', so the first byte tells them apart.
+        Deserializer<A> de = (topic, bytes) -> bytes != null && LegacyStateJson.isLegacy(bytes)
+                ? legacy.apply(topic, bytes) : avro.deserialize(topic, bytes);
+        return Serdes.serdeFrom(avro, de);
     }
 
     private static <T> Serde<T> of(Class<T> type) {

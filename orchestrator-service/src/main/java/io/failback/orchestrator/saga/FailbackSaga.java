@@ -99,17 +99,12 @@ public final class FailbackSaga {
 
     /** A request refused before it became a job: status and audit only, nothing stored. */
     public Decision onUnroutableRequest(FailbackRequest request, Reason reason, long now) {
-        Job job = new Job();
-        job.jobId = Intake.safeId(request.getRequestId());
-        job.requestedBy = Intake.quote(request.getRequestedBy());
-        job.planId = request.getPlanId() == null ? null : Intake.quote(request.getPlanId());
-        job.pointKind = request.getRecoveryPoint();
-        job.commitPolicy = request.getCommitPolicy().getKind();
-        job.state = JobState.REJECTED;
-        job.reasons.add(reason);
+        Job job = Job.requested(Intake.safeId(request.getRequestId()), Intake.quote(request.getRequestedBy()),
+                request.getPlanId() == null ? null : Intake.quote(request.getPlanId()), null, request.getRecoveryPoint(),
+                request.getCommitPolicy().getKind(), 0, null, 0).withState(JobState.REJECTED).withReason(reason);
         Decision d = new Decision(null, now);
         d.setJob(job);
-        d.audit(AuditKind.REFUSAL, null, null, job.requestedBy, "request refused", reason.code() + ": " + reason.message());
+        d.audit(AuditKind.REFUSAL, null, null, job.requestedBy(), "request refused", reason.code() + ": " + reason.message());
         d.jobStatus();
         return d;
     }
@@ -125,13 +120,13 @@ public final class FailbackSaga {
     /** A request whose id is already a job: the same job, never a second one. */
     public Decision onRepeatedRequest(Job job, FailbackRequest request, long now) {
         Decision d = new Decision(job, now);
-        if (summaryOf(request).equals(job.requestSummary)) {
+        if (summaryOf(request).equals(job.requestSummary())) {
             d.audit(AuditKind.REQUEST, null, null, request.getRequestedBy(), "repeated request ignored",
-                    "request " + request.getRequestId() + " is job " + job.jobId + ", now " + job.state);
+                    "request " + request.getRequestId() + " is job " + job.jobId() + ", now " + job.state());
         } else {
             d.audit(AuditKind.REFUSAL, null, null, request.getRequestedBy(), "conflicting request refused",
                     ReasonCode.INVALID_FIELD + ": request id " + request.getRequestId()
-                            + " is already job " + job.jobId + " with other content (" + job.requestSummary + ")");
+                            + " is already job " + job.jobId() + " with other content (" + job.requestSummary() + ")");
         }
         d.jobStatus();
         return d;
@@ -139,46 +134,38 @@ public final class FailbackSaga {
 
     /** A new request: validated, then every VM enters preflight (claim, inventory rules, agent checks). */
     public Decision onRequest(FailbackRequest request, RequestFacts facts, long now) {
-        Job job = new Job();
-        job.jobId = jobIdOf(request);
-        job.requestedBy = request.getRequestedBy();
-        job.planId = request.getPlanId();
-        job.requestSummary = summaryOf(request);
-        job.pointKind = request.getRecoveryPoint();
-        job.commitPolicy = request.getCommitPolicy().getKind();
-        job.commitDelaySeconds = request.getCommitPolicy().getDelaySeconds();
-        job.reprotectProcessServer = request.getReprotect() == null ? null : request.getReprotect().getProcessServer();
-        job.createdAt = now;
+        Job job = Job.requested(jobIdOf(request), request.getRequestedBy(), request.getPlanId(), summaryOf(request),
+                request.getRecoveryPoint(), request.getCommitPolicy().getKind(), request.getCommitPolicy().getDelaySeconds(),
+                request.getReprotect() == null ? null : request.getReprotect().getProcessServer(), now);
         Decision d = new Decision(null, now);
         d.setJob(job);
-        d.audit(AuditKind.REQUEST, null, null, request.getRequestedBy(), "request received", job.requestSummary);
+        d.audit(AuditKind.REQUEST, null, null, request.getRequestedBy(), "request received", job.requestSummary());
 
         List<Reason> refusals = validate(request, facts);
         Map<String, Integer> groupOf = new LinkedHashMap<>();
+        int groupCount = 0;
         if (refusals.isEmpty()) {
             if (request.getPlanId() != null) {
                 facts.members().stream().sorted((a, b) -> a.getGroup() != b.getGroup()
                                 ? Integer.compare(a.getGroup(), b.getGroup()) : a.getVmId().compareTo(b.getVmId()))
                         .forEach(m -> groupOf.put(m.getVmId(), m.getGroup()));
-                job.groupCount = facts.plan().getGroupCount();
+                groupCount = facts.plan().getGroupCount();
             } else {
                 request.getVmIds().forEach(vm -> groupOf.put(vm, 1));
-                job.groupCount = 1;
+                groupCount = 1;
             }
         }
-        job.totalVms = groupOf.size();
+        job = job.withTotalVms(groupOf.size()).withGroupCount(groupCount);
         if (!refusals.isEmpty()) {
-            job.state = JobState.REJECTED;
-            job.reasons.addAll(refusals);
+            d.setJob(job.withState(JobState.REJECTED).withReasons(refusals));
             refusals.forEach(r -> d.audit(AuditKind.REFUSAL, null, null, null, "request refused", r.code() + ": " + r.message()));
             d.jobStatus();
             return d;
         }
-        for (int g = 0; g < job.groupCount; g++) {
-            job.groupWaiting.add(0);
-            job.groupFailed.add(0);
-        }
-        groupOf.values().forEach(g -> job.groupWaiting.set(g - 1, job.groupWaiting.get(g - 1) + 1));
+        List<Integer> waiting = new ArrayList<>(java.util.Collections.nCopies(groupCount, 0));
+        groupOf.values().forEach(g -> waiting.set(g - 1, waiting.get(g - 1) + 1));
+        job = job.withGroupWaiting(waiting).withGroupFailed(java.util.Collections.nCopies(groupCount, 0));
+        d.setJob(job);
 
         List<String> vmIds = new ArrayList<>(groupOf.keySet());
         Map<String, String> replicationGroups = new HashMap<>();
@@ -188,27 +175,22 @@ public final class FailbackSaga {
                 replicationGroups.put(vm, item.getReplicationGroup());
             }
         }
-        Map<String, RecoveryPointChooser.Choice> choices = RecoveryPointChooser.choose(job.pointKind, vmIds,
+        Map<String, RecoveryPointChooser.Choice> choices = RecoveryPointChooser.choose(job.pointKind(), vmIds,
                 Intake.wellFormed(facts.points()), replicationGroups, now);
         d.jobStatus();
         for (String vmId : vmIds) {
             ProtectedItem item = facts.items().get(vmId);
-            VmJob vm = new VmJob(job.jobId, vmId, groupOf.get(vmId));
-            vm.reasons.addAll(Preflight.inventoryReasons(vmId, item,
+            VmJob vm = VmJob.start(job.jobId(), vmId, groupOf.get(vmId)).withReasonsAdded(Preflight.inventoryReasons(vmId, item,
                     item == null ? null : facts.heartbeats().get(item.getConfigurationServer()), now, settings));
             RecoveryPointChooser.Choice choice = choices.get(vmId);
             if (item != null && Intake.outOfBounds(item) == null) {
-                vm.target = new Target(item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(),
+                vm = vm.withTarget(new Target(item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(),
                         List.copyOf(item.getReplicaDisks()), item.getAzureVmId(), item.getAzureResourceGroup(),
                         item.getOsType() == OsType.WINDOWS,
-                        job.reprotectProcessServer != null ? job.reprotectProcessServer : item.getProcessServer());
-                if (choice.point() != null) {
-                    vm.point = choice.point();
-                } else {
-                    vm.reasons.add(choice.reason());
-                }
-                send(d, vm, Step.CHECK_AZURE_VM);
-                send(d, vm, Step.CHECK_VCENTER);
+                        job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer()));
+                vm = choice.point() != null ? vm.withPoint(choice.point()) : vm.withReason(choice.reason());
+                vm = send(d, vm, Step.CHECK_AZURE_VM);
+                vm = send(d, vm, Step.CHECK_VCENTER);
             }
             d.claim(vmId, ClaimAction.CLAIM);
             d.update(vm);
@@ -273,20 +255,19 @@ public final class FailbackSaga {
     public Decision onClaimAnswer(Job job, VmJob stored, VmClaimAnswer answer, long now) {
         Decision d = new Decision(job, now);
         d.track(stored);
-        VmJob vm = stored.copy();
-        if (vm.isFinished() || vm.claimAnswered) {
-            if (answer.getGranted() && !vm.claimed) {
-                d.claim(vm.vmId, ClaimAction.RELEASE);
-                d.audit(AuditKind.DECISION, vm.vmId, null, null, "late claim released", "VM already " + vm.state);
+        VmJob vm = stored;
+        if (vm.isFinished() || vm.claimAnswered()) {
+            if (answer.getGranted() && !vm.claimed()) {
+                d.claim(vm.vmId(), ClaimAction.RELEASE);
+                d.audit(AuditKind.DECISION, vm.vmId(), null, null, "late claim released", "VM already " + vm.state());
             }
             return d;
         }
-        vm.claimAnswered = true;
-        vm.claimed = answer.getGranted();
+        vm = vm.withClaimAnswered(true).withClaimed(answer.getGranted());
         if (!answer.getGranted()) {
-            vm.reasons.add(new Reason(ReasonCode.VM_IN_ACTIVE_JOB, vm.vmId + " is in active job " + answer.getHolderJobId()));
+            vm = vm.withReason(new Reason(ReasonCode.VM_IN_ACTIVE_JOB, vm.vmId() + " is in active job " + answer.getHolderJobId()));
         }
-        d.audit(AuditKind.DECISION, vm.vmId, null, null, answer.getGranted() ? "VM claimed" : "VM claim refused",
+        d.audit(AuditKind.DECISION, vm.vmId(), null, null, answer.getGranted() ? "VM claimed" : "VM claim refused",
                 answer.getGranted() ? "" : "held by job " + answer.getHolderJobId());
         maybeFinishPreflight(d, vm);
         reconcile(d);
@@ -299,19 +280,17 @@ public final class FailbackSaga {
         AzureResult r = Intake.bound(result);
         Decision d = new Decision(job, now);
         d.track(stored);
-        Step step = stored.pending.get(r.getCommandId());
+        Step step = stored.pending().get(r.getCommandId());
         if (step == null) {
             return stale(d, stored, r.getCommandId(), "Azure " + r.getCode());
         }
-        d.audit(AuditKind.RESULT, stored.vmId, r.getCommandId(), null, step + " " + r.getCode(), r.getArmCode() + " " + r.getMessage());
-        VmJob vm = stored.copy();
-        vm.pending.remove(r.getCommandId());
+        d.audit(AuditKind.RESULT, stored.vmId(), r.getCommandId(), null, step + " " + r.getCode(), r.getArmCode() + " " + r.getMessage());
+        VmJob vm = stored.withAnswered(r.getCommandId());
         if (r.getCode() == AzureResultCode.OK && r.getOutcome() != null && r.getOutcome().getExists()) {
-            vm.azureDiskIds = new ArrayList<>(r.getOutcome().getManagedDiskIds());
-            vm.azureNicIds = new ArrayList<>(r.getOutcome().getNetworkInterfaceIds());
+            vm = vm.withAzureDiskIds(r.getOutcome().getManagedDiskIds()).withAzureNicIds(r.getOutcome().getNetworkInterfaceIds());
         }
         if (step == Step.CHECK_AZURE_VM) {
-            vm.reasons.addAll(Preflight.azureReasons(vm.vmId, vm.target, r));
+            vm = vm.withReasonsAdded(Preflight.azureReasons(vm.vmId(), vm.target(), r));
             maybeFinishPreflight(d, vm);
         } else if (r.getCode() == AzureResultCode.OK) {
             succeeded(d, vm, step);
@@ -327,17 +306,22 @@ public final class FailbackSaga {
         VcenterResult r = Intake.bound(result);
         Decision d = new Decision(job, now);
         d.track(stored);
-        Step step = stored.pending.get(r.getCommandId());
+        Step step = stored.pending().get(r.getCommandId());
         if (step == null) {
             return stale(d, stored, r.getCommandId(), "vCenter " + r.getCode());
         }
-        d.audit(AuditKind.RESULT, stored.vmId, r.getCommandId(), null, step + " " + r.getCode(), r.getMessage());
-        VmJob vm = stored.copy();
-        vm.pending.remove(r.getCommandId());
+        d.audit(AuditKind.RESULT, stored.vmId(), r.getCommandId(), null, step + " " + r.getCode(), r.getMessage());
+        VmJob vm = stored.withAnswered(r.getCommandId());
         if (step == Step.CHECK_VCENTER) {
-            vm.reasons.addAll(Preflight.vcenterReasons(vm.vmId, vm.target, r));
+            vm = vm.withReasonsAdded(Preflight.vcenterReasons(vm.vmId(), vm.target(), r));
             maybeFinishPreflight(d, vm);
-        } else if (r.getCode() == VcenterResultCode.OK && verified(vm, step, r)) {
+            reconcile(d);
+            return d;
+        }
+        if (r.getCode() == VcenterResultCode.OK) {
+            vm = readBack(vm, step, r);
+        }
+        if (r.getCode() == VcenterResultCode.OK && verified(vm, step)) {
             succeeded(d, vm, step);
         } else if (r.getCode() == VcenterResultCode.OK) {
             failed(d, vm, step, new Reason(ReasonCode.STEP_FAILED, step + " answered OK but the VM is not in the expected state: " + r.getOutcome()));
@@ -355,44 +339,46 @@ public final class FailbackSaga {
     }
 
     /** Power-on and attach are proven by the agent's read-back, which commit later relies on. */
-    private static boolean verified(VmJob vm, Step step, VcenterResult r) {
+    private static VmJob readBack(VmJob vm, Step step, VcenterResult r) {
         if (step == Step.POWER_ON_ON_PREMISES_VM) {
-            boolean on = r.getOutcome() instanceof VmPowerState ps && ps.getPowerState() == PowerState.POWERED_ON;
-            vm.poweredOnVerified = on;
-            return on;
+            return vm.withPoweredOnVerified(r.getOutcome() instanceof VmPowerState ps && ps.getPowerState() == PowerState.POWERED_ON);
         }
         if (step == Step.ATTACH_TO_ON_PREMISES_VM) {
-            boolean all = r.getOutcome() instanceof DisksChanged dc && dc.getDisks().containsAll(vm.target.replicaDisks());
-            vm.disksVerified = all;
-            return all;
+            return vm.withDisksVerified(r.getOutcome() instanceof DisksChanged dc && dc.getDisks().containsAll(vm.target().replicaDisks()));
         }
-        return true;
+        return vm;
+    }
+
+    private static boolean verified(VmJob vm, Step step) {
+        return switch (step) {
+            case POWER_ON_ON_PREMISES_VM -> vm.poweredOnVerified();
+            case ATTACH_TO_ON_PREMISES_VM -> vm.disksVerified();
+            default -> true;
+        };
     }
 
     public Decision onReplicationResult(Job job, VmJob stored, ReplicationResult result, long now) {
         ReplicationResult r = Intake.bound(result);
         Decision d = new Decision(job, now);
         d.track(stored);
-        Step step = stored.pending.get(r.getCommandId());
+        Step step = stored.pending().get(r.getCommandId());
         if (step == null) {
             return stale(d, stored, r.getCommandId(), "replication " + r.getCode());
         }
-        d.audit(AuditKind.RESULT, stored.vmId, r.getCommandId(), null, step + " " + r.getCode(), r.getMessage());
-        VmJob vm = stored.copy();
-        vm.pending.remove(r.getCommandId());
+        d.audit(AuditKind.RESULT, stored.vmId(), r.getCommandId(), null, step + " " + r.getCode(), r.getMessage());
+        VmJob vm = stored.withAnswered(r.getCommandId());
         if (r.getCode() == ReplicationResultCode.OK) {
             succeeded(d, vm, step);
-        } else if (r.getCode() == ReplicationResultCode.AGENT_NOT_REGISTERED && now < vm.reprotectUntil) {
+        } else if (r.getCode() == ReplicationResultCode.AGENT_NOT_REGISTERED && now < vm.reprotectUntil()) {
             // The on-premises VM's agent registers up to ~15 minutes after boot: wait, then ask again.
             long backoff = Math.min(settings.reprotectMaxBackoff().toMillis(),
-                    settings.reprotectInitialBackoff().toMillis() << Math.min(vm.reprotectRefusals, 16));
-            vm.reprotectRefusals++;
-            vm.deadline = Math.min(now + backoff, vm.reprotectUntil);
-            d.audit(AuditKind.DECISION, vm.vmId, r.getCommandId(), null, "reprotect retry scheduled",
-                    "agent not registered yet; next try at " + Instant.ofEpochMilli(vm.deadline));
+                    settings.reprotectInitialBackoff().toMillis() << Math.min(vm.reprotectRefusals(), 16));
+            vm = vm.withReprotectRefusals(vm.reprotectRefusals() + 1).withDeadline(Math.min(now + backoff, vm.reprotectUntil()));
+            d.audit(AuditKind.DECISION, vm.vmId(), r.getCommandId(), null, "reprotect retry scheduled",
+                    "agent not registered yet; next try at " + Instant.ofEpochMilli(vm.deadline()));
             d.update(vm);
         } else if (r.getCode() == ReplicationResultCode.AGENT_NOT_REGISTERED) {
-            failed(d, vm, step, new Reason(ReasonCode.REPROTECT_AGENT_NOT_REGISTERED, "the agent of " + vm.vmId
+            failed(d, vm, step, new Reason(ReasonCode.REPROTECT_AGENT_NOT_REGISTERED, "the agent of " + vm.vmId()
                     + " did not register within " + settings.reprotectWindow().toMinutes() + " minutes: " + r.getMessage()));
         } else {
             failed(d, vm, step, new Reason(ReasonCode.REPROTECT_FAILED, "reprotect failed: " + r.getCode() + " " + r.getMessage()));
@@ -402,7 +388,7 @@ public final class FailbackSaga {
     }
 
     private Decision stale(Decision d, VmJob vm, String commandId, String what) {
-        d.audit(AuditKind.STALE_RESULT, vm == null ? null : vm.vmId, commandId, null, "stale result ignored",
+        d.audit(AuditKind.STALE_RESULT, vm == null ? null : vm.vmId(), commandId, null, "stale result ignored",
                 what + " for a command that is not pending");
         return d;
     }
@@ -418,12 +404,10 @@ public final class FailbackSaga {
 
     // ================================================================== step progression
 
-    private void succeeded(Decision d, VmJob vm, Step step) {
-        vm.attempts = 0;
-        vm.deadline = 0;
-        if (vm.state == VmState.ROLLING_BACK) {
-            vm.compensations.remove(step);
-            continueRollback(d, vm);
+    private void succeeded(Decision d, VmJob answered, Step step) {
+        VmJob vm = answered.withAttempts(0).withDeadline(0);
+        if (vm.state() == VmState.ROLLING_BACK) {
+            continueRollback(d, vm.withCompensations(without(vm.compensations(), step)));
             return;
         }
         switch (step) {
@@ -431,7 +415,7 @@ public final class FailbackSaga {
             case POWER_OFF_ON_PREMISES_VM -> forward(d, vm, Step.DETACH_FROM_MASTER_TARGET);
             case DETACH_FROM_MASTER_TARGET -> forward(d, vm, Step.ATTACH_TO_ON_PREMISES_VM);
             case ATTACH_TO_ON_PREMISES_VM -> {
-                if (vm.target.windows()) {
+                if (vm.target().windows()) {
                     forward(d, vm, Step.ENABLE_VMWARE_TOOLS);
                 } else {
                     gateOrPowerOn(d, vm);
@@ -439,21 +423,17 @@ public final class FailbackSaga {
             }
             case ENABLE_VMWARE_TOOLS -> gateOrPowerOn(d, vm);
             case POWER_ON_ON_PREMISES_VM -> {
-                if (vm.cancelRequested) {
-                    startRollback(d, vm, vm.rollbackReason);
+                if (vm.cancelRequested()) {
+                    startRollback(d, vm, vm.rollbackReason());
                 } else {
-                    vm.state = VmState.FAILED_BACK_AWAITING_COMMIT;
-                    vm.step = Step.NONE;
-                    d.audit(AuditKind.DECISION, vm.vmId, null, null, "failed back, awaiting commit", "");
-                    d.update(vm);
+                    d.audit(AuditKind.DECISION, vm.vmId(), null, null, "failed back, awaiting commit", "");
+                    d.update(vm.withState(VmState.FAILED_BACK_AWAITING_COMMIT).withStep(Step.NONE));
                 }
             }
             case DELETE_AZURE_VM -> {
-                if (d.working().reprotectProcessServer != null) {
-                    vm.state = VmState.REPROTECTING;
-                    vm.reprotectUntil = d.now() + settings.reprotectWindow().toMillis();
-                    send(d, vm, Step.REPROTECT);
-                    d.update(vm);
+                if (d.working().reprotectProcessServer() != null) {
+                    vm = vm.withState(VmState.REPROTECTING).withReprotectUntil(d.now() + settings.reprotectWindow().toMillis());
+                    d.update(send(d, vm, Step.REPROTECT));
                 } else {
                     finish(d, vm, VmState.COMMITTED);
                 }
@@ -463,33 +443,29 @@ public final class FailbackSaga {
         }
     }
 
-    private void failed(Decision d, VmJob vm, Step step, Reason reason) {
-        vm.attempts = 0;
-        vm.deadline = 0;
-        switch (vm.state) {
-            case ROLLING_BACK -> {
-                vm.reasons.add(new Reason(ReasonCode.ROLLBACK_FAILED, "rollback stopped at " + step + ": " + reason.message()
-                        + "; still to undo: " + vm.compensations));
-                finish(d, vm, VmState.FAILED);
-            }
-            case COMMITTING -> {
-                vm.reasons.add(new Reason(reason.code(), reason.message()
-                        + "; the on-premises VM runs, the Azure VM is shut down but not deleted"));
-                finish(d, vm, VmState.FAILED);
-            }
-            case REPROTECTING -> {
-                vm.reasons.add(reason);
-                finish(d, vm, VmState.FAILED);
-            }
+    private static List<Step> without(List<Step> steps, Step step) {
+        List<Step> fewer = new ArrayList<>(steps);
+        fewer.remove(step);
+        return fewer;
+    }
+
+    private void failed(Decision d, VmJob answered, Step step, Reason reason) {
+        VmJob vm = answered.withAttempts(0).withDeadline(0);
+        switch (vm.state()) {
+            case ROLLING_BACK -> finish(d, vm.withReason(new Reason(ReasonCode.ROLLBACK_FAILED, "rollback stopped at " + step
+                    + ": " + reason.message() + "; still to undo: " + vm.compensations())), VmState.FAILED);
+            case COMMITTING -> finish(d, vm.withReason(new Reason(reason.code(), reason.message()
+                    + "; the on-premises VM runs, the Azure VM is shut down but not deleted")), VmState.FAILED);
+            case REPROTECTING -> finish(d, vm.withReason(reason), VmState.FAILED);
             case FAILING_BACK -> startRollback(d, vm, reason);
-            default -> throw new IllegalTransitionException("step " + step + " can't fail in state " + vm.state + " of " + vm);
+            default -> throw new IllegalTransitionException("step " + step + " can't fail in state " + vm.state() + " of " + vm);
         }
     }
 
     /** Records the undo of {@code step} before sending it: a command that times out has an unknown outcome. */
     private void forward(Decision d, VmJob vm, Step step) {
-        if (vm.cancelRequested) {
-            startRollback(d, vm, vm.rollbackReason);
+        if (vm.cancelRequested()) {
+            startRollback(d, vm, vm.rollbackReason());
             return;
         }
         Step undo = switch (step) {
@@ -499,27 +475,25 @@ public final class FailbackSaga {
             case POWER_ON_ON_PREMISES_VM -> Step.ROLLBACK_POWER_OFF;
             default -> null;
         };
-        if (undo != null && !vm.compensations.contains(undo)) {
-            vm.compensations.add(undo);
+        if (undo != null && !vm.compensations().contains(undo)) {
+            List<Step> more = new ArrayList<>(vm.compensations());
+            more.add(undo);
+            vm = vm.withCompensations(more);
         }
-        vm.state = VmState.FAILING_BACK;
-        send(d, vm, step);
-        d.update(vm);
+        d.update(send(d, vm.withState(VmState.FAILING_BACK), step));
     }
 
     private void gateOrPowerOn(Decision d, VmJob vm) {
-        if (vm.cancelRequested) {
-            startRollback(d, vm, vm.rollbackReason);
-        } else if (d.working().currentGroup >= vm.group
-                && (d.working().blockedAtGroup == 0 || vm.group <= d.working().blockedAtGroup)) {
+        Job j = d.working();
+        if (vm.cancelRequested()) {
+            startRollback(d, vm, vm.rollbackReason());
+        } else if (j.currentGroup() >= vm.group() && (j.blockedAtGroup() == 0 || vm.group() <= j.blockedAtGroup())) {
             // VMs of one group are independent: a sibling's failure stops only the later groups
             forward(d, vm, Step.POWER_ON_ON_PREMISES_VM);
-        } else if (d.working().blockedAtGroup != 0 && vm.group > d.working().blockedAtGroup) {
-            startRollback(d, vm, dependencyFailure(d.working().blockedAtGroup));
+        } else if (j.blockedAtGroup() != 0 && vm.group() > j.blockedAtGroup()) {
+            startRollback(d, vm, dependencyFailure(j.blockedAtGroup()));
         } else {
-            vm.state = VmState.WAITING_FOR_GROUP;
-            vm.step = Step.POWER_ON_ON_PREMISES_VM;
-            d.update(vm);
+            d.update(vm.withState(VmState.WAITING_FOR_GROUP).withStep(Step.POWER_ON_ON_PREMISES_VM));
         }
     }
 
@@ -529,84 +503,78 @@ public final class FailbackSaga {
     }
 
     private void startRollback(Decision d, VmJob vm, Reason reason) {
-        vm.state = VmState.ROLLING_BACK;
-        vm.cancelRequested = false;
+        vm = vm.withState(VmState.ROLLING_BACK).withCancelRequested(false);
         if (reason != null) {
-            vm.reasons.add(reason);
+            vm = vm.withReason(reason);
         }
-        d.audit(AuditKind.DECISION, vm.vmId, null, null, "rollback started",
-                (reason == null ? "" : reason.code() + ": " + reason.message()) + "; undo " + vm.compensations);
+        d.audit(AuditKind.DECISION, vm.vmId(), null, null, "rollback started",
+                (reason == null ? "" : reason.code() + ": " + reason.message()) + "; undo " + vm.compensations());
         continueRollback(d, vm);
     }
 
     private void continueRollback(Decision d, VmJob vm) {
-        if (vm.compensations.isEmpty()) {
+        if (vm.compensations().isEmpty()) {
             finish(d, vm, VmState.ROLLED_BACK);
             return;
         }
-        send(d, vm, vm.compensations.get(vm.compensations.size() - 1));
-        d.update(vm);
+        d.update(send(d, vm, vm.compensations().get(vm.compensations().size() - 1)));
     }
 
     private void finish(Decision d, VmJob vm, VmState state) {
-        vm.state = state;
+        vm = vm.withState(state);
         if (state != VmState.FAILED) {
-            vm.step = Step.NONE;
+            vm = vm.withStep(Step.NONE);
         }
-        vm.pending.clear();
-        vm.deadline = 0;
-        vm.attempts = 0;
-        if (vm.claimed) {
-            vm.claimed = false;
-            d.claim(vm.vmId, ClaimAction.RELEASE);
+        vm = vm.withPending(Map.of()).withDeadline(0).withAttempts(0);
+        if (vm.claimed()) {
+            vm = vm.withClaimed(false);
+            d.claim(vm.vmId(), ClaimAction.RELEASE);
         }
-        d.audit(AuditKind.DECISION, vm.vmId, null, null, "VM " + state, vm.reasons.isEmpty() ? ""
-                : vm.reasons.get(vm.reasons.size() - 1).code().toString());
+        d.audit(AuditKind.DECISION, vm.vmId(), null, null, "VM " + state, vm.reasons().isEmpty() ? ""
+                : vm.reasons().get(vm.reasons().size() - 1).code().toString());
         d.update(vm);
     }
 
     private void maybeFinishPreflight(Decision d, VmJob vm) {
-        if (vm.state != VmState.PREFLIGHT) {
+        if (vm.state() != VmState.PREFLIGHT) {
             d.update(vm);
             return;
         }
-        if (vm.claimAnswered && vm.pending.isEmpty()) {
-            vm.deadline = 0;
-            vm.attempts = 0;
-            if (vm.reasons.isEmpty()) {
-                vm.state = VmState.READY;
-                vm.step = Step.NONE;
-                d.update(vm);
+        if (vm.claimAnswered() && vm.pending().isEmpty()) {
+            vm = vm.withDeadline(0).withAttempts(0);
+            if (vm.reasons().isEmpty()) {
+                d.update(vm.withState(VmState.READY).withStep(Step.NONE));
             } else {
                 finish(d, vm, VmState.REJECTED);
             }
         } else {
-            vm.step = vm.pending.isEmpty() ? Step.CHECK_INVENTORY : vm.pending.values().iterator().next();
-            d.update(vm);
+            d.update(vm.withStep(vm.pending().isEmpty() ? Step.CHECK_INVENTORY : vm.pending().values().iterator().next()));
         }
     }
 
     // ================================================================== commands
 
-    private void send(Decision d, VmJob vm, Step step) {
-        vm.sequence++;
-        String commandId = vm.jobId + ":" + vm.vmId + ":" + vm.sequence + ":" + step;
-        vm.pending.put(commandId, step);
-        vm.step = step;
-        vm.attempts = 1;
-        vm.deadline = d.now() + timeoutOf(step).toMillis();
-        emit(d, vm, commandId, step, "sent");
+    /** {@code vm} with {@code step} sent: a new command id, pending, its deadline set. */
+    private VmJob send(Decision d, VmJob vm, Step step) {
+        int sequence = vm.sequence() + 1;
+        String commandId = vm.jobId() + ":" + vm.vmId() + ":" + sequence + ":" + step;
+        VmJob sent = vm.withSequence(sequence).withPending(commandId, step).withStep(step).withAttempts(1)
+                .withDeadline(d.now() + timeoutOf(step).toMillis());
+        emit(d, sent, commandId, step, "sent");
+        return sent;
     }
 
     private void emit(Decision d, VmJob vm, String commandId, Step step, String verb) {
         Instant at = Instant.ofEpochMilli(d.now());
-        Target t = vm.target;
+        Target t = vm.target();
+        String jobId = vm.jobId();
+        String vmId = vm.vmId();
         switch (step) {
-            case CHECK_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new ReadAzureVm(t.azureVmId())));
-            case SHUT_DOWN_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new ShutdownAzureVm(t.azureVmId())));
-            case ROLLBACK_START_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new StartAzureVm(t.azureVmId())));
-            case DELETE_AZURE_VM -> d.azure(new AzureCommand(commandId, vm.jobId, vm.vmId, at, new DeleteAzureVm(t.azureVmId(), true, true,
-                    vm.azureDiskIds, vm.azureNicIds)));
+            case CHECK_AZURE_VM -> d.azure(new AzureCommand(commandId, jobId, vmId, at, new ReadAzureVm(t.azureVmId())));
+            case SHUT_DOWN_AZURE_VM -> d.azure(new AzureCommand(commandId, jobId, vmId, at, new ShutdownAzureVm(t.azureVmId())));
+            case ROLLBACK_START_AZURE_VM -> d.azure(new AzureCommand(commandId, jobId, vmId, at, new StartAzureVm(t.azureVmId())));
+            case DELETE_AZURE_VM -> d.azure(new AzureCommand(commandId, jobId, vmId, at, new DeleteAzureVm(t.azureVmId(), true, true,
+                    vm.azureDiskIds(), vm.azureNicIds())));
             case CHECK_VCENTER -> vcenter(d, vm, commandId, at, new InspectMasterTarget(t.vCenter(), t.masterTarget(), t.replicaDisks()));
             case POWER_OFF_ON_PREMISES_VM, ROLLBACK_POWER_OFF -> vcenter(d, vm, commandId, at, new PowerOffVm(t.vCenter(), t.onPremisesVm()));
             case DETACH_FROM_MASTER_TARGET -> vcenter(d, vm, commandId, at, new DetachDisks(t.vCenter(), t.masterTarget(), t.replicaDisks()));
@@ -615,14 +583,14 @@ public final class FailbackSaga {
             case POWER_ON_ON_PREMISES_VM -> vcenter(d, vm, commandId, at, new PowerOnVm(t.vCenter(), t.onPremisesVm()));
             case ROLLBACK_DETACH_FROM_ON_PREMISES_VM -> vcenter(d, vm, commandId, at, new DetachDisks(t.vCenter(), t.onPremisesVm(), t.replicaDisks()));
             case ROLLBACK_ATTACH_TO_MASTER_TARGET -> vcenter(d, vm, commandId, at, new AttachDisks(t.vCenter(), t.masterTarget(), t.replicaDisks()));
-            case REPROTECT -> d.replication(new ReplicationCommand(commandId, vm.jobId, vm.vmId, at, new Reprotect(t.processServer(), t.onPremisesVm())));
+            case REPROTECT -> d.replication(new ReplicationCommand(commandId, jobId, vmId, at, new Reprotect(t.processServer(), t.onPremisesVm())));
             default -> throw new IllegalTransitionException("step " + step + " has no command");
         }
-        d.audit(AuditKind.COMMAND, vm.vmId, commandId, null, step + " " + verb, "attempt " + vm.attempts);
+        d.audit(AuditKind.COMMAND, vmId, commandId, null, step + " " + verb, "attempt " + vm.attempts());
     }
 
     private static void vcenter(Decision d, VmJob vm, String commandId, Instant at, Object operation) {
-        d.vcenter(new VcenterCommand(commandId, vm.jobId, vm.vmId, at, operation));
+        d.vcenter(new VcenterCommand(commandId, vm.jobId(), vm.vmId(), at, operation));
     }
 
     private Duration timeoutOf(Step step) {
@@ -639,36 +607,35 @@ public final class FailbackSaga {
     public Decision onVmTimer(Job job, VmJob stored, long now) {
         Decision d = new Decision(job, now);
         d.track(stored);
-        if (stored.deadline == 0 || now < stored.deadline || stored.isFinished()) {
+        if (stored.deadline() == 0 || now < stored.deadline() || stored.isFinished()) {
             return d;
         }
-        VmJob vm = stored.copy();
-        if (vm.pending.isEmpty() && vm.state == VmState.REPROTECTING) {
-            send(d, vm, Step.REPROTECT);
-            d.update(vm);
-        } else if (vm.pending.isEmpty()) {
-            vm.deadline = 0;
-            d.update(vm);
-        } else if (vm.attempts < settings.maxAttempts() && !vm.cancelRequested) {
-            vm.attempts++;
-            vm.deadline = now + timeoutOf(vm.pending.values().iterator().next()).toMillis();
-            vm.pending.forEach((id, step) -> emit(d, vm, id, step, "sent again"));
-            d.update(vm);
+        VmJob vm = stored;
+        if (vm.pending().isEmpty() && vm.state() == VmState.REPROTECTING) {
+            d.update(send(d, vm, Step.REPROTECT));
+        } else if (vm.pending().isEmpty()) {
+            d.update(vm.withDeadline(0));
+        } else if (vm.attempts() < settings.maxAttempts() && !vm.cancelRequested()) {
+            VmJob again = vm.withAttempts(vm.attempts() + 1)
+                    .withDeadline(now + timeoutOf(vm.pending().values().iterator().next()).toMillis());
+            again.pending().forEach((id, step) -> emit(d, again, id, step, "sent again"));
+            d.update(again);
         } else {
-            Map<String, Step> timedOut = new LinkedHashMap<>(vm.pending);
-            vm.pending.clear();
-            d.audit(AuditKind.DECISION, vm.vmId, null, null, "step timed out", timedOut.values() + " after " + vm.attempts + " attempt(s)");
-            if (vm.state == VmState.PREFLIGHT) {
-                timedOut.values().forEach(step -> vm.reasons.add(new Reason(
-                        step == Step.CHECK_VCENTER ? ReasonCode.VCENTER_NOT_CONNECTED : ReasonCode.STEP_TIMEOUT,
-                        step + ": no answer from the agent after " + vm.attempts + " attempt(s)")));
+            Map<String, Step> timedOut = vm.pending();
+            vm = vm.withPending(Map.of());
+            d.audit(AuditKind.DECISION, vm.vmId(), null, null, "step timed out", timedOut.values() + " after " + vm.attempts() + " attempt(s)");
+            if (vm.state() == VmState.PREFLIGHT) {
+                for (Step step : timedOut.values()) {
+                    vm = vm.withReason(new Reason(step == Step.CHECK_VCENTER ? ReasonCode.VCENTER_NOT_CONNECTED : ReasonCode.STEP_TIMEOUT,
+                            step + ": no answer from the agent after " + vm.attempts() + " attempt(s)"));
+                }
                 maybeFinishPreflight(d, vm);
-            } else if (vm.cancelRequested) {
-                startRollback(d, vm, vm.rollbackReason);
+            } else if (vm.cancelRequested()) {
+                startRollback(d, vm, vm.rollbackReason());
             } else {
                 Step step = timedOut.values().iterator().next();
                 failed(d, vm, step, new Reason(step == Step.REPROTECT ? ReasonCode.REPROTECT_FAILED : ReasonCode.STEP_TIMEOUT,
-                        step + ": no answer after " + vm.attempts + " attempt(s)"));
+                        step + ": no answer after " + vm.attempts() + " attempt(s)"));
             }
         }
         reconcile(d);
@@ -679,16 +646,15 @@ public final class FailbackSaga {
     public Decision onJobTimer(Job job, long now) {
         Decision d = new Decision(job, now);
         Job j = d.working();
-        if (j.timerAt == 0 || now < j.timerAt || j.state != JobState.AWAITING_COMMIT) {
+        if (j.timerAt() == 0 || now < j.timerAt() || j.state() != JobState.AWAITING_COMMIT) {
             return d;
         }
-        j.timerAt = 0;
-        if (j.commitPolicy == CommitPolicyKind.AUTO_COMMIT) {
+        d.setJob(j.withTimerAt(0));
+        if (j.commitPolicy() == CommitPolicyKind.AUTO_COMMIT) {
             commit(d, "auto-commit");
         } else {
-            j.state = JobState.ROLLING_BACK;
-            Reason reason = new Reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback after " + j.commitDelaySeconds + " s without commit");
-            j.reasons.add(reason);
+            Reason reason = new Reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback after " + j.commitDelaySeconds() + " s without commit");
+            d.setJob(d.working().withState(JobState.ROLLING_BACK).withReason(reason));
             d.audit(AuditKind.DECISION, null, null, null, "auto-rollback", reason.message());
             d.followup(new Followup(Followup.Kind.ROLLBACK_ALL, 0, reason));
         }
@@ -708,39 +674,38 @@ public final class FailbackSaga {
         Job j = d.working();
         d.audit(AuditKind.CONTROL, null, null, control.getRequestedBy(), control.getAction() + " received", control.getControlId());
         if (control.getAction() == ControlAction.COMMIT) {
-            if (j.state == JobState.AWAITING_COMMIT) {
+            if (j.state() == JobState.AWAITING_COMMIT) {
                 commit(d, "commit by " + control.getRequestedBy());
                 d.jobStatus();
             } else if (j.isFinished()) {
-                refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId + " already ended " + j.state
-                        + (j.committed ? " after its commit" : "") + "; this commit changes nothing");
-            } else if (j.committed) {
-                refuse(d, control, ReasonCode.NOT_AWAITING_COMMIT, "job " + j.jobId + " is already committed and "
-                        + j.state + "; this second commit changes nothing");
+                refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId() + " already ended " + j.state()
+                        + (j.committed() ? " after its commit" : "") + "; this commit changes nothing");
+            } else if (j.committed()) {
+                refuse(d, control, ReasonCode.NOT_AWAITING_COMMIT, "job " + j.jobId() + " is already committed and "
+                        + j.state() + "; this second commit changes nothing");
             } else {
                 refuse(d, control, ReasonCode.NOT_AWAITING_COMMIT,
-                        "job " + j.jobId + " is " + j.state + "; commit applies to a job awaiting commit");
+                        "job " + j.jobId() + " is " + j.state() + "; commit applies to a job awaiting commit");
             }
             return d;
         }
-        if (j.committed) {
-            refuse(d, control, ReasonCode.CANCEL_AFTER_COMMIT, "job " + j.jobId
+        if (j.committed()) {
+            refuse(d, control, ReasonCode.CANCEL_AFTER_COMMIT, "job " + j.jobId()
                     + " is committed: its Azure VMs are being deleted, there is nothing to go back to");
         } else if (j.isFinished()) {
-            refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId + " already ended " + j.state);
-        } else if (j.cancelRequested || j.state == JobState.ROLLING_BACK) {
+            refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId() + " already ended " + j.state());
+        } else if (j.cancelRequested() || j.state() == JobState.ROLLING_BACK) {
             d.audit(AuditKind.DECISION, null, null, control.getRequestedBy(), "cancel repeated", "already rolling back");
         } else {
-            j.cancelRequested = true;
-            j.timerAt = 0;
             Reason reason = new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancelled by " + control.getRequestedBy());
-            j.reasons.add(reason);
-            if (j.state == JobState.PREFLIGHT) {
+            j = j.withCancelRequested(true).withTimerAt(0).withReason(reason);
+            if (j.state() == JobState.PREFLIGHT) {
                 d.followup(new Followup(Followup.Kind.CANCEL_ALL, 0, reason));
             } else {
-                j.state = JobState.ROLLING_BACK;
+                j = j.withState(JobState.ROLLING_BACK);
                 d.followup(new Followup(Followup.Kind.ROLLBACK_ALL, 0, reason));
             }
+            d.setJob(j);
             d.audit(AuditKind.DECISION, null, null, control.getRequestedBy(), "cancel accepted", "every VM not yet finished rolls back");
             d.jobStatus();
         }
@@ -749,17 +714,14 @@ public final class FailbackSaga {
 
     private static void refuse(Decision d, ControlCommand control, ReasonCode code, String message) {
         d.audit(AuditKind.REFUSAL, null, null, control.getRequestedBy(), control.getAction() + " refused", code + ": " + message);
-        d.statuses().add(io.failback.messages.StatusEvent.newBuilder().setJobId(d.working().jobId)
+        d.statuses().add(io.failback.messages.StatusEvent.newBuilder().setJobId(d.working().jobId())
                 .setAt(Instant.ofEpochMilli(d.now()))
                 .setJob(io.failback.messages.JobStatus.newBuilder(Decision.jobStatus(d.working()))
                         .setReasons(List.of(new io.failback.messages.Reason(code, message))).build()).build());
     }
 
     private static void commit(Decision d, String by) {
-        Job j = d.working();
-        j.state = JobState.COMMITTING;
-        j.committed = true;
-        j.timerAt = 0;
+        d.setJob(d.working().withState(JobState.COMMITTING).withCommitted(true).withTimerAt(0));
         d.audit(AuditKind.DECISION, null, null, null, "commit accepted", by);
         d.followup(Followup.of(Followup.Kind.COMMIT_ALL));
     }
@@ -769,47 +731,41 @@ public final class FailbackSaga {
     public Decision onFollowup(Job job, VmJob stored, Followup f, long now) {
         Decision d = new Decision(job, now);
         d.track(stored);
-        VmJob vm = stored.copy();
+        VmJob vm = stored;
         switch (f.kind()) {
             case START_ALL -> {
-                if (vm.state == VmState.READY) {
+                if (vm.state() == VmState.READY) {
                     forward(d, vm, Step.SHUT_DOWN_AZURE_VM);
                 }
             }
             case RELEASE_GROUP -> {
-                if (vm.state == VmState.WAITING_FOR_GROUP && vm.group <= d.working().currentGroup) {
+                if (vm.state() == VmState.WAITING_FOR_GROUP && vm.group() <= d.working().currentGroup()) {
                     forward(d, vm, Step.POWER_ON_ON_PREMISES_VM);
                 }
             }
             case REJECT_READY -> {
-                if (vm.state == VmState.READY) {
-                    vm.reasons.add(f.reason());
-                    finish(d, vm, VmState.REJECTED);
+                if (vm.state() == VmState.READY) {
+                    finish(d, vm.withReason(f.reason()), VmState.REJECTED);
                 }
             }
             case CANCEL_ALL -> {
                 if (!vm.isFinished()) {
-                    vm.reasons.add(f.reason());
-                    finish(d, vm, VmState.ROLLED_BACK);
+                    finish(d, vm.withReason(f.reason()), VmState.ROLLED_BACK);
                 }
             }
             case ROLLBACK_ALL -> rollbackIfActive(d, vm, f.reason());
             case ROLLBACK_GROUPS_AFTER -> {
-                if (vm.group > f.group() && Decision.beforePowerOn(vm.state)) {
+                if (vm.group() > f.group() && VmJob.beforePowerOn(vm.state())) {
                     rollbackIfActive(d, vm, f.reason());
                 }
             }
             case COMMIT_ALL -> {
-                if (vm.state == VmState.FAILED_BACK_AWAITING_COMMIT) {
-                    if (vm.poweredOnVerified && vm.disksVerified) {
-                        vm.state = VmState.COMMITTING;
-                        vm.compensations.clear();
-                        send(d, vm, Step.DELETE_AZURE_VM);
-                        d.update(vm);
+                if (vm.state() == VmState.FAILED_BACK_AWAITING_COMMIT) {
+                    if (vm.poweredOnVerified() && vm.disksVerified()) {
+                        d.update(send(d, vm.withState(VmState.COMMITTING).withCompensations(List.of()), Step.DELETE_AZURE_VM));
                     } else {
-                        vm.reasons.add(new Reason(ReasonCode.COMMIT_PRECONDITION_FAILED, "Azure VM kept: the on-premises VM "
-                                + "was not verified powered on with its replica disks"));
-                        finish(d, vm, VmState.FAILED);
+                        finish(d, vm.withReason(new Reason(ReasonCode.COMMIT_PRECONDITION_FAILED, "Azure VM kept: the on-premises VM "
+                                + "was not verified powered on with its replica disks")), VmState.FAILED);
                     }
                 }
             }
@@ -820,15 +776,13 @@ public final class FailbackSaga {
     }
 
     private void rollbackIfActive(Decision d, VmJob vm, Reason reason) {
-        if (vm.isFinished() || vm.state == VmState.ROLLING_BACK || vm.state == VmState.COMMITTING
-                || vm.state == VmState.REPROTECTING) {
+        if (vm.isFinished() || vm.state() == VmState.ROLLING_BACK || vm.state() == VmState.COMMITTING
+                || vm.state() == VmState.REPROTECTING) {
             return;
         }
-        if (!vm.pending.isEmpty()) {
+        if (!vm.pending().isEmpty()) {
             // The step in flight has an unknown outcome until it answers or times out; roll back then.
-            vm.cancelRequested = true;
-            vm.rollbackReason = reason;
-            d.update(vm);
+            d.update(vm.withCancelRequested(true).withRollbackReason(reason));
         } else {
             startRollback(d, vm, reason);
         }
@@ -839,83 +793,85 @@ public final class FailbackSaga {
     /** Moves the job on once its VMs allow: preflight verdict, boot-group gate, awaiting commit, the end. */
     private void reconcile(Decision d) {
         Job j = d.working();
-        JobState was = j.state;
-        int groupWas = j.currentGroup;
-        switch (j.state) {
+        JobState was = j.state();
+        int groupWas = j.currentGroup();
+        switch (j.state()) {
             case PREFLIGHT -> {
-                if (j.count(VmState.PREFLIGHT) == 0 && !j.cancelRequested) {
+                if (j.count(VmState.PREFLIGHT) == 0 && !j.cancelRequested()) {
                     int rejected = j.count(VmState.REJECTED);
                     if (rejected > 0) {
-                        j.state = JobState.REJECTED;
-                        j.reasons.add(new Reason(ReasonCode.OTHER_VMS_FAILED_PREFLIGHT, rejected + " of " + j.totalVms
-                                + " VM(s) failed preflight; nothing was changed"));
+                        j = j.withState(JobState.REJECTED).withReason(new Reason(ReasonCode.OTHER_VMS_FAILED_PREFLIGHT,
+                                rejected + " of " + j.totalVms() + " VM(s) failed preflight; nothing was changed"));
                         d.followup(new Followup(Followup.Kind.REJECT_READY, 0, new Reason(ReasonCode.OTHER_VMS_FAILED_PREFLIGHT,
                                 "this VM passed preflight, but " + rejected + " other VM(s) of the job did not")));
                     } else {
-                        j.state = JobState.RUNNING;
+                        j = j.withState(JobState.RUNNING);
                         d.followup(Followup.of(Followup.Kind.START_ALL));
                     }
-                } else if (j.cancelRequested && active(j) == 0) {
-                    j.state = JobState.CANCELLED;
+                } else if (j.cancelRequested() && active(j) == 0) {
+                    j = j.withState(JobState.CANCELLED);
                 }
             }
             case RUNNING, ROLLING_BACK -> {
-                if (j.state == JobState.RUNNING) {
-                    gate(d, j);
+                if (j.state() == JobState.RUNNING) {
+                    j = gate(d, j);
                 }
                 if (active(j) == 0) {
                     if (j.count(VmState.FAILED_BACK_AWAITING_COMMIT) > 0) {
-                        j.state = JobState.AWAITING_COMMIT;
-                        if (j.commitPolicy != CommitPolicyKind.MANUAL) {
-                            j.timerAt = d.now() + j.commitDelaySeconds * 1000L;
+                        j = j.withState(JobState.AWAITING_COMMIT);
+                        if (j.commitPolicy() != CommitPolicyKind.MANUAL) {
+                            j = j.withTimerAt(d.now() + j.commitDelaySeconds() * 1000L);
                         }
                     } else {
-                        j.state = finalState(j);
+                        j = j.withState(finalState(j));
                     }
                 }
             }
             case AWAITING_COMMIT -> {
                 if (j.count(VmState.FAILED_BACK_AWAITING_COMMIT) == 0 && active(j) == 0) {
-                    j.state = finalState(j);
+                    j = j.withState(finalState(j));
                 }
             }
             case COMMITTING, REPROTECTING -> {
                 // a VM still awaiting commit is about to be committed by this commit's follow-up: not the end yet
                 if (j.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.REPROTECTING) == 0) {
-                    j.state = finalState(j);
+                    j = j.withState(finalState(j));
                 } else if (j.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING) == 0) {
-                    j.state = JobState.REPROTECTING;
+                    j = j.withState(JobState.REPROTECTING);
                 }
             }
             default -> {
                 // finished jobs don't move
             }
         }
-        if (j.state != was || j.currentGroup != groupWas) {
-            if (j.state != was) {
-                d.audit(AuditKind.DECISION, null, null, null, "job " + j.state, was + " -> " + j.state);
+        d.setJob(j);
+        if (j.state() != was || j.currentGroup() != groupWas) {
+            if (j.state() != was) {
+                d.audit(AuditKind.DECISION, null, null, null, "job " + j.state(), was + " -> " + j.state());
             }
             d.jobStatus();
         }
     }
 
-    private static void gate(Decision d, Job j) {
-        while (j.blockedAtGroup == 0 && j.currentGroup <= j.groupCount) {
-            int i = j.currentGroup - 1;
-            if (j.groupFailed.get(i) > 0) {
-                j.blockedAtGroup = j.currentGroup;
-                if (j.currentGroup < j.groupCount) {
-                    d.followup(new Followup(Followup.Kind.ROLLBACK_GROUPS_AFTER, j.currentGroup, dependencyFailure(j.currentGroup)));
+    private static Job gate(Decision d, Job job) {
+        Job j = job;
+        while (j.blockedAtGroup() == 0 && j.currentGroup() <= j.groupCount()) {
+            int i = j.currentGroup() - 1;
+            if (j.groupFailed().get(i) > 0) {
+                j = j.withBlockedAtGroup(j.currentGroup());
+                if (j.currentGroup() < j.groupCount()) {
+                    d.followup(new Followup(Followup.Kind.ROLLBACK_GROUPS_AFTER, j.currentGroup(), dependencyFailure(j.currentGroup())));
                 }
-            } else if (j.groupWaiting.get(i) == 0 && j.currentGroup < j.groupCount) {
-                j.currentGroup++;
-                d.audit(AuditKind.DECISION, null, null, null, "boot group " + j.currentGroup + " may power on",
-                        "every VM of group " + (j.currentGroup - 1) + " is on");
-                d.followup(new Followup(Followup.Kind.RELEASE_GROUP, j.currentGroup, null));
+            } else if (j.groupWaiting().get(i) == 0 && j.currentGroup() < j.groupCount()) {
+                j = j.withCurrentGroup(j.currentGroup() + 1);
+                d.audit(AuditKind.DECISION, null, null, null, "boot group " + j.currentGroup() + " may power on",
+                        "every VM of group " + (j.currentGroup() - 1) + " is on");
+                d.followup(new Followup(Followup.Kind.RELEASE_GROUP, j.currentGroup(), null));
             } else {
                 break;
             }
         }
+        return j;
     }
 
     private static int active(Job j) {
@@ -925,14 +881,14 @@ public final class FailbackSaga {
     private static JobState finalState(Job j) {
         int ok = j.countOf(VmState.COMMITTED, VmState.REPROTECTED);
         int failed = j.count(VmState.FAILED);
-        if (ok == j.totalVms) {
+        if (ok == j.totalVms()) {
             return JobState.COMPLETED;
         }
         if (ok > 0) {
             return JobState.PARTIALLY_COMPLETED;
         }
         if (failed == 0) {
-            return j.cancelRequested ? JobState.CANCELLED : JobState.ROLLED_BACK;
+            return j.cancelRequested() ? JobState.CANCELLED : JobState.ROLLED_BACK;
         }
         return JobState.FAILED;
     }

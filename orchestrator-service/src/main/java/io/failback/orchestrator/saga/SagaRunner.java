@@ -27,8 +27,8 @@ public final class SagaRunner {
         Job job = first.job();
         while (!queue.isEmpty() && job != null) {
             Followup f = queue.poll();
-            for (String vmId : store.vmIds(job.jobId)) {
-                VmJob vm = store.vm(job.jobId, vmId);
+            for (String vmId : store.vmIds(job.jobId())) {
+                VmJob vm = store.vm(job.jobId(), vmId);
                 Decision d = saga.onFollowup(job, vm, f, first.now());
                 absorb(store, d, out, queue);
                 job = d.job();

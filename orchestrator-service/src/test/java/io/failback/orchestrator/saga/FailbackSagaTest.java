@@ -271,7 +271,7 @@ class FailbackSagaTest {
             w.submit(Estate.request("job-1", "a").build());
             w.settle();
 
-            assertThat(w.vm("job-1", "a").reasons).isNotEmpty().allSatisfy(r -> assertThat(r.message()).hasSizeLessThan(2_000)
+            assertThat(w.vm("job-1", "a").reasons()).isNotEmpty().allSatisfy(r -> assertThat(r.message()).hasSizeLessThan(2_000)
                     .doesNotContain("\n"));
             assertThat(w.all.audits).allSatisfy(a -> assertThat(a.getDetail()).hasSizeLessThan(2_000));
             assertThat(w.all.statuses).allSatisfy(s -> assertThat(s.toString()).hasSizeLessThan(4_000));
@@ -284,8 +284,8 @@ class FailbackSagaTest {
             w.submit(Estate.request("job-1", "a").build());
             w.settle();
 
-            assertThat(w.vm("job-1", "a").reasons).extracting(Reason::code).contains(ReasonCode.INVALID_FIELD);
-            assertThat(w.vm("job-1", "a").target).isNull();
+            assertThat(w.vm("job-1", "a").reasons()).extracting(Reason::code).contains(ReasonCode.INVALID_FIELD);
+            assertThat(w.vm("job-1", "a").target()).isNull();
             assertThat(w.allCommands).noneMatch(c -> c.step() == SHUT_DOWN_AZURE_VM);
         }
     }

@@ -119,7 +119,7 @@ public final class World {
             merge(out, o);
             for (String vmId : store.vmIds(jobId)) {
                 VmJob vm = store.vm(jobId, vmId);
-                if (vm.deadline != 0 && vm.deadline <= now) {
+                if (vm.deadline() != 0 && vm.deadline() <= now) {
                     Outbox v = runner.apply(store, runner.saga().onVmTimer(store.job(jobId), vm, now));
                     record(v);
                     merge(out, v);

@@ -27,6 +27,7 @@ import io.failback.state.StoredJob;
 import io.failback.state.StoredVmJob;
 import io.failback.state.VmStateCount;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -47,129 +48,126 @@ class StateSerdeTest {
     private static final String VMS = "failback-orchestrator-job-vms-changelog";
     private static final String SUBSCRIPTION = "/subscriptions/0000-1111/resourceGroups/rg-failover/providers/";
 
-    @Test
-    void shouldLoadAJobAndAVmStoredByThePreviousVersionIntoTheSagaWithEveryField() {
-        // given a job header and a VM the previous version stored, every field set
-        byte[] job = fixture("v0-job.json");
-        byte[] vm = fixture("v0-vmjob.json");
+    static Stream<Arguments> storedByThePreviousVersion() {
+        return Stream.of(
+                Arguments.of("v0-job.json", StateSerde.JOB, new Job("job-7f3c2a91", "ops.alice@corp.example", "plan-erp-prod",
+                        "plan=plan-erp-prod point=LATEST_APP_CONSISTENT commit=AUTO_COMMIT/600 reprotect=ps-02",
+                        RecoveryPointKind.LATEST_APP_CONSISTENT, CommitPolicyKind.AUTO_COMMIT, 600, "ps-02.corp.example",
+                        JobState.AWAITING_COMMIT, 5, 3, 3, List.of(0, 1, 2), List.of(1, 0, 1),
+                        Map.of(VmState.FAILED_BACK_AWAITING_COMMIT, 2, VmState.ROLLED_BACK, 1, VmState.FAILING_BACK, 2), 2,
+                        1764481234567L, true, true,
+                        List.of(new Reason(ReasonCode.DEPENDENCY_GROUP_FAILED, "group 2 failed: db01 did not power on"),
+                                new Reason(ReasonCode.STEP_TIMEOUT, "app02: ATTACH_TO_ON_PREMISES_VM timed out after 300 s")),
+                        1764480000123L)),
+                Arguments.of("v0-vmjob.json", StateSerde.VM, new VmJob("job-7f3c2a91", "vm-db01", 2, VmState.ROLLING_BACK,
+                        Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM,
+                        new Target("vc01.corp.example", "mt01", "db01-onprem",
+                                List.of("[datastore1] mt01/db01_1.vmdk", "[datastore2] mt01/db01_2.vmdk"),
+                                SUBSCRIPTION + "Microsoft.Compute/virtualMachines/db01", "rg-failover", true, "ps-02.corp.example"),
+                        new ChosenPoint("rp-20261130-0412", 1764475920000L, Consistency.APP_CONSISTENT, "mvc-erp-0412", 4080123L),
+                        List.of(new Reason(ReasonCode.STEP_FAILED, "power on failed: \"vmx\" missing"),
+                                new Reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback after 600 s")),
+                        Map.of("cmd-9a1-detach", Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM, "cmd-9a2-check", Step.CHECK_VCENTER),
+                        true, true, 17, 3, 1764481500000L,
+                        List.of(Step.ROLLBACK_START_AZURE_VM, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET,
+                                Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM),
+                        true, new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancelled by ops.bob@corp.example"), true, true,
+                        1764484800000L, 2,
+                        List.of(SUBSCRIPTION + "Microsoft.Compute/disks/db01-os", SUBSCRIPTION + "Microsoft.Compute/disks/db01-data0"),
+                        List.of(SUBSCRIPTION + "Microsoft.Network/networkInterfaces/db01-nic0"))),
+                Arguments.of("v0-job-rejected.json", StateSerde.JOB, new Job("job-rq-0042", "ops.carol@corp.example", null,
+                        "vms=[web01, web01] plan=null point=LATEST commit=MANUAL/0 reprotect=-", RecoveryPointKind.LATEST,
+                        CommitPolicyKind.MANUAL, 0, null, JobState.REJECTED, 0, 0, 1, List.of(), List.of(), Map.of(), 0, 0, false,
+                        false, List.of(new Reason(ReasonCode.INVALID_FIELD, "vmIds: web01 is listed twice")), 1764480100456L)),
+                Arguments.of("v0-vmjob-rejected.json", StateSerde.VM, new VmJob("job-7f3c2a91", "vm-web02", 1, VmState.REJECTED, Step.CHECK_INVENTORY,
+                        new Target("vc01.corp.example", "mt01", "web02-onprem", List.of("[datastore1] mt01/web02_1.vmdk"),
+                                SUBSCRIPTION + "Microsoft.Compute/virtualMachines/web02", "rg-failover", false, null),
+                        null, List.of(new Reason(ReasonCode.NO_RECOVERY_POINT, "no recovery point for vm-web02")), Map.of(), true,
+                        false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of())));
+    }
 
-        // when a restarted orchestrator of this version loads them
-        Job loadedJob = StateSerde.JOB.deserializer().deserialize(JOBS, job);
-        VmJob loadedVm = StateSerde.VM.deserializer().deserialize(VMS, vm);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storedByThePreviousVersion")
+    void shouldLoadWhatThePreviousVersionStoredIntoTheSagaWithEveryField(String fixture, Serde<Object> serde, Object expected) {
+        // given a job header or a VM the previous version stored: every field set, or a refused request or VM with its nulls
+        byte[] stored = fixture(fixture);
 
-        // then the saga gets back every field, the pending commands in the order they were sent
-        assertThat(loadedJob).isEqualTo(new Job("job-7f3c2a91", "ops.alice@corp.example", "plan-erp-prod",
-                "plan=plan-erp-prod point=LATEST_APP_CONSISTENT commit=AUTO_COMMIT/600 reprotect=ps-02",
-                RecoveryPointKind.LATEST_APP_CONSISTENT, CommitPolicyKind.AUTO_COMMIT, 600, "ps-02.corp.example",
-                JobState.AWAITING_COMMIT, 5, 3, 3, List.of(0, 1, 2), List.of(1, 0, 1),
-                Map.of(VmState.FAILED_BACK_AWAITING_COMMIT, 2, VmState.ROLLED_BACK, 1, VmState.FAILING_BACK, 2), 2,
-                1764481234567L, true, true,
-                List.of(new Reason(ReasonCode.DEPENDENCY_GROUP_FAILED, "group 2 failed: db01 did not power on"),
-                        new Reason(ReasonCode.STEP_TIMEOUT, "app02: ATTACH_TO_ON_PREMISES_VM timed out after 300 s")),
-                1764480000123L));
-        assertThat(loadedVm).isEqualTo(new VmJob("job-7f3c2a91", "vm-db01", 2, VmState.ROLLING_BACK,
-                Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM,
-                new Target("vc01.corp.example", "mt01", "db01-onprem",
-                        List.of("[datastore1] mt01/db01_1.vmdk", "[datastore2] mt01/db01_2.vmdk"),
-                        SUBSCRIPTION + "Microsoft.Compute/virtualMachines/db01", "rg-failover", true, "ps-02.corp.example"),
-                new ChosenPoint("rp-20261130-0412", 1764475920000L, Consistency.APP_CONSISTENT, "mvc-erp-0412", 4080123L),
-                List.of(new Reason(ReasonCode.STEP_FAILED, "power on failed: \"vmx\" missing"),
-                        new Reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback after 600 s")),
-                Map.of("cmd-9a1-detach", Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM, "cmd-9a2-check", Step.CHECK_VCENTER),
-                true, true, 17, 3, 1764481500000L,
-                List.of(Step.ROLLBACK_START_AZURE_VM, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET,
-                        Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM),
-                true, new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancelled by ops.bob@corp.example"), true, true,
-                1764484800000L, 2,
-                List.of(SUBSCRIPTION + "Microsoft.Compute/disks/db01-os", SUBSCRIPTION + "Microsoft.Compute/disks/db01-data0"),
-                List.of(SUBSCRIPTION + "Microsoft.Network/networkInterfaces/db01-nic0")));
-        assertThat(loadedVm.pending().keySet()).containsExactly("cmd-9a1-detach", "cmd-9a2-check");
+        // when a restarted orchestrator of this version loads it
+        Object loaded = serde.deserializer().deserialize(JOBS, stored);
+
+        // then the saga gets back every field, and what was not there is still not there
+        assertThat(loaded).isEqualTo(expected);
     }
 
     @Test
-    void shouldLoadARefusedRequestAndARefusedVmStoredByThePreviousVersionWithTheirNulls() {
-        // given what the previous version stored for a refused request and a VM refused in preflight
-        byte[] job = fixture("v0-job-rejected.json");
-        byte[] vm = fixture("v0-vmjob-rejected.json");
+    void shouldLoadTheCommandsThePreviousVersionStoredAsPendingInTheOrderSent() {
+        // when a VM stored by the previous version with two commands pending is loaded
+        VmJob loaded = StateSerde.VM.deserializer().deserialize(VMS, fixture("v0-vmjob.json"));
 
-        // when this version loads them
-        Job loadedJob = StateSerde.JOB.deserializer().deserialize(JOBS, job);
-        VmJob loadedVm = StateSerde.VM.deserializer().deserialize(VMS, vm);
-
-        // then what was not there is still not there
-        assertThat(loadedJob).isEqualTo(new Job("job-rq-0042", "ops.carol@corp.example", null,
-                "vms=[web01, web01] plan=null point=LATEST commit=MANUAL/0 reprotect=-", RecoveryPointKind.LATEST,
-                CommitPolicyKind.MANUAL, 0, null, JobState.REJECTED, 0, 0, 1, List.of(), List.of(), Map.of(), 0, 0, false,
-                false, List.of(new Reason(ReasonCode.INVALID_FIELD, "vmIds: web01 is listed twice")), 1764480100456L));
-        assertThat(loadedVm).isEqualTo(new VmJob("job-7f3c2a91", "vm-web02", 1, VmState.REJECTED, Step.CHECK_INVENTORY,
-                new Target("vc01.corp.example", "mt01", "web02-onprem", List.of("[datastore1] mt01/web02_1.vmdk"),
-                        SUBSCRIPTION + "Microsoft.Compute/virtualMachines/web02", "rg-failover", false, null),
-                null, List.of(new Reason(ReasonCode.NO_RECOVERY_POINT, "no recovery point for vm-web02")), Map.of(), true,
-                false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of()));
+        // then its commands are in the order sent, which re-sends follow
+        assertThat(loaded.pending().keySet()).containsExactly("cmd-9a1-detach", "cmd-9a2-check");
     }
 
-    static Stream<Arguments> jobs() {
+    static Stream<Arguments> sagaStates() {
         Map<VmState, Integer> counts = new LinkedHashMap<>();
         counts.put(VmState.ROLLED_BACK, 1);
         counts.put(VmState.FAILING_BACK, 0);
         counts.put(VmState.COMMITTED, 4);
         return Stream.of(
-                Arguments.of("every field set", new Job("job-1", "ops@example.org", "plan-erp", "plan=plan-erp",
-                        RecoveryPointKind.LATEST_APP_CONSISTENT, CommitPolicyKind.AUTO_ROLLBACK, 900, "ps-9", JobState.ROLLING_BACK,
-                        5, 2, 2, List.of(0, 3), List.of(2, 0), counts, 1, 1_790_000_900_000L, true, true,
-                        List.of(new Reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback"), new Reason(ReasonCode.STEP_FAILED, "x")),
+                Arguments.of("a job, every field set, a state counted at zero", StateSerde.JOB, new Job("job-1", "ops@example.org",
+                        "plan-erp", "plan=plan-erp", RecoveryPointKind.LATEST_APP_CONSISTENT, CommitPolicyKind.AUTO_ROLLBACK, 900,
+                        "ps-9", JobState.ROLLING_BACK, 5, 2, 2, List.of(0, 3), List.of(2, 0), counts, 1, 1_790_000_900_000L, true,
+                        true, List.of(new Reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback"), new Reason(ReasonCode.STEP_FAILED, "x")),
                         1_790_000_000_000L)),
-                Arguments.of("nothing optional set", new Job("job-2", "ops", null, "vms=[a]", RecoveryPointKind.LATEST,
-                        CommitPolicyKind.MANUAL, 0, null, JobState.PREFLIGHT, 0, 0, 1, List.of(), List.of(), Map.of(), 0, 0,
-                        false, false, List.of(), 0)));
+                Arguments.of("a job, nothing optional set", StateSerde.JOB, new Job("job-2", "ops", null, "vms=[a]",
+                        RecoveryPointKind.LATEST, CommitPolicyKind.MANUAL, 0, null, JobState.PREFLIGHT, 0, 0, 1, List.of(), List.of(),
+                        Map.of(), 0, 0, false, false, List.of(), 0)),
+                Arguments.of("a VM, every field set", StateSerde.VM, vmWithTwoCommandsPending()),
+                Arguments.of("a VM, nothing optional set", StateSerde.VM, new VmJob("job-2", "vm-gone", 1, VmState.PREFLIGHT,
+                        Step.CHECK_INVENTORY, new Target("vc", "mt", "vm", List.of(), "/sub/vm", "rg", false, null),
+                        new ChosenPoint("rp-1", 0, Consistency.APP_CONSISTENT, null, 0), List.of(), Map.of(), false, false,
+                        0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of())),
+                Arguments.of("a VM with no target and no point", StateSerde.VM, new VmJob("job-2", "vm-new", 1, VmState.REJECTED,
+                        Step.CHECK_INVENTORY, null, null, List.of(new Reason(ReasonCode.NOT_IN_INVENTORY, "gone")), Map.of(), true,
+                        false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of())));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("jobs")
-    void shouldStoreAJobAsAvroAndLoadEveryFieldBack(String what, Job job) {
-        // when the saga's job is stored and loaded again
-        byte[] bytes = StateSerde.JOB.serializer().serialize(JOBS, job);
-        Job loaded = StateSerde.JOB.deserializer().deserialize(JOBS, bytes);
+    @MethodSource("sagaStates")
+    void shouldStoreTheSagasStateAsAvroAndLoadEveryFieldBack(String what, Serde<Object> serde, Object state) {
+        // when the saga's record is stored and loaded again
+        byte[] bytes = serde.serializer().serialize(JOBS, state);
+        Object loaded = serde.deserializer().deserialize(JOBS, bytes);
 
         // then it was written in the state schema's single-object encoding, and every field came back
         assertThat(bytes).startsWith(0xC3, 0x01);
-        assertThat(loaded).isEqualTo(job);
-        assertThat(loaded.counts()).as("a state counted at zero is kept").isEqualTo(job.counts());
+        assertThat(loaded).isEqualTo(state);
     }
 
-    static Stream<Arguments> vms() {
+    @Test
+    void shouldLoadAVmsPendingCommandsInTheOrderTheyWereSent() {
+        // given a VM with two commands pending, the later one first in id order
+        VmJob vm = vmWithTwoCommandsPending();
+
+        // when it is stored and loaded again
+        VmJob loaded = StateSerde.VM.deserializer().deserialize(VMS, StateSerde.VM.serializer().serialize(VMS, vm));
+
+        // then the commands are in the order sent, which re-sends follow
+        assertThat(loaded.pending().keySet()).containsExactly("cmd-z-vcenter", "cmd-a-azure");
+    }
+
+    private static VmJob vmWithTwoCommandsPending() {
         Map<String, Step> pending = new LinkedHashMap<>();
         pending.put("cmd-z-vcenter", Step.CHECK_VCENTER);
         pending.put("cmd-a-azure", Step.CHECK_AZURE_VM);
-        return Stream.of(
-                Arguments.of("every field set", new VmJob("job-1", "vm-web01", 2, VmState.FAILING_BACK, Step.ATTACH_TO_ON_PREMISES_VM,
-                        new Target("vc-east", "mt-01", "web01", List.of("[ds1] mt-01/web01_0.vmdk", "[ds1] mt-01/web01_1.vmdk"),
-                                "/sub/vm/web01", "rg-dr", true, "ps-1"),
-                        new ChosenPoint("rp-9", 1_789_999_000_123L, Consistency.CRASH_CONSISTENT, "cg-7", 1_000_877L),
-                        List.of(new Reason(ReasonCode.STEP_TIMEOUT, "slow")), pending, true, true, 9, 2, 1_790_000_300_000L,
-                        List.of(Step.ROLLBACK_START_AZURE_VM, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET), true,
-                        new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancel"), true, true, 1_790_003_600_000L, 3,
-                        List.of("/sub/disks/os", "/sub/disks/data"), List.of("/sub/nics/0"))),
-                Arguments.of("nothing optional set", new VmJob("job-2", "vm-gone", 1, VmState.PREFLIGHT, Step.CHECK_INVENTORY,
-                        new Target("vc", "mt", "vm", List.of(), "/sub/vm", "rg", false, null),
-                        new ChosenPoint("rp-1", 0, Consistency.APP_CONSISTENT, null, 0), List.of(), Map.of(), false, false,
-                        0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of())),
-                Arguments.of("no target and no point", new VmJob("job-2", "vm-new", 1, VmState.REJECTED, Step.CHECK_INVENTORY,
-                        null, null, List.of(new Reason(ReasonCode.NOT_IN_INVENTORY, "gone")), Map.of(), true, false, 0, 0, 0,
-                        List.of(), false, null, false, false, 0, 0, List.of(), List.of())));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("vms")
-    void shouldStoreAVmAsAvroAndLoadEveryFieldBackWithItsCommandsInTheOrderSent(String what, VmJob vm) {
-        // when the saga's VM is stored and loaded again
-        byte[] bytes = StateSerde.VM.serializer().serialize(VMS, vm);
-        VmJob loaded = StateSerde.VM.deserializer().deserialize(VMS, bytes);
-
-        // then it was written in the state schema's single-object encoding, and every field came back
-        assertThat(bytes).startsWith(0xC3, 0x01);
-        assertThat(loaded).isEqualTo(vm);
-        assertThat(List.copyOf(loaded.pending().keySet())).isEqualTo(List.copyOf(vm.pending().keySet()));
+        return new VmJob("job-1", "vm-web01", 2, VmState.FAILING_BACK, Step.ATTACH_TO_ON_PREMISES_VM,
+                new Target("vc-east", "mt-01", "web01", List.of("[ds1] mt-01/web01_0.vmdk", "[ds1] mt-01/web01_1.vmdk"),
+                        "/sub/vm/web01", "rg-dr", true, "ps-1"),
+                new ChosenPoint("rp-9", 1_789_999_000_123L, Consistency.CRASH_CONSISTENT, "cg-7", 1_000_877L),
+                List.of(new Reason(ReasonCode.STEP_TIMEOUT, "slow")), pending, true, true, 9, 2, 1_790_000_300_000L,
+                List.of(Step.ROLLBACK_START_AZURE_VM, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET), true,
+                new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancel"), true, true, 1_790_003_600_000L, 3,
+                List.of("/sub/disks/os", "/sub/disks/data"), List.of("/sub/nics/0"));
     }
 
     @Test

@@ -70,7 +70,8 @@ class StateStoreUpgradeTest {
                 Topics.AZURE_COMMANDS.keySerde().deserializer(), Topics.AZURE_COMMANDS.valueSerde().deserializer()).readValuesToList();
         resent.forEach(c -> input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
 
-        // then the deletes are the ones pending in the stored VMs (same command ids, so the agent can tell a repeat), naming the disks and NICs it recorded
+        // then the deletes are the ones pending in the stored VMs (same ids, so the agent can tell a repeat), naming the
+        // disks and NICs the previous version recorded
         assertThat(resent).extracting(AzureCommand::getCommandId)
                 .containsExactlyInAnyOrder("job-1:vm-win:9:DELETE_AZURE_VM", "job-1:vm-lin:8:DELETE_AZURE_VM");
         assertThat(resent).allSatisfy(c -> {

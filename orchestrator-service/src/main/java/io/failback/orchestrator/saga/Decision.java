@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import io.failback.messages.AuditKind;
 import io.failback.messages.AuditRecord;
@@ -24,7 +23,7 @@ import io.failback.messages.VmStatus;
 /**
  * What the saga decided for one incoming message: the job and VM records to store, the commands,
  * claims, status events and audit records to send, and follow-up work over the job's other VMs.
- * Keeping the job's counters in step with every VM change is this class's job.
+ * It only collects; every choice is made by the sagas that write to it.
  */
 public final class Decision {
 
@@ -76,16 +75,15 @@ public final class Decision {
         snapshots.putIfAbsent(stored.vmId(), stored);
     }
 
-    /** Stores {@code updated} and moves the job's counters from the VM's last recorded state to its state. */
-    void update(VmJob updated) {
-        VmJob previous = snapshots.get(updated.vmId());
-        job = job.counting(previous, updated);
-        vms.put(updated.vmId(), updated);
-        snapshots.put(updated.vmId(), updated);
-        if (previous == null || previous.state() != updated.state() || previous.step() != updated.step()
-                || !previous.reasons().equals(updated.reasons()) || !Objects.equals(previous.point(), updated.point())) {
-            statuses.add(vmStatus(updated));
-        }
+    /** The VM as last recorded by this decision, or as stored before it; null for a VM new to the store. */
+    VmJob recorded(String vmId) {
+        return snapshots.get(vmId);
+    }
+
+    /** Keeps {@code vm} to store. */
+    void put(VmJob vm) {
+        vms.put(vm.vmId(), vm);
+        snapshots.put(vm.vmId(), vm);
     }
 
     void vcenter(VcenterCommand c) { vcenterCommands.add(c); }
@@ -121,7 +119,11 @@ public final class Decision {
                 .setReasons(job.reasons().stream().map(Reason::toMessage).toList()).build();
     }
 
-    private StatusEvent vmStatus(VmJob vm) {
+    void vmStatus(VmJob vm) {
+        statuses.add(vmStatusEvent(vm));
+    }
+
+    private StatusEvent vmStatusEvent(VmJob vm) {
         ChosenPoint p = vm.point();
         VmStatus status = VmStatus.newBuilder().setVmId(vm.vmId()).setGroup(vm.group()).setState(vm.state()).setStep(vm.step())
                 .setRecoveryPoint(p == null ? null : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()),

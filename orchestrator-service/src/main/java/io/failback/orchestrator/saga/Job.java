@@ -68,7 +68,9 @@ public record Job(String jobId, String requestedBy, String planId, String reques
         };
     }
 
+    /** This job in {@code state}; a change {@link Transitions} doesn't allow throws {@link IllegalTransitionException}. */
     Job withState(JobState state) {
+        Transitions.checked(this.state, state);
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed, counts,
                 blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);

@@ -50,12 +50,23 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
         };
     }
 
+    /** Whether the agent's read-back proved {@code step}: power-on and attach, which commit later relies on. */
+    boolean verifiedAfter(Step step) {
+        return switch (step) {
+            case POWER_ON_ON_PREMISES_VM -> poweredOnVerified;
+            case ATTACH_TO_ON_PREMISES_VM -> disksVerified;
+            default -> true;
+        };
+    }
+
     /** Still counted as waiting for its boot group: not powered on and not out of the running. */
     static boolean beforePowerOn(VmState s) {
         return s == VmState.PREFLIGHT || s == VmState.READY || s == VmState.FAILING_BACK || s == VmState.WAITING_FOR_GROUP;
     }
 
+    /** This VM in {@code state}; a change {@link Transitions} doesn't allow throws {@link IllegalTransitionException}. */
     VmJob withState(VmState state) {
+        Transitions.checked(this.state, state);
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
                 disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);

@@ -10,8 +10,7 @@ import io.failback.messages.DeleteAzureVm;
 import io.failback.messages.JobState;
 import io.failback.messages.StatusEvent;
 import io.failback.orchestrator.saga.Estate;
-import io.failback.orchestrator.saga.FailbackSaga;
-import io.failback.orchestrator.saga.SagaRunner;
+import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.SagaSettings;
 import io.failback.orchestrator.saga.World;
 import io.failback.schemas.Topic;
@@ -50,7 +49,7 @@ class StateStoreUpgradeTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(FailbackTopology.build(new SagaRunner(new FailbackSaga(settings)), TICK), props,
+        driver = new TopologyTestDriver(FailbackTopology.build(new Orchestrator(settings), TICK), props,
                 Instant.ofEpochMilli(Estate.T0));
     }
 

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.failback.messages.*;
-import io.failback.state.PendingCommand;
-import io.failback.state.StoredJob;
-import io.failback.state.StoredTarget;
-import io.failback.state.StoredVmJob;
-import io.failback.state.VmStateCount;
+import io.failback.messages.state.PendingCommand;
+import io.failback.messages.state.StoredJob;
+import io.failback.messages.state.StoredTarget;
+import io.failback.messages.state.StoredVmJob;
+import io.failback.messages.state.VmStateCount;
 import org.apache.avro.specific.SpecificRecord;
 
 /**

@@ -15,11 +15,11 @@ import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.Reason;
 import io.failback.orchestrator.saga.Target;
 import io.failback.orchestrator.saga.VmJob;
-import io.failback.state.PendingCommand;
-import io.failback.state.StoredJob;
-import io.failback.state.StoredTarget;
-import io.failback.state.StoredVmJob;
-import io.failback.state.VmStateCount;
+import io.failback.messages.state.PendingCommand;
+import io.failback.messages.state.StoredJob;
+import io.failback.messages.state.StoredTarget;
+import io.failback.messages.state.StoredVmJob;
+import io.failback.messages.state.VmStateCount;
 
 /**
  * Maps the saga's state records to the Avro records of the state schema and back, field for field, so the

@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 
 import io.failback.schemas.UnreadableRecordException;
 import io.failback.schemas.UnreadableRecordException.Problem;
-import io.failback.state.StoredVmJob;
+import io.failback.messages.state.StoredVmJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

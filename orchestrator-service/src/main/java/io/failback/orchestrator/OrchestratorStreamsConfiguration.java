@@ -2,8 +2,7 @@ package io.failback.orchestrator;
 
 import java.util.Properties;
 
-import io.failback.orchestrator.saga.FailbackSaga;
-import io.failback.orchestrator.saga.SagaRunner;
+import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.streams.ExitOnStreamsError;
 import io.failback.orchestrator.streams.FailbackTopology;
 import org.apache.kafka.streams.Topology;
@@ -23,12 +22,12 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 public class OrchestratorStreamsConfiguration {
 
     @Bean
-    SagaRunner sagaRunner(OrchestratorProperties properties) {
-        return new SagaRunner(new FailbackSaga(properties.sagaSettings()));
+    Orchestrator orchestrator(OrchestratorProperties properties) {
+        return new Orchestrator(properties.sagaSettings());
     }
 
     @Bean
-    StreamsBuilderFactoryBeanConfigurer failbackTopologyConfigurer(SagaRunner runner, OrchestratorProperties properties) {
+    StreamsBuilderFactoryBeanConfigurer failbackTopologyConfigurer(Orchestrator orchestrator, OrchestratorProperties properties) {
         return factoryBean -> {
             Properties config = new Properties();
             config.putAll(factoryBean.getStreamsConfiguration());
@@ -40,7 +39,7 @@ public class OrchestratorStreamsConfiguration {
             factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
                 @Override
                 public void configureTopology(Topology topology) {
-                    FailbackTopology.addTo(topology, runner, properties.timerTick());
+                    FailbackTopology.addTo(topology, orchestrator, properties.timerTick());
                 }
             });
         };

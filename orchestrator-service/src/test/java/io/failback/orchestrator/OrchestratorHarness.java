@@ -1,5 +1,7 @@
 package io.failback.orchestrator;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,11 +46,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The orchestrator as its own process (the service's jar) on a real broker, with the two agents played
- * in the test JVM: each command is answered with success after a short pause and its deliveries are
- * counted by command id. Status events and dead letters are collected as they arrive. The agents and
+ * in the test JVM: each command is answered with success, one per {@link #AGENT_PACE} at most, and its
+ * deliveries are counted by command id. Status events and dead letters are collected as they arrive. The agents and
  * the readers ride out a broker that goes away and comes back.
  */
 final class OrchestratorHarness implements AutoCloseable {
+
+    /** The played agents answer at most one command per pace, as busy agents would. */
+    static final Duration AGENT_PACE = Duration.ofMillis(15);
+    /** How long a reader waits before trying a broker that went away again. */
+    private static final Duration BACK_OFF = Duration.ofMillis(500);
 
     /** Deliveries per command id, as the played agents received them. */
     final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
@@ -181,22 +188,26 @@ final class OrchestratorHarness implements AutoCloseable {
 
     // ------------------------------------------------------------------ the agents, played here
 
-    /** Answers every command with success after a short pause, counting deliveries per command id. */
+    /** Answers every command with success at the agents' pace, counting deliveries per command id. */
     private void playAgents() {
         try (KafkaConsumer<String, byte[]> consumer = consumer("it-agents");
              KafkaProducer<String, byte[]> producer = producer()) {
             consumer.subscribe(List.of(Topics.VCENTER_COMMANDS.name(), Topics.AZURE_COMMANDS.name()));
+            long nextAnswerAt = System.nanoTime();
             while (running.get()) {
                 try {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        sleep(15);
+                        long due = nextAnswerAt;
+                        await().pollInSameThread().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10))
+                                .until(() -> System.nanoTime() - due >= 0);
                         answer(producer, r);
+                        nextAnswerAt = System.nanoTime() + AGENT_PACE.toNanos();
                     }
                     consumer.commitSync();
                 } catch (KafkaException e) {
                     // the broker is away: records not committed come again, as they would to a real agent
                     System.out.println("played agents: " + e);
-                    sleep(500);
+                    backOff();
                 }
             }
         }
@@ -226,7 +237,7 @@ final class OrchestratorHarness implements AutoCloseable {
                     }
                 } catch (KafkaException e) {
                     System.out.println("status reader: " + e);
-                    sleep(500);
+                    backOff();
                 }
             }
         }
@@ -267,11 +278,10 @@ final class OrchestratorHarness implements AutoCloseable {
         return t;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Waits {@link #BACK_OFF} before the next try at an absent broker, or less when the harness closes. */
+    private void backOff() {
+        long resumeAt = System.nanoTime() + BACK_OFF.toNanos();
+        await().pollInSameThread().pollInterval(Duration.ofMillis(20)).atMost(BACK_OFF.multipliedBy(4))
+                .until(() -> !running.get() || System.nanoTime() - resumeAt >= 0);
     }
 }

@@ -4,9 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.failback.messages.*;
+import io.failback.messages.state.PendingCommand;
+import io.failback.messages.state.StoredJob;
+import io.failback.messages.state.StoredTarget;
+import io.failback.messages.state.StoredVmJob;
+import io.failback.messages.state.VmStateCount;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Test data: one realistic value of every topic value type, and one per branch of every union. */
+/**
+ * Test data: one realistic value of every topic value type and of the orchestrator's stored state, and one
+ * per branch of every union.
+ */
 final class SampleMessages {
 
     static final java.time.Instant T = java.time.Instant.ofEpochMilli(1_790_000_000_000L);
@@ -114,6 +122,54 @@ final class SampleMessages {
                 .build()).build();
     }
 
+    /** A plan's job waiting for commit after one group failed, every field set. */
+    static StoredJob storedJob() {
+        return StoredJob.newBuilder().setJobId("job-1").setRequestedBy("ops@example.org").setPlanId("plan-erp")
+                .setRequestSummary("vms=[] plan=plan-erp point=LATEST_APP_CONSISTENT commit=AUTO_ROLLBACK/600 reprotect=ps-01")
+                .setPointKind(RecoveryPointKind.LATEST_APP_CONSISTENT).setCommitPolicy(CommitPolicyKind.AUTO_ROLLBACK)
+                .setCommitDelaySeconds(600).setReprotectProcessServer("ps-01").setState(JobState.AWAITING_COMMIT)
+                .setTotalVms(3).setGroupCount(2).setCurrentGroup(2).setGroupWaiting(List.of(0, 1)).setGroupFailed(List.of(1, 0))
+                .setCounts(List.of(new VmStateCount(VmState.FAILED_BACK_AWAITING_COMMIT, 2), new VmStateCount(VmState.ROLLED_BACK, 1)))
+                .setBlockedAtGroup(1).setTimerAt(1_790_000_600_000L).setCancelRequested(false).setCommitted(false)
+                .setReasons(List.of(new Reason(ReasonCode.STEP_FAILED, "db01: power on failed")))
+                .setCreatedAt(1_790_000_000_000L).build();
+    }
+
+    /** A request refused by validation: no plan, no reprotect, no groups. */
+    static StoredJob storedRejectedJob() {
+        return StoredJob.newBuilder(storedJob()).setJobId("req-2").setPlanId(null).setReprotectProcessServer(null)
+                .setState(JobState.REJECTED).setTotalVms(0).setGroupCount(0).setCurrentGroup(1).setGroupWaiting(List.of())
+                .setGroupFailed(List.of()).setCounts(List.of()).setBlockedAtGroup(0).setTimerAt(0)
+                .setReasons(List.of(new Reason(ReasonCode.INVALID_FIELD, "vmIds: web01 is listed twice"))).build();
+    }
+
+    /** A VM rolling back after a cancel: target, recovery point, pending command and undo steps set. */
+    static StoredVmJob storedVmJob() {
+        return StoredVmJob.newBuilder().setJobId("job-1").setVmId("vm-web01").setGroup(2).setState(VmState.ROLLING_BACK)
+                .setStep(Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM)
+                .setTarget(new StoredTarget("vc-east", "mt-win-01", "web01", List.of("[datastore1] mt-win-01/web01_0.vmdk"),
+                        "/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Compute/virtualMachines/web01", "rg-dr", true, "ps-01"))
+                .setPoint(new ChosenRecoveryPoint("rp-9", T, Consistency.APP_CONSISTENT, "cg-7", 60_000L))
+                .setReasons(List.of()).setPending(List.of(new PendingCommand("cmd-7", Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM)))
+                .setClaimAnswered(true).setClaimed(true).setSequence(7).setAttempts(1).setDeadline(1_790_000_300_000L)
+                .setCompensations(List.of(Step.ROLLBACK_START_AZURE_VM, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET))
+                .setCancelRequested(true).setRollbackReason(new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancelled by ops"))
+                .setPoweredOnVerified(false).setDisksVerified(true).setReprotectUntil(0).setReprotectRefusals(0)
+                .setAzureDiskIds(List.of("/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Compute/disks/web01-os"))
+                .setAzureNicIds(List.of("/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Network/networkInterfaces/web01-nic"))
+                .build();
+    }
+
+    /** A VM refused in preflight: not in the inventory, so no target and no recovery point. */
+    static StoredVmJob storedRefusedVmJob() {
+        return StoredVmJob.newBuilder(storedVmJob()).setVmId("vm-gone").setGroup(1).setState(VmState.REJECTED)
+                .setStep(Step.CHECK_INVENTORY).setTarget(null).setPoint(null)
+                .setReasons(List.of(new Reason(ReasonCode.NOT_IN_INVENTORY, "vm-gone is not a protected item")))
+                .setPending(List.of()).setClaimed(false).setSequence(0).setAttempts(0).setDeadline(0).setCompensations(List.of())
+                .setCancelRequested(false).setRollbackReason(null).setDisksVerified(false).setAzureDiskIds(List.of())
+                .setAzureNicIds(List.of()).build();
+    }
+
     /** Every sample, each type at least once and each union branch once. */
     static List<SpecificRecord> all() {
         List<SpecificRecord> all = new ArrayList<>();
@@ -137,6 +193,10 @@ final class SampleMessages {
         all.add(new OrchestratorInput(planRequest()));
         all.add(new OrchestratorInput(new ControlCommand("ctl-2", "job-1", ControlAction.CANCEL, "ops", T)));
         all.add(new AuditRecord("job-1", "vm-web01", "cmd-1", T, "ops", AuditKind.COMMAND, "SHUT_DOWN_AZURE_VM sent", ""));
+        all.add(storedJob());
+        all.add(storedRejectedJob());
+        all.add(storedVmJob());
+        all.add(storedRefusedVmJob());
         return all;
     }
 }

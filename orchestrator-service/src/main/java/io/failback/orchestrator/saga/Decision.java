@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import io.failback.messages.AuditKind;
 import io.failback.messages.AuditRecord;
@@ -24,7 +23,7 @@ import io.failback.messages.VmStatus;
 /**
  * What the saga decided for one incoming message: the job and VM records to store, the commands,
  * claims, status events and audit records to send, and follow-up work over the job's other VMs.
- * Keeping the job's counters in step with every VM change is this class's job.
+ * It only collects; every choice is made by the sagas that write to it.
  */
 public final class Decision {
 
@@ -45,7 +44,7 @@ public final class Decision {
     Decision(Job job, long now) {
         this.now = now;
         this.before = job;
-        this.job = job == null ? null : job.copy();
+        this.job = job;
     }
 
     // ------------------------------------------------------------------ read by the caller
@@ -53,7 +52,7 @@ public final class Decision {
     /** The job to store; null when the message concerned no job. */
     public Job job() { return job; }
     /** True when the job record differs from the one given. */
-    public boolean jobChanged() { return job != null && (before == null || !sameJob(before, job)); }
+    public boolean jobChanged() { return job != null && !job.equals(before); }
     public Map<String, VmJob> vms() { return vms; }
     public List<VcenterCommand> vcenterCommands() { return vcenterCommands; }
     public List<AzureCommand> azureCommands() { return azureCommands; }
@@ -73,35 +72,18 @@ public final class Decision {
 
     /** Registers the stored record of a VM this decision is about to change. */
     void track(VmJob stored) {
-        snapshots.putIfAbsent(stored.vmId, stored);
+        snapshots.putIfAbsent(stored.vmId(), stored);
     }
 
-    /** Stores {@code updated} and moves the job's counters from the VM's last recorded state to its state. */
-    void update(VmJob updated) {
-        VmJob previous = snapshots.get(updated.vmId);
-        if (previous == null) {
-            job.counts.merge(updated.state, 1, Integer::sum);
-        } else if (previous.state != updated.state) {
-            job.counts.merge(previous.state, -1, Integer::sum);
-            job.counts.merge(updated.state, 1, Integer::sum);
-            if (beforePowerOn(previous.state) && !beforePowerOn(updated.state)) {
-                int i = updated.group - 1;
-                job.groupWaiting.set(i, job.groupWaiting.get(i) - 1);
-                if (updated.state != VmState.FAILED_BACK_AWAITING_COMMIT) {
-                    job.groupFailed.set(i, job.groupFailed.get(i) + 1);
-                }
-            }
-        }
-        vms.put(updated.vmId, updated);
-        snapshots.put(updated.vmId, updated.copy());
-        if (previous == null || previous.state != updated.state || previous.step != updated.step
-                || !previous.reasons.equals(updated.reasons) || !Objects.equals(previous.point, updated.point)) {
-            statuses.add(vmStatus(updated));
-        }
+    /** The VM as last recorded by this decision, or as stored before it; null for a VM new to the store. */
+    VmJob recorded(String vmId) {
+        return snapshots.get(vmId);
     }
 
-    static boolean beforePowerOn(VmState s) {
-        return s == VmState.PREFLIGHT || s == VmState.READY || s == VmState.FAILING_BACK || s == VmState.WAITING_FOR_GROUP;
+    /** Keeps {@code vm} to store. */
+    void put(VmJob vm) {
+        vms.put(vm.vmId(), vm);
+        snapshots.put(vm.vmId(), vm);
     }
 
     void vcenter(VcenterCommand c) { vcenterCommands.add(c); }
@@ -109,14 +91,14 @@ public final class Decision {
     void replication(ReplicationCommand c) { replicationCommands.add(c); }
 
     void claim(String vmId, ClaimAction action) {
-        claims.add(new VmClaim(job.jobId, vmId, action));
+        claims.add(new VmClaim(job.jobId(), vmId, action));
     }
 
     void followup(Followup f) { followups.add(f); }
 
     void audit(AuditKind kind, String vmId, String commandId, String requestedBy, String action, String detail) {
-        audits.add(new AuditRecord(job != null ? job.jobId : "", vmId, commandId, Instant.ofEpochMilli(now),
-                requestedBy != null ? requestedBy : (job != null ? job.requestedBy : ""), kind, action, detail));
+        audits.add(new AuditRecord(job != null ? job.jobId() : "", vmId, commandId, Instant.ofEpochMilli(now),
+                requestedBy != null ? requestedBy : (job != null ? job.requestedBy() : ""), kind, action, detail));
     }
 
     void auditFor(String jobId, AuditKind kind, String requestedBy, String action, String detail) {
@@ -124,31 +106,29 @@ public final class Decision {
     }
 
     void jobStatus() {
-        statuses.add(StatusEvent.newBuilder().setJobId(job.jobId).setAt(Instant.ofEpochMilli(now)).setJob(jobStatus(job)).build());
+        statuses.add(StatusEvent.newBuilder().setJobId(job.jobId()).setAt(Instant.ofEpochMilli(now)).setJob(jobStatus(job)).build());
     }
 
     static JobStatus jobStatus(Job job) {
-        return JobStatus.newBuilder().setState(job.state).setRequestId(job.jobId).setRequestedBy(job.requestedBy)
-                .setPlanId(job.planId).setRecoveryPoint(job.pointKind).setCommitPolicy(job.commitPolicy)
-                .setTotalVms(job.totalVms).setGroupCount(job.groupCount).setCurrentGroup(job.currentGroup)
+        return JobStatus.newBuilder().setState(job.state()).setRequestId(job.jobId()).setRequestedBy(job.requestedBy())
+                .setPlanId(job.planId()).setRecoveryPoint(job.pointKind()).setCommitPolicy(job.commitPolicy())
+                .setTotalVms(job.totalVms()).setGroupCount(job.groupCount()).setCurrentGroup(job.currentGroup())
                 .setVmsDone(job.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.COMMITTED,
                         VmState.REPROTECTING, VmState.REPROTECTED))
                 .setVmsFailed(job.countOf(VmState.REJECTED, VmState.FAILED, VmState.ROLLED_BACK))
-                .setReasons(job.reasons.stream().map(Reason::toMessage).toList()).build();
+                .setReasons(job.reasons().stream().map(Reason::toMessage).toList()).build();
     }
 
-    private StatusEvent vmStatus(VmJob vm) {
-        ChosenPoint p = vm.point;
-        VmStatus status = VmStatus.newBuilder().setVmId(vm.vmId).setGroup(vm.group).setState(vm.state).setStep(vm.step)
+    void vmStatus(VmJob vm) {
+        statuses.add(vmStatusEvent(vm));
+    }
+
+    private StatusEvent vmStatusEvent(VmJob vm) {
+        ChosenPoint p = vm.point();
+        VmStatus status = VmStatus.newBuilder().setVmId(vm.vmId()).setGroup(vm.group()).setState(vm.state()).setStep(vm.step())
                 .setRecoveryPoint(p == null ? null : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()),
                         p.consistency(), p.consistencyId(), p.dataLossWindowMillis()))
-                .setReasons(vm.reasons.stream().map(Reason::toMessage).toList()).build();
-        return StatusEvent.newBuilder().setJobId(vm.jobId).setAt(Instant.ofEpochMilli(now)).setVm(status).build();
-    }
-
-    private static boolean sameJob(Job a, Job b) {
-        return a.state == b.state && a.currentGroup == b.currentGroup && a.counts.equals(b.counts)
-                && a.timerAt == b.timerAt && a.cancelRequested == b.cancelRequested && a.committed == b.committed
-                && a.reasons.equals(b.reasons) && a.groupWaiting.equals(b.groupWaiting) && a.groupFailed.equals(b.groupFailed);
+                .setReasons(vm.reasons().stream().map(Reason::toMessage).toList()).build();
+        return StatusEvent.newBuilder().setJobId(vm.jobId()).setAt(Instant.ofEpochMilli(now)).setVm(status).build();
     }
 }

@@ -2,7 +2,7 @@ package io.failback.orchestrator.saga;
 
 /**
  * Work a decision leaves for every VM of its job (or one group of it), which the caller applies VM by
- * VM through {@link FailbackSaga#onFollowup}, so no single step loads a whole plan at once.
+ * VM through {@link VmSaga#onFollowup}, so no single step loads a whole plan at once.
  */
 public record Followup(Kind kind, int group, Reason reason) {
 

@@ -3,13 +3,16 @@ package io.failback.orchestrator.saga;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.failback.messages.AzureResult;
 import io.failback.messages.AzureVmState;
 import io.failback.messages.ConnectionChecked;
+import io.failback.messages.CommitPolicyKind;
 import io.failback.messages.ControlCommand;
 import io.failback.messages.DisksChanged;
 import io.failback.messages.FailbackRequest;
@@ -43,6 +46,59 @@ public final class Intake {
     static final int QUOTED_ITEMS = 20;
 
     private Intake() {
+    }
+
+    /** Why a request within bounds still can't become a job, given what the inventory knows; empty when it can. */
+    static List<Reason> validate(FailbackRequest r, Requests.RequestFacts facts) {
+        List<Reason> reasons = new ArrayList<>();
+        if (r.getRequestId() == null || r.getRequestId().isBlank()) {
+            reasons.add(new Reason(ReasonCode.INVALID_FIELD, "requestId is empty"));
+        }
+        if (r.getRequestedBy() == null || r.getRequestedBy().isBlank()) {
+            reasons.add(new Reason(ReasonCode.INVALID_FIELD, "requestedBy is empty: say who asks for the failback"));
+        }
+        boolean hasVms = !r.getVmIds().isEmpty();
+        boolean hasPlan = r.getPlanId() != null;
+        if (hasVms && hasPlan) {
+            reasons.add(new Reason(ReasonCode.INVALID_FIELD, "give either VMs or a recovery plan, not both"));
+        } else if (!hasVms && !hasPlan) {
+            reasons.add(new Reason(ReasonCode.EMPTY_REQUEST, "the request names no VM and no recovery plan"));
+        }
+        if (hasVms) {
+            Set<String> seen = new HashSet<>();
+            List<String> blankOrRepeated = r.getVmIds().stream().filter(v -> v.isBlank() || !seen.add(v)).toList();
+            if (!blankOrRepeated.isEmpty()) {
+                reasons.add(new Reason(ReasonCode.INVALID_FIELD, "VM ids blank or repeated: " + list(blankOrRepeated)));
+            }
+            List<String> unknown = r.getVmIds().stream().filter(v -> !v.isBlank() && facts.items().get(v) == null).toList();
+            if (!unknown.isEmpty() && !hasPlan) {
+                reasons.add(new Reason(ReasonCode.UNKNOWN_VM, "not in the inventory: " + list(unknown)));
+            }
+        }
+        if (hasPlan && !hasVms) {
+            if (r.getPlanId().isBlank()) {
+                reasons.add(new Reason(ReasonCode.INVALID_FIELD, "planId is blank"));
+            } else if (facts.plan() == null) {
+                reasons.add(new Reason(ReasonCode.UNKNOWN_PLAN, "no recovery plan " + r.getPlanId() + " in the inventory"));
+            } else if (facts.plan().getMemberCount() > MAX_VMS_PER_JOB) {
+                reasons.add(new Reason(ReasonCode.INVALID_FIELD, "recovery plan " + r.getPlanId() + " has "
+                        + facts.plan().getMemberCount() + " VMs; a job holds at most " + MAX_VMS_PER_JOB));
+            } else if (facts.members().size() != facts.plan().getMemberCount() || facts.members().isEmpty()) {
+                reasons.add(new Reason(ReasonCode.PLAN_INCOMPLETE, "recovery plan " + r.getPlanId() + " lists "
+                        + facts.plan().getMemberCount() + " VMs but the inventory holds " + facts.members().size()));
+            } else if (facts.members().stream().anyMatch(m -> m.getGroup() < 1 || m.getGroup() > facts.plan().getGroupCount())) {
+                reasons.add(new Reason(ReasonCode.PLAN_INCOMPLETE, "recovery plan " + r.getPlanId()
+                        + " has a VM outside its groups 1.." + facts.plan().getGroupCount()));
+            }
+        }
+        CommitPolicyKind policy = r.getCommitPolicy().getKind();
+        if (policy != CommitPolicyKind.MANUAL && r.getCommitPolicy().getDelaySeconds() < 0) {
+            reasons.add(new Reason(ReasonCode.INVALID_FIELD, "commit delay must not be negative"));
+        }
+        if (r.getReprotect() != null && r.getReprotect().getProcessServer().isBlank()) {
+            reasons.add(new Reason(ReasonCode.INVALID_FIELD, "reprotect needs a process server"));
+        }
+        return reasons;
     }
 
     /** Why this request can't become a job at all (nothing is stored for it), or null when it can. */

@@ -1,6 +1,7 @@
 package io.failback.orchestrator.saga;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -12,68 +13,41 @@ import io.failback.messages.VmState;
 
 /**
  * A failback job's header: the request, its state and counters over its VMs. Its size depends on the
- * number of boot-order groups, never on the number of VMs (those are {@link VmJob} records).
+ * number of boot-order groups, never on the number of VMs (those are {@link VmJob} records). Immutable:
+ * every change is a new record, so a decision can't alter what the store holds; what was requested never
+ * changes, so only the job's progress has {@code with} methods.
+ *
+ * @param requestSummary what was asked, to tell a repeated request from a conflicting one with the same id
+ * @param reprotectProcessServer null when no reprotect was asked for
+ * @param currentGroup the boot-order group allowed to power on now, 1-based
+ * @param groupWaiting per group (index group - 1): VMs that are neither powered on nor out of the running
+ * @param groupFailed per group: VMs that failed or rolled back before powering on
+ * @param blockedAtGroup the group whose failure stopped later groups from powering on; 0 when none did
+ * @param timerAt auto-commit or auto-rollback due time; 0 for none
  */
-public final class Job {
+public record Job(String jobId, String requestedBy, String planId, String requestSummary, RecoveryPointKind pointKind,
+                  CommitPolicyKind commitPolicy, int commitDelaySeconds, String reprotectProcessServer, JobState state,
+                  int totalVms, int groupCount, int currentGroup, List<Integer> groupWaiting, List<Integer> groupFailed,
+                  Map<VmState, Integer> counts, int blockedAtGroup, long timerAt, boolean cancelRequested,
+                  boolean committed, List<Reason> reasons, long createdAt) {
 
-    String jobId;
-    String requestedBy;
-    String planId;
-    /** What was asked, to tell a repeated request from a conflicting one with the same id. */
-    String requestSummary;
-    RecoveryPointKind pointKind;
-    CommitPolicyKind commitPolicy;
-    int commitDelaySeconds;
-    /** Null when no reprotect was asked for. */
-    String reprotectProcessServer;
-    JobState state = JobState.PREFLIGHT;
-    int totalVms;
-    int groupCount;
-    /** The boot-order group allowed to power on now, 1-based. */
-    int currentGroup = 1;
-    /** Per group (index group - 1): VMs that are neither powered on nor out of the running. */
-    List<Integer> groupWaiting = new ArrayList<>();
-    /** Per group: VMs that failed or rolled back before powering on. */
-    List<Integer> groupFailed = new ArrayList<>();
-    Map<VmState, Integer> counts = new EnumMap<>(VmState.class);
-    /** The group whose failure stopped later groups from powering on; 0 when none did. */
-    int blockedAtGroup;
-    /** Auto-commit or auto-rollback due time; 0 for none. */
-    long timerAt;
-    boolean cancelRequested;
-    boolean committed;
-    List<Reason> reasons = new ArrayList<>();
-    long createdAt;
-
-    Job() {
-        // for the store serde
+    public Job {
+        groupWaiting = groupWaiting == null ? List.of() : List.copyOf(groupWaiting);
+        groupFailed = groupFailed == null ? List.of() : List.copyOf(groupFailed);
+        reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        EnumMap<VmState, Integer> c = new EnumMap<>(VmState.class);
+        if (counts != null) {
+            c.putAll(counts);
+        }
+        counts = Collections.unmodifiableMap(c);
     }
 
-    Job copy() {
-        Job c = new Job();
-        c.jobId = jobId;
-        c.requestedBy = requestedBy;
-        c.planId = planId;
-        c.requestSummary = requestSummary;
-        c.pointKind = pointKind;
-        c.commitPolicy = commitPolicy;
-        c.commitDelaySeconds = commitDelaySeconds;
-        c.reprotectProcessServer = reprotectProcessServer;
-        c.state = state;
-        c.totalVms = totalVms;
-        c.groupCount = groupCount;
-        c.currentGroup = currentGroup;
-        c.groupWaiting = new ArrayList<>(groupWaiting);
-        c.groupFailed = new ArrayList<>(groupFailed);
-        c.counts = new EnumMap<>(VmState.class);
-        c.counts.putAll(counts);
-        c.blockedAtGroup = blockedAtGroup;
-        c.timerAt = timerAt;
-        c.cancelRequested = cancelRequested;
-        c.committed = committed;
-        c.reasons = new ArrayList<>(reasons);
-        c.createdAt = createdAt;
-        return c;
+    /** A job as requested, in preflight, before its VMs are counted. */
+    static Job requested(String jobId, String requestedBy, String planId, String requestSummary, RecoveryPointKind pointKind,
+                         CommitPolicyKind commitPolicy, int commitDelaySeconds, String reprotectProcessServer, long createdAt) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, JobState.PREFLIGHT, 0, 0, 1, List.of(), List.of(), Map.of(), 0, 0, false, false,
+                List.of(), createdAt);
     }
 
     int count(VmState s) {
@@ -88,21 +62,123 @@ public final class Job {
         return n;
     }
 
-    public String jobId() { return jobId; }
-    public String requestedBy() { return requestedBy; }
-    public JobState state() { return state; }
-    public int totalVms() { return totalVms; }
-    public int groupCount() { return groupCount; }
-    public int currentGroup() { return currentGroup; }
-    public long timerAt() { return timerAt; }
-    public List<Reason> reasons() { return List.copyOf(reasons); }
-    public Map<VmState, Integer> counts() { return Map.copyOf(counts); }
-
     public boolean isFinished() {
         return switch (state) {
             case REJECTED, COMPLETED, PARTIALLY_COMPLETED, ROLLED_BACK, CANCELLED, FAILED -> true;
             default -> false;
         };
+    }
+
+    /** This job in {@code state}; a change {@link Transitions} doesn't allow throws {@link IllegalTransitionException}. */
+    Job withState(JobState state) {
+        Transitions.checked(this.state, state);
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed, counts,
+                blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    /** This job with one more reason. */
+    Job withReason(Reason reason) {
+        List<Reason> more = new ArrayList<>(reasons);
+        more.add(reason);
+        return withReasons(more);
+    }
+
+    /**
+     * This job with its counters moved from a VM's last recorded state to its new one: counts per state, and
+     * per boot group the VMs still waiting to power on and those that dropped out before.
+     */
+    Job counting(VmJob previous, VmJob updated) {
+        Map<VmState, Integer> c = new EnumMap<>(VmState.class);
+        c.putAll(counts);
+        if (previous == null) {
+            c.merge(updated.state(), 1, Integer::sum);
+            return withCounts(c);
+        }
+        if (previous.state() == updated.state()) {
+            return this;
+        }
+        c.merge(previous.state(), -1, Integer::sum);
+        c.merge(updated.state(), 1, Integer::sum);
+        Job moved = withCounts(c);
+        if (VmJob.beforePowerOn(previous.state()) && !VmJob.beforePowerOn(updated.state())) {
+            int i = updated.group() - 1;
+            List<Integer> waiting = new ArrayList<>(groupWaiting);
+            waiting.set(i, waiting.get(i) - 1);
+            moved = moved.withGroupWaiting(waiting);
+            if (updated.state() != VmState.FAILED_BACK_AWAITING_COMMIT) {
+                List<Integer> failed = new ArrayList<>(groupFailed);
+                failed.set(i, failed.get(i) + 1);
+                moved = moved.withGroupFailed(failed);
+            }
+        }
+        return moved;
+    }
+
+    Job withTotalVms(int totalVms) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withGroupCount(int groupCount) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withCurrentGroup(int currentGroup) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withGroupWaiting(List<Integer> groupWaiting) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withGroupFailed(List<Integer> groupFailed) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withCounts(Map<VmState, Integer> counts) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withBlockedAtGroup(int blockedAtGroup) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withTimerAt(long timerAt) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withCancelRequested(boolean cancelRequested) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withCommitted(boolean committed) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+    }
+
+    Job withReasons(List<Reason> reasons) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
     }
 
     @Override

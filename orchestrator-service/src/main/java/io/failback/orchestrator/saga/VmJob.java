@@ -1,6 +1,7 @@
 package io.failback.orchestrator.saga;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,88 +10,37 @@ import io.failback.messages.Step;
 import io.failback.messages.VmState;
 
 /**
- * One VM's part of a job, stored on its own so no stored record grows with the size of a plan. The
- * saga copies it, changes the copy and hands the copy back; the stored original is never mutated.
+ * One VM's part of a job, stored on its own so no stored record grows with the size of a plan. Immutable:
+ * the saga makes a changed record and hands it back; the stored original never changes.
+ *
+ * @param pending commands sent and not answered yet, command id to step, in the order sent; at most two
+ *                (the preflight checks)
+ * @param deadline when the pending commands time out, or when a reprotect retry is due; 0 for never
+ * @param compensations undo steps, recorded before the step they undo; the last one runs first
+ * @param reprotectRefusals reprotect tries refused with "agent not registered" so far; sets the back-off
+ * @param azureDiskIds the managed disks the Azure VM referenced when last read; the delete on commit names them
+ * @param azureNicIds the network interfaces the Azure VM referenced when last read
  */
-public final class VmJob {
+public record VmJob(String jobId, String vmId, int group, VmState state, Step step, Target target, ChosenPoint point,
+                    List<Reason> reasons, Map<String, Step> pending, boolean claimAnswered, boolean claimed,
+                    int sequence, int attempts, long deadline, List<Step> compensations, boolean cancelRequested,
+                    Reason rollbackReason, boolean poweredOnVerified, boolean disksVerified, long reprotectUntil,
+                    int reprotectRefusals, List<String> azureDiskIds, List<String> azureNicIds) {
 
-    String jobId;
-    String vmId;
-    int group;
-    VmState state = VmState.PREFLIGHT;
-    Step step = Step.CHECK_INVENTORY;
-    Target target;
-    ChosenPoint point;
-    List<Reason> reasons = new ArrayList<>();
-    /** Commands sent and not answered yet: command id to step. At most two (the preflight checks). */
-    Map<String, Step> pending = new LinkedHashMap<>();
-    boolean claimAnswered;
-    boolean claimed;
-    int sequence;
-    int attempts;
-    /** When the pending commands time out, or when a reprotect retry is due; 0 for never. */
-    long deadline;
-    /** Undo steps, recorded before the step they undo; the last one runs first. */
-    List<Step> compensations = new ArrayList<>();
-    boolean cancelRequested;
-    Reason rollbackReason;
-    boolean poweredOnVerified;
-    boolean disksVerified;
-    long reprotectUntil;
-    /** Reprotect tries refused with "agent not registered" so far; sets the back-off. */
-    int reprotectRefusals;
-    /** The managed disks and network interfaces the Azure VM referenced when last read; the delete on commit names them. */
-    List<String> azureDiskIds = new ArrayList<>();
-    List<String> azureNicIds = new ArrayList<>();
-
-    VmJob() {
-        // for the store serde
+    public VmJob {
+        reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        // the order sent matters: re-sends and the preflight step shown follow it
+        pending = pending == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pending));
+        compensations = compensations == null ? List.of() : List.copyOf(compensations);
+        azureDiskIds = azureDiskIds == null ? List.of() : List.copyOf(azureDiskIds);
+        azureNicIds = azureNicIds == null ? List.of() : List.copyOf(azureNicIds);
     }
 
-    VmJob(String jobId, String vmId, int group) {
-        this.jobId = jobId;
-        this.vmId = vmId;
-        this.group = group;
+    /** A VM as its job starts: in preflight, nothing sent, nothing to undo. */
+    static VmJob start(String jobId, String vmId, int group) {
+        return new VmJob(jobId, vmId, group, VmState.PREFLIGHT, Step.CHECK_INVENTORY, null, null, List.of(), Map.of(),
+                false, false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of());
     }
-
-    VmJob copy() {
-        VmJob c = new VmJob(jobId, vmId, group);
-        c.state = state;
-        c.step = step;
-        c.target = target;
-        c.point = point;
-        c.reasons = new ArrayList<>(reasons);
-        c.pending = new LinkedHashMap<>(pending);
-        c.claimAnswered = claimAnswered;
-        c.claimed = claimed;
-        c.sequence = sequence;
-        c.attempts = attempts;
-        c.deadline = deadline;
-        c.compensations = new ArrayList<>(compensations);
-        c.cancelRequested = cancelRequested;
-        c.rollbackReason = rollbackReason;
-        c.poweredOnVerified = poweredOnVerified;
-        c.disksVerified = disksVerified;
-        c.reprotectUntil = reprotectUntil;
-        c.reprotectRefusals = reprotectRefusals;
-        c.azureDiskIds = new ArrayList<>(azureDiskIds);
-        c.azureNicIds = new ArrayList<>(azureNicIds);
-        return c;
-    }
-
-    public String jobId() { return jobId; }
-    public String vmId() { return vmId; }
-    public int group() { return group; }
-    public VmState state() { return state; }
-    public Step step() { return step; }
-    public Target target() { return target; }
-    public ChosenPoint point() { return point; }
-    public List<Reason> reasons() { return List.copyOf(reasons); }
-    public Map<String, Step> pending() { return Map.copyOf(pending); }
-    public boolean claimed() { return claimed; }
-    public long deadline() { return deadline; }
-    public int attempts() { return attempts; }
-    public List<Step> compensations() { return List.copyOf(compensations); }
 
     /** Terminal: nothing more will happen to this VM in this job. */
     public boolean isFinished() {
@@ -98,6 +48,170 @@ public final class VmJob {
             case REJECTED, COMMITTED, REPROTECTED, ROLLED_BACK, FAILED -> true;
             default -> false;
         };
+    }
+
+    /** Whether the agent's read-back proved {@code step}: power-on and attach, which commit later relies on. */
+    boolean verifiedAfter(Step step) {
+        return switch (step) {
+            case POWER_ON_ON_PREMISES_VM -> poweredOnVerified;
+            case ATTACH_TO_ON_PREMISES_VM -> disksVerified;
+            default -> true;
+        };
+    }
+
+    /** Still counted as waiting for its boot group: not powered on and not out of the running. */
+    static boolean beforePowerOn(VmState s) {
+        return s == VmState.PREFLIGHT || s == VmState.READY || s == VmState.FAILING_BACK || s == VmState.WAITING_FOR_GROUP;
+    }
+
+    /** This VM in {@code state}; a change {@link Transitions} doesn't allow throws {@link IllegalTransitionException}. */
+    VmJob withState(VmState state) {
+        Transitions.checked(this.state, state);
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    /** This VM with one more reason. */
+    VmJob withReason(Reason reason) {
+        List<Reason> more = new ArrayList<>(reasons);
+        more.add(reason);
+        return withReasons(more);
+    }
+
+    /** This VM with more reasons, in order. */
+    VmJob withReasonsAdded(List<Reason> added) {
+        List<Reason> more = new ArrayList<>(reasons);
+        more.addAll(added);
+        return withReasons(more);
+    }
+
+    /** This VM with one more command awaiting its answer. */
+    VmJob withPending(String commandId, Step step) {
+        Map<String, Step> more = new LinkedHashMap<>(pending);
+        more.put(commandId, step);
+        return withPending(more);
+    }
+
+    /** This VM without the command {@code commandId} pending. */
+    VmJob withAnswered(String commandId) {
+        Map<String, Step> fewer = new LinkedHashMap<>(pending);
+        fewer.remove(commandId);
+        return withPending(fewer);
+    }
+
+    VmJob withStep(Step step) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withTarget(Target target) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withPoint(ChosenPoint point) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withReasons(List<Reason> reasons) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withPending(Map<String, Step> pending) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withClaimAnswered(boolean claimAnswered) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withClaimed(boolean claimed) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withSequence(int sequence) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withAttempts(int attempts) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withDeadline(long deadline) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withCompensations(List<Step> compensations) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withCancelRequested(boolean cancelRequested) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withRollbackReason(Reason rollbackReason) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withPoweredOnVerified(boolean poweredOnVerified) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withDisksVerified(boolean disksVerified) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withReprotectUntil(long reprotectUntil) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withReprotectRefusals(int reprotectRefusals) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withAzureDiskIds(List<String> azureDiskIds) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+    }
+
+    VmJob withAzureNicIds(List<String> azureNicIds) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
     }
 
     @Override

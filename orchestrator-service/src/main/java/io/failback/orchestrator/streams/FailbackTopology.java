@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import io.failback.messages.VmClaim;
-import io.failback.orchestrator.saga.SagaRunner;
+import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,15 +37,15 @@ public final class FailbackTopology {
     private FailbackTopology() {
     }
 
-    public static Topology build(SagaRunner runner, Duration tick) {
+    public static Topology build(Orchestrator orchestrator, Duration tick) {
         Topology topology = new Topology();
-        addTo(topology, runner, tick);
+        addTo(topology, orchestrator, tick);
         return topology;
     }
 
     /** Adds every node to {@code topology} (Spring's factory bean hands over an empty one). */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static void addTo(Topology topology, SagaRunner runner, Duration tick) {
+    public static void addTo(Topology topology, Orchestrator orchestrator, Duration tick) {
         topology.addGlobalStore(store(StoreNames.INVENTORY, (Serde) Topics.INVENTORY.valueSerde()).withLoggingDisabled(),
                 "inventory-source", KEYS.deserializer(), Topics.INVENTORY.valueSerde().deserializer(), Topics.INVENTORY.name(),
                 "inventory-loader", () -> new GlobalStoreLoader<>(StoreNames.INVENTORY));
@@ -53,13 +53,13 @@ public final class FailbackTopology {
                 "recovery-points-source", KEYS.deserializer(), Topics.RECOVERY_POINTS.valueSerde().deserializer(),
                 Topics.RECOVERY_POINTS.name(), "recovery-points-loader", () -> new GlobalStoreLoader<>(StoreNames.RECOVERY_POINTS));
 
-        topology.addProcessor("router", () -> new InputRouter(runner), source(topology, Topics.REQUESTS),
+        topology.addProcessor("router", () -> new InputRouter(orchestrator), source(topology, Topics.REQUESTS),
                 source(topology, Topics.CONTROL), source(topology, Topics.REPLICATION_EVENTS));
         sink(topology, TO_INPUTS, Topics.ORCHESTRATOR_INPUTS, "router");
 
         String[] jobInputs = {source(topology, Topics.ORCHESTRATOR_INPUTS), source(topology, Topics.VCENTER_EVENTS),
                 source(topology, Topics.AZURE_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS)};
-        topology.addProcessor("jobs", () -> new JobProcessor(runner, tick), jobInputs);
+        topology.addProcessor("jobs", () -> new JobProcessor(orchestrator, tick), jobInputs);
         topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB), "jobs");
         topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM), "jobs");
         topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()), "jobs");

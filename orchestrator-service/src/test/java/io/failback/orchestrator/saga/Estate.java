@@ -27,8 +27,8 @@ import io.failback.messages.ReprotectOptions;
 import io.failback.messages.ServerType;
 import io.failback.messages.TargetHypervisor;
 
-/** Test data mother: an inventory of protected VMs, plans, heartbeats and recovery points. */
-public final class Estate {
+/** Test data mother: an inventory of protected VMs, plans, heartbeats and recovery points, read as the saga reads one. */
+public final class Estate implements Inventory {
 
     public static final long T0 = 1_790_000_000_000L;
 
@@ -95,13 +95,29 @@ public final class Estate {
         return this;
     }
 
-    FailbackSaga.RequestFacts factsFor(FailbackRequest r) {
-        List<RecoveryPlanMember> planMembers = r.getPlanId() == null ? List.of() : members.getOrDefault(r.getPlanId(), List.of());
-        Map<String, ProtectedItem> known = new HashMap<>();
-        r.getVmIds().forEach(v -> { if (items.containsKey(v)) known.put(v, items.get(v)); });
-        planMembers.forEach(m -> { if (items.containsKey(m.getVmId())) known.put(m.getVmId(), items.get(m.getVmId())); });
-        return new FailbackSaga.RequestFacts(known, r.getPlanId() == null ? null : plans.get(r.getPlanId()), planMembers,
-                heartbeats, points);
+    @Override
+    public ProtectedItem item(String vmId) {
+        return items.get(vmId);
+    }
+
+    @Override
+    public RecoveryPlan plan(String planId) {
+        return plans.get(planId);
+    }
+
+    @Override
+    public List<RecoveryPlanMember> members(String planId) {
+        return members.getOrDefault(planId, List.of());
+    }
+
+    @Override
+    public ConfigServerHeartbeat heartbeat(String configurationServer) {
+        return heartbeats.get(configurationServer);
+    }
+
+    @Override
+    public List<RecoveryPoint> recoveryPoints(String vmId) {
+        return points.getOrDefault(vmId, List.of());
     }
 
     public static FailbackRequest.Builder request(String id, String... vmIds) {

@@ -29,21 +29,20 @@ class FailbackSagaTest {
         void shouldFailBackAWindowsVmStepByStepAndDeleteTheAzureVmOnlyOnCommit() {
             World w = new World(new Estate().windows("web01"));
 
-            w.submit(Estate.request("job-1", "web01").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "web01").build());
 
             assertThat(w.stepsOf("web01")).containsExactly(CHECK_AZURE_VM, CHECK_VCENTER, SHUT_DOWN_AZURE_VM,
                     POWER_OFF_ON_PREMISES_VM, DETACH_FROM_MASTER_TARGET, ATTACH_TO_ON_PREMISES_VM, ENABLE_VMWARE_TOOLS,
                     POWER_ON_ON_PREMISES_VM);
-            assertThat(w.vm("job-1", "web01").state()).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+            assertThat(w.vmState("web01")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(w.jobState()).isEqualTo(JobState.AWAITING_COMMIT);
 
             w.control("job-1", ControlAction.COMMIT);
             w.settle();
 
             assertThat(w.stepsOf("web01")).endsWith(POWER_ON_ON_PREMISES_VM, DELETE_AZURE_VM);
-            assertThat(w.vm("job-1", "web01").state()).isEqualTo(VmState.COMMITTED);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+            assertThat(w.vmState("web01")).isEqualTo(VmState.COMMITTED);
+            assertThat(w.jobState()).isEqualTo(JobState.COMPLETED);
             assertThat(w.claimHolders).isEmpty();
         }
 
@@ -51,8 +50,7 @@ class FailbackSagaTest {
         void shouldNameInTheDeleteTheDisksAndInterfacesThePreflightReadSoAnInterruptedDeleteCanFinish() {
             World w = new World(new Estate().vm("db01"));
 
-            w.submit(Estate.request("job-1", "db01").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "db01").build());
             w.control("job-1", ControlAction.COMMIT);
             w.settle();
 
@@ -68,8 +66,7 @@ class FailbackSagaTest {
         void shouldSkipVmwareToolsForLinuxAndSendEachCommandToTheRightPlaces() {
             World w = new World(new Estate().vm("db01"));
 
-            w.submit(Estate.request("job-1", "db01").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "db01").build());
 
             assertThat(w.stepsOf("db01")).containsExactlyElementsOf(LINUX_FORWARD);
             DetachDisks detach = (DetachDisks) w.allCommands.stream().filter(s -> s.step() == DETACH_FROM_MASTER_TARGET)
@@ -86,8 +83,7 @@ class FailbackSagaTest {
         void shouldAuditEveryCommandResultAndDecision() {
             World w = new World(new Estate().vm("db01"));
 
-            w.submit(Estate.request("job-1", "db01").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "db01").build());
 
             List<AuditRecord> audits = w.all.audits;
             assertThat(audits).allMatch(a -> a.getJobId().equals("job-1") && a.getRequestedBy().equals("ops@example.org"));
@@ -109,8 +105,7 @@ class FailbackSagaTest {
                 return World.ok(s);
             };
 
-            w.submit(Estate.request("job-1", "db01").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "db01").build());
 
             assertThat(undoWhenSent.get(SHUT_DOWN_AZURE_VM)).containsExactly(ROLLBACK_START_AZURE_VM);
             assertThat(undoWhenSent.get(POWER_OFF_ON_PREMISES_VM)).containsExactly(ROLLBACK_START_AZURE_VM);
@@ -246,8 +241,7 @@ class FailbackSagaTest {
         @Test
         void shouldRefuseAControlCommandWithAHostileJobIdByAuditOnly() {
             World w = new World(new Estate().vm("a"));
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             Outbox out = w.control(new io.failback.messages.ControlCommand("c-1", "job-1\nforged", ControlAction.COMMIT,
                     "ops", java.time.Instant.EPOCH));
@@ -257,7 +251,7 @@ class FailbackSagaTest {
                 assertThat(a.getJobId()).isEqualTo("job-1\\nforged");
                 assertThat(a.getDetail()).startsWith("INVALID_FIELD").contains("jobId");
             });
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+            assertThat(w.jobState()).isEqualTo(JobState.AWAITING_COMMIT);
         }
 
         @Test
@@ -268,10 +262,9 @@ class FailbackSagaTest {
                             .setMessage("boom\n" + "x".repeat(900_000)).build()
                     : World.ok(s);
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
-            assertThat(w.vm("job-1", "a").reasons).isNotEmpty().allSatisfy(r -> assertThat(r.message()).hasSizeLessThan(2_000)
+            assertThat(w.vm("job-1", "a").reasons()).isNotEmpty().allSatisfy(r -> assertThat(r.message()).hasSizeLessThan(2_000)
                     .doesNotContain("\n"));
             assertThat(w.all.audits).allSatisfy(a -> assertThat(a.getDetail()).hasSizeLessThan(2_000));
             assertThat(w.all.statuses).allSatisfy(s -> assertThat(s.toString()).hasSizeLessThan(4_000));
@@ -281,11 +274,10 @@ class FailbackSagaTest {
         void shouldRefuseAVmWhoseInventoryRecordIsOutOfBoundsWithoutStoringIt() {
             World w = new World(new Estate().vm("a", i -> i.setOsVersion("Windows\n" + "y".repeat(200_000))));
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
-            assertThat(w.vm("job-1", "a").reasons).extracting(Reason::code).contains(ReasonCode.INVALID_FIELD);
-            assertThat(w.vm("job-1", "a").target).isNull();
+            assertThat(w.reasonCodes("a")).contains(ReasonCode.INVALID_FIELD);
+            assertThat(w.vm("job-1", "a").target()).isNull();
             assertThat(w.allCommands).noneMatch(c -> c.step() == SHUT_DOWN_AZURE_VM);
         }
     }
@@ -311,8 +303,7 @@ class FailbackSagaTest {
                                                                           ReasonCode expected) {
             World w = new World(new Estate().vm("a", change));
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             assertRejectedWithNothingChanged(w, "a", expected);
         }
@@ -322,10 +313,9 @@ class FailbackSagaTest {
             World w = new World(new Estate().vm("a", b -> b.setServerType(ServerType.PHYSICAL_SERVER).setOsType(OsType.WINDOWS)
                     .setOsVersion("Windows Server 2012 R2")));
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
-            assertThat(w.vm("job-1", "a").state()).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(w.vmState("a")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
         }
 
         @Test
@@ -338,8 +328,7 @@ class FailbackSagaTest {
 
             for (Estate estate : List.of(stopped, stale)) {
                 World w = new World(estate);
-                w.submit(Estate.request("job-1", "a").build());
-                w.settle();
+                w.failBack(Estate.request("job-1", "a").build());
                 assertRejectedWithNothingChanged(w, "a", ReasonCode.CONFIG_SERVER_NOT_CONNECTED);
             }
         }
@@ -366,8 +355,7 @@ class FailbackSagaTest {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == CHECK_VCENTER ? World.result(s, VcenterResultCode.NOT_CONNECTED) : World.ok(s);
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             assertRejectedWithNothingChanged(w, "a", ReasonCode.VCENTER_NOT_CONNECTED);
         }
@@ -379,8 +367,7 @@ class FailbackSagaTest {
                     .setOutcome(new MasterTargetInspected(true, 2, ((InspectMasterTarget) s.operation()).getReplicaDisks())).build()
                     : World.ok(s);
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             assertRejectedWithNothingChanged(w, "a", ReasonCode.MASTER_TARGET_HAS_SNAPSHOTS);
         }
@@ -389,13 +376,12 @@ class FailbackSagaTest {
         void shouldRejectAVmWithoutRecoveryPointAndAPlanUntilEveryVmHasOne() {
             World w = new World(new Estate().plan("p", List.of(List.of("a", "b"))).noPoints("b"));
 
-            w.submit(Estate.planRequest("job-1", "p").build());
-            w.settle();
+            w.failBack(Estate.planRequest("job-1", "p").build());
 
-            assertThat(w.vm("job-1", "b").reasons()).extracting(Reason::code).containsExactly(ReasonCode.NO_RECOVERY_POINT);
-            assertThat(w.vm("job-1", "a").state()).isEqualTo(VmState.REJECTED);
-            assertThat(w.vm("job-1", "a").reasons()).extracting(Reason::code).containsExactly(ReasonCode.OTHER_VMS_FAILED_PREFLIGHT);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.REJECTED);
+            assertThat(w.reasonCodes("b")).containsExactly(ReasonCode.NO_RECOVERY_POINT);
+            assertThat(w.vmState("a")).isEqualTo(VmState.REJECTED);
+            assertThat(w.reasonCodes("a")).containsExactly(ReasonCode.OTHER_VMS_FAILED_PREFLIGHT);
+            assertThat(w.jobState()).isEqualTo(JobState.REJECTED);
             assertThat(w.stepsOf("a")).containsExactly(CHECK_AZURE_VM, CHECK_VCENTER);
         }
 
@@ -409,8 +395,7 @@ class FailbackSagaTest {
             w.agents = s -> s.vmId().equals("twice") && s.step() == CHECK_VCENTER
                     ? World.result(s, VcenterResultCode.NOT_CONNECTED) : World.ok(s);
 
-            w.submit(Estate.planRequest("job-1", "p").build());
-            w.settle();
+            w.failBack(Estate.planRequest("job-1", "p").build());
 
             assertThat(w.lastStatus("twice").getReasons()).extracting(io.failback.messages.Reason::getCode)
                     .containsExactlyInAnyOrder(ReasonCode.MIGRATION_COMPLETED, ReasonCode.HYPER_V_TARGET, ReasonCode.VCENTER_NOT_CONNECTED);
@@ -427,7 +412,7 @@ class FailbackSagaTest {
         private void assertRejectedWithNothingChanged(World w, String vmId, ReasonCode expected) {
             assertThat(w.vm("job-1", vmId).state()).isEqualTo(VmState.REJECTED);
             assertThat(w.vm("job-1", vmId).reasons()).extracting(Reason::code).contains(expected);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.REJECTED);
+            assertThat(w.jobState()).isEqualTo(JobState.REJECTED);
             assertThat(w.allCommands).allMatch(c -> c.step() == CHECK_AZURE_VM || c.step() == CHECK_VCENTER);
             assertThat(w.claimHolders).isEmpty();
         }
@@ -442,8 +427,7 @@ class FailbackSagaTest {
             e.point("b", "b-newest", Estate.T0 - 1_000, Consistency.CRASH_CONSISTENT, null);
             World w = new World(e);
 
-            w.submit(Estate.request("job-1", "a", "b").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a", "b").build());
 
             assertThat(w.vm("job-1", "a").point().pointId()).isEqualTo("crash-a");
             assertThat(w.vm("job-1", "b").point().pointId()).isEqualTo("b-newest");
@@ -456,8 +440,7 @@ class FailbackSagaTest {
             e.point("a", "app-newer", Estate.T0 - 120_000, Consistency.APP_CONSISTENT, null);
             World w = new World(e);
 
-            w.submit(Estate.request("job-1", "a").setRecoveryPoint(Estate.appConsistent()).build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").setRecoveryPoint(Estate.appConsistent()).build());
 
             ChosenRecoveryPoint p = w.lastStatus("a").getRecoveryPoint();
             assertThat(p.getPointId()).isEqualTo("app-newer");
@@ -473,8 +456,7 @@ class FailbackSagaTest {
                     .point("a", "a-c2", Estate.T0 - 60_000, Consistency.APP_CONSISTENT, "c2"); // b has no c2 yet
             World w = new World(e);
 
-            w.submit(Estate.request("job-1", "a", "b").setRecoveryPoint(Estate.appConsistent()).build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a", "b").setRecoveryPoint(Estate.appConsistent()).build());
 
             assertThat(w.vm("job-1", "a").point().pointId()).isEqualTo("a-c1");
             assertThat(w.vm("job-1", "b").point().pointId()).isEqualTo("b-c1");
@@ -488,12 +470,11 @@ class FailbackSagaTest {
                     .point("b", "b-c2", Estate.T0 - 200_000, Consistency.APP_CONSISTENT, "c2");
             World w = new World(e);
 
-            w.submit(Estate.request("job-1", "a", "b").setRecoveryPoint(Estate.appConsistent()).build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a", "b").setRecoveryPoint(Estate.appConsistent()).build());
 
-            assertThat(w.vm("job-1", "a").reasons()).extracting(Reason::code).containsExactly(ReasonCode.NO_COMMON_APP_CONSISTENT_POINT);
-            assertThat(w.vm("job-1", "b").reasons()).extracting(Reason::code).containsExactly(ReasonCode.NO_COMMON_APP_CONSISTENT_POINT);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.REJECTED);
+            assertThat(w.reasonCodes("a")).containsExactly(ReasonCode.NO_COMMON_APP_CONSISTENT_POINT);
+            assertThat(w.reasonCodes("b")).containsExactly(ReasonCode.NO_COMMON_APP_CONSISTENT_POINT);
+            assertThat(w.jobState()).isEqualTo(JobState.REJECTED);
         }
     }
 
@@ -506,10 +487,9 @@ class FailbackSagaTest {
             // group 1's second VM holds its power-on until the test releases it
             w.agents = s -> s.vmId().equals("g1b") && s.step() == POWER_ON_ON_PREMISES_VM ? null : World.ok(s);
 
-            w.submit(Estate.planRequest("job-1", "p").build());
-            w.settle();
+            w.failBack(Estate.planRequest("job-1", "p").build());
 
-            assertThat(w.vm("job-1", "g2a").state()).isEqualTo(VmState.WAITING_FOR_GROUP);
+            assertThat(w.vmState("g2a")).isEqualTo(VmState.WAITING_FOR_GROUP);
             assertThat(w.vm("job-1", "g2a").compensations()).contains(ROLLBACK_DETACH_FROM_ON_PREMISES_VM);
             assertThat(w.stepsOf("g2a")).doesNotContain(POWER_ON_ON_PREMISES_VM);
             assertThat(w.lastJobStatus("job-1").getCurrentGroup()).isEqualTo(1);
@@ -522,7 +502,7 @@ class FailbackSagaTest {
 
             assertThat(w.stepsOf("g2a")).endsWith(POWER_ON_ON_PREMISES_VM);
             assertThat(w.lastJobStatus("job-1").getCurrentGroup()).isEqualTo(2);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+            assertThat(w.jobState()).isEqualTo(JobState.AWAITING_COMMIT);
         }
 
         @Test
@@ -534,24 +514,23 @@ class FailbackSagaTest {
             w.agents = s -> s.vmId().equals("g1b") && s.step() == ATTACH_TO_ON_PREMISES_VM ? null
                     : s.vmId().equals("g1a") && s.step() == ATTACH_TO_ON_PREMISES_VM ? World.result(s, VcenterResultCode.TASK_FAILED)
                     : World.ok(s);
-            w.submit(Estate.planRequest("job-1", "p").build());
-            w.settle();
-            assertThat(w.vm("job-1", "g1a").state()).isEqualTo(VmState.ROLLED_BACK);
+            w.failBack(Estate.planRequest("job-1", "p").build());
+            assertThat(w.vmState("g1a")).isEqualTo(VmState.ROLLED_BACK);
 
             w.agents = World::ok; // the late attach of g1b comes back
             w.settle();
 
-            assertThat(w.vm("job-1", "g1b").state()).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(w.vmState("g1b")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
             assertThat(w.stepsOf("g1b")).contains(POWER_ON_ON_PREMISES_VM);
-            assertThat(w.vm("job-1", "g2a").state()).isEqualTo(VmState.ROLLED_BACK);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+            assertThat(w.vmState("g2a")).isEqualTo(VmState.ROLLED_BACK);
+            assertThat(w.jobState()).isEqualTo(JobState.AWAITING_COMMIT);
 
             w.control("job-1", ControlAction.COMMIT);
-            assertThat(w.job("job-1").state()).as("deletes in flight").isEqualTo(JobState.COMMITTING);
+            assertThat(w.jobState()).as("deletes in flight").isEqualTo(JobState.COMMITTING);
             w.settle();
 
-            assertThat(w.vm("job-1", "g1b").state()).isEqualTo(VmState.COMMITTED);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.PARTIALLY_COMPLETED);
+            assertThat(w.vmState("g1b")).isEqualTo(VmState.COMMITTED);
+            assertThat(w.jobState()).isEqualTo(JobState.PARTIALLY_COMPLETED);
         }
 
         @Test
@@ -560,22 +539,21 @@ class FailbackSagaTest {
             w.agents = s -> s.vmId().equals("g1b") && s.step() == ATTACH_TO_ON_PREMISES_VM
                     ? World.result(s, VcenterResultCode.TASK_FAILED) : World.ok(s);
 
-            w.submit(Estate.planRequest("job-1", "p").build());
-            w.settle();
+            w.failBack(Estate.planRequest("job-1", "p").build());
 
-            assertThat(w.vm("job-1", "g1a").state()).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
-            assertThat(w.vm("job-1", "g1b").state()).isEqualTo(VmState.ROLLED_BACK);
-            assertThat(w.vm("job-1", "g2a").state()).isEqualTo(VmState.ROLLED_BACK);
-            assertThat(w.vm("job-1", "g2a").reasons()).extracting(Reason::code).containsExactly(ReasonCode.DEPENDENCY_GROUP_FAILED);
+            assertThat(w.vmState("g1a")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(w.vmState("g1b")).isEqualTo(VmState.ROLLED_BACK);
+            assertThat(w.vmState("g2a")).isEqualTo(VmState.ROLLED_BACK);
+            assertThat(w.reasonCodes("g2a")).containsExactly(ReasonCode.DEPENDENCY_GROUP_FAILED);
             assertThat(w.stepsOf("g2a")).doesNotContain(POWER_ON_ON_PREMISES_VM).endsWith(ROLLBACK_START_AZURE_VM);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+            assertThat(w.jobState()).isEqualTo(JobState.AWAITING_COMMIT);
 
             w.control("job-1", ControlAction.COMMIT);
             w.settle();
 
             assertThat(w.stepsOf("g1a")).endsWith(DELETE_AZURE_VM);
             assertThat(w.stepsOf("g1b")).doesNotContain(DELETE_AZURE_VM);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.PARTIALLY_COMPLETED);
+            assertThat(w.jobState()).isEqualTo(JobState.PARTIALLY_COMPLETED);
         }
     }
 
@@ -599,14 +577,13 @@ class FailbackSagaTest {
             w.agents = s -> s.step() == failing ? World.result(s, failing == SHUT_DOWN_AZURE_VM
                     ? AzureResultCode.SERVER_ERROR : VcenterResultCode.TASK_FAILED) : World.ok(s);
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             List<Step> steps = w.stepsOf("a");
             assertThat(steps.subList(steps.indexOf(failing) + 1, steps.size())).containsExactlyElementsOf(undo);
-            assertThat(w.vm("job-1", "a").state()).isEqualTo(VmState.ROLLED_BACK);
-            assertThat(w.vm("job-1", "a").reasons()).extracting(Reason::code).containsExactly(ReasonCode.STEP_FAILED);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.ROLLED_BACK);
+            assertThat(w.vmState("a")).isEqualTo(VmState.ROLLED_BACK);
+            assertThat(w.reasonCodes("a")).containsExactly(ReasonCode.STEP_FAILED);
+            assertThat(w.jobState()).isEqualTo(JobState.ROLLED_BACK);
             assertThat(steps).doesNotContain(DELETE_AZURE_VM);
             assertThat(w.claimHolders).isEmpty();
         }
@@ -616,8 +593,7 @@ class FailbackSagaTest {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == ATTACH_TO_ON_PREMISES_VM ? World.result(s, VcenterResultCode.DISK_ATTACHED_ELSEWHERE) : World.ok(s);
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             assertThat(w.lastStatus("a").getReasons()).extracting(io.failback.messages.Reason::getCode)
                     .containsExactly(ReasonCode.DISK_ATTACHED_ELSEWHERE);
@@ -630,14 +606,13 @@ class FailbackSagaTest {
             w.agents = s -> s.step() == ATTACH_TO_ON_PREMISES_VM || s.step() == ROLLBACK_ATTACH_TO_MASTER_TARGET
                     ? World.result(s, VcenterResultCode.TASK_FAILED) : World.ok(s);
 
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             VmJob vm = w.vm("job-1", "a");
             assertThat(vm.state()).isEqualTo(VmState.FAILED);
             assertThat(vm.reasons()).extracting(Reason::code).containsExactly(ReasonCode.STEP_FAILED, ReasonCode.ROLLBACK_FAILED);
             assertThat(vm.reasons().get(1).message()).contains("ROLLBACK_ATTACH_TO_MASTER_TARGET", "ROLLBACK_START_AZURE_VM");
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.FAILED);
+            assertThat(w.jobState()).isEqualTo(JobState.FAILED);
         }
     }
 
@@ -648,8 +623,7 @@ class FailbackSagaTest {
         void shouldSendAnUnansweredCommandAgainWithTheSameIdThenFailTheStepAndRollBack() {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == DETACH_FROM_MASTER_TARGET ? null : World.ok(s);
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
             String detachId = w.vm("job-1", "a").pending().keySet().iterator().next();
 
             w.advance(Duration.ofMinutes(1));
@@ -671,8 +645,7 @@ class FailbackSagaTest {
         @Test
         void shouldAuditAndIgnoreAStaleOrDuplicateResult() {
             World w = new World(new Estate().vm("a"));
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
             World.Sent shutdown = w.allCommands.stream().filter(s -> s.step() == SHUT_DOWN_AZURE_VM).findFirst().orElseThrow();
             int commandsBefore = w.allCommands.size();
 
@@ -694,20 +667,19 @@ class FailbackSagaTest {
         void shouldRollBackEveryVmOnCancelInTheMiddleOfAPlanWaitingForTheStepInFlight() {
             World w = new World(new Estate().plan("p", List.of(List.of("a", "b"))));
             w.agents = s -> s.vmId().equals("b") && s.step() == DETACH_FROM_MASTER_TARGET ? null : World.ok(s);
-            w.submit(Estate.planRequest("job-1", "p").build());
-            w.settle();
-            assertThat(w.vm("job-1", "a").state()).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            w.failBack(Estate.planRequest("job-1", "p").build());
+            assertThat(w.vmState("a")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
 
             w.control("job-1", ControlAction.CANCEL);
-            assertThat(w.vm("job-1", "b").state()).isEqualTo(VmState.FAILING_BACK); // detach still in flight
+            assertThat(w.vmState("b")).isEqualTo(VmState.FAILING_BACK); // detach still in flight
             w.agents = World::ok;
             w.settle();
 
-            assertThat(w.vm("job-1", "a").state()).isEqualTo(VmState.ROLLED_BACK);
-            assertThat(w.vm("job-1", "b").state()).isEqualTo(VmState.ROLLED_BACK);
+            assertThat(w.vmState("a")).isEqualTo(VmState.ROLLED_BACK);
+            assertThat(w.vmState("b")).isEqualTo(VmState.ROLLED_BACK);
             assertThat(w.stepsOf("b")).endsWith(DETACH_FROM_MASTER_TARGET, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM);
-            assertThat(w.vm("job-1", "b").reasons()).extracting(Reason::code).containsExactly(ReasonCode.CANCELLED_BY_OPERATOR);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.CANCELLED);
+            assertThat(w.reasonCodes("b")).containsExactly(ReasonCode.CANCELLED_BY_OPERATOR);
+            assertThat(w.jobState()).isEqualTo(JobState.CANCELLED);
             assertThat(w.allCommands).noneMatch(c -> c.step() == DELETE_AZURE_VM);
         }
 
@@ -721,7 +693,7 @@ class FailbackSagaTest {
             w.agents = World::ok;
             w.settle();
 
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.CANCELLED);
+            assertThat(w.jobState()).isEqualTo(JobState.CANCELLED);
             assertThat(w.allCommands).allMatch(c -> c.step() == CHECK_AZURE_VM || c.step() == CHECK_VCENTER);
             assertThat(w.claimHolders).isEmpty();
         }
@@ -730,8 +702,7 @@ class FailbackSagaTest {
         void shouldRefuseCancelAfterCommitWithAReason() {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == DELETE_AZURE_VM ? null : World.ok(s);
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
             w.control("job-1", ControlAction.COMMIT);
             w.settle();
 
@@ -740,15 +711,14 @@ class FailbackSagaTest {
             assertThat(out.statuses).singleElement().satisfies(s -> assertThat(s.getJob().getReasons())
                     .extracting(io.failback.messages.Reason::getCode).containsExactly(ReasonCode.CANCEL_AFTER_COMMIT));
             assertThat(out.audits).anyMatch(a -> a.getKind() == AuditKind.REFUSAL);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.COMMITTING);
+            assertThat(w.jobState()).isEqualTo(JobState.COMMITTING);
         }
 
         @Test
         void shouldRefuseCommitBeforeTheJobAwaitsIt() {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == SHUT_DOWN_AZURE_VM ? null : World.ok(s);
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             Outbox out = w.control("job-1", ControlAction.COMMIT);
 
@@ -760,8 +730,7 @@ class FailbackSagaTest {
         void shouldAnswerASecondCommitWhileCommittingByNameAndSendNoSecondDelete() {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == DELETE_AZURE_VM ? null : World.ok(s);
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
             w.control("job-1", ControlAction.COMMIT);
             w.settle();
 
@@ -780,11 +749,10 @@ class FailbackSagaTest {
         @Test
         void shouldAnswerACommitAfterCompletionAsAlreadyFinished() {
             World w = new World(new Estate().vm("a"));
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
             w.control("job-1", ControlAction.COMMIT);
             w.settle();
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+            assertThat(w.jobState()).isEqualTo(JobState.COMPLETED);
 
             Outbox out = w.control("job-1", ControlAction.COMMIT);
 
@@ -795,27 +763,25 @@ class FailbackSagaTest {
                     }));
             assertThat(out.audits).anyMatch(a -> a.getKind() == AuditKind.REFUSAL);
             assertThat(out.azureCommands).isEmpty();
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+            assertThat(w.jobState()).isEqualTo(JobState.COMPLETED);
         }
 
         @Test
         void shouldNotDeleteAnythingUnderManualCommitUntilCommitArrives() {
             World w = new World(new Estate().vm("a"));
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
             w.advance(Duration.ofDays(1));
             w.settle();
 
             assertThat(w.allCommands).noneMatch(c -> c.step() == DELETE_AZURE_VM);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+            assertThat(w.jobState()).isEqualTo(JobState.AWAITING_COMMIT);
         }
 
         @Test
         void shouldCommitByItselfAfterTheAutoCommitDelay() {
             World w = new World(new Estate().vm("a"));
-            w.submit(Estate.request("job-1", "a").setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_COMMIT, 300)).build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_COMMIT, 300)).build());
 
             w.advance(Duration.ofSeconds(299));
             assertThat(w.allCommands).noneMatch(c -> c.step() == DELETE_AZURE_VM);
@@ -823,22 +789,21 @@ class FailbackSagaTest {
             w.settle();
 
             assertThat(w.stepsOf("a")).endsWith(DELETE_AZURE_VM);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+            assertThat(w.jobState()).isEqualTo(JobState.COMPLETED);
         }
 
         @Test
         void shouldRollBackByItselfAfterTheAutoRollbackDelay() {
             World w = new World(new Estate().windows("a"));
-            w.submit(Estate.request("job-1", "a").setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_ROLLBACK, 60)).build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_ROLLBACK, 60)).build());
 
             w.advance(Duration.ofSeconds(60));
             w.settle();
 
             assertThat(w.stepsOf("a")).endsWith(POWER_ON_ON_PREMISES_VM, ROLLBACK_POWER_OFF, ROLLBACK_DETACH_FROM_ON_PREMISES_VM,
                     ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM);
-            assertThat(w.vm("job-1", "a").reasons()).extracting(Reason::code).containsExactly(ReasonCode.AUTO_ROLLBACK);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.ROLLED_BACK);
+            assertThat(w.reasonCodes("a")).containsExactly(ReasonCode.AUTO_ROLLBACK);
+            assertThat(w.jobState()).isEqualTo(JobState.ROLLED_BACK);
         }
     }
 
@@ -851,12 +816,11 @@ class FailbackSagaTest {
             int[] refusals = {0};
             w.agents = s -> s.step() == REPROTECT && refusals[0]++ < 3
                     ? World.result(s, ReplicationResultCode.AGENT_NOT_REGISTERED) : World.ok(s);
-            w.submit(Estate.request("job-1", "a").setReprotect(Estate.reprotect("ps-02"))
+            w.failBack(Estate.request("job-1", "a").setReprotect(Estate.reprotect("ps-02"))
                     .setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_COMMIT, 0)).build());
-            w.settle();
             w.advance(Duration.ZERO);
             w.settle();
-            assertThat(w.vm("job-1", "a").state()).isEqualTo(VmState.REPROTECTING);
+            assertThat(w.vmState("a")).isEqualTo(VmState.REPROTECTING);
 
             for (int i = 0; i < 3; i++) {
                 w.advance(Duration.ofMinutes(2));
@@ -866,18 +830,17 @@ class FailbackSagaTest {
             assertThat(w.stepsOf("a").stream().filter(s -> s == REPROTECT)).hasSize(4);
             assertThat(((io.failback.messages.Reprotect) w.allCommands.get(w.allCommands.size() - 1).operation())
                     .getProcessServer()).isEqualTo("ps-02");
-            assertThat(w.vm("job-1", "a").state()).isEqualTo(VmState.REPROTECTED);
+            assertThat(w.vmState("a")).isEqualTo(VmState.REPROTECTED);
             assertThat(w.vm("job-1", "a").reasons()).isEmpty();
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+            assertThat(w.jobState()).isEqualTo(JobState.COMPLETED);
         }
 
         @Test
         void shouldGiveUpReprotectWhenTheAgentNeverRegistersWithinTheWindow() {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == REPROTECT ? World.result(s, ReplicationResultCode.AGENT_NOT_REGISTERED) : World.ok(s);
-            w.submit(Estate.request("job-1", "a").setReprotect(Estate.reprotect("ps-01"))
+            w.failBack(Estate.request("job-1", "a").setReprotect(Estate.reprotect("ps-01"))
                     .setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_COMMIT, 0)).build());
-            w.settle();
             w.advance(Duration.ZERO);
             w.settle();
 
@@ -891,7 +854,7 @@ class FailbackSagaTest {
             assertThat(vm.reasons()).extracting(Reason::code).containsExactly(ReasonCode.REPROTECT_AGENT_NOT_REGISTERED);
             long tries = w.stepsOf("a").stream().filter(s -> s == REPROTECT).count();
             assertThat(tries).isBetween(8L, 20L);
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.FAILED);
+            assertThat(w.jobState()).isEqualTo(JobState.FAILED);
         }
     }
 
@@ -902,8 +865,7 @@ class FailbackSagaTest {
         void shouldTreatARepeatedRequestIdAsTheSameJob() {
             World w = new World(new Estate().vm("a"));
             FailbackRequest request = Estate.request("job-1", "a").build();
-            w.submit(request);
-            w.settle();
+            w.failBack(request);
             int commands = w.allCommands.size();
 
             Outbox again = w.submit(request);
@@ -931,11 +893,9 @@ class FailbackSagaTest {
         void shouldRejectAVmAlreadyInAnActiveJobNamingThatJob() {
             World w = new World(new Estate().vm("a").vm("b"));
             w.agents = s -> s.jobId().equals("job-1") && s.step() == SHUT_DOWN_AZURE_VM ? null : World.ok(s);
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-1", "a").build());
 
-            w.submit(Estate.request("job-2", "b", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-2", "b", "a").build());
 
             assertThat(w.vm("job-2", "a").reasons()).singleElement().satisfies(r -> {
                 assertThat(r.code()).isEqualTo(ReasonCode.VM_IN_ACTIVE_JOB);
@@ -950,13 +910,11 @@ class FailbackSagaTest {
         void shouldLetAVmJoinANewJobOnceItsJobHasFinished() {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == SHUT_DOWN_AZURE_VM ? World.result(s, AzureResultCode.CONFLICT) : World.ok(s);
-            w.submit(Estate.request("job-1", "a").build());
-            w.settle();
-            assertThat(w.job("job-1").state()).isEqualTo(JobState.ROLLED_BACK);
+            w.failBack(Estate.request("job-1", "a").build());
+            assertThat(w.jobState()).isEqualTo(JobState.ROLLED_BACK);
 
             w.agents = World::ok;
-            w.submit(Estate.request("job-2", "a").build());
-            w.settle();
+            w.failBack(Estate.request("job-2", "a").build());
 
             assertThat(w.job("job-2").state()).isEqualTo(JobState.AWAITING_COMMIT);
         }

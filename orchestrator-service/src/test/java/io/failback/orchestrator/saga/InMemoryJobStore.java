@@ -29,11 +29,11 @@ final class InMemoryJobStore implements JobStore {
 
     @Override
     public void put(Job job) {
-        jobs.put(job.jobId, job);
+        jobs.put(job.jobId(), job);
     }
 
     @Override
     public void put(VmJob vm) {
-        vms.computeIfAbsent(vm.jobId, j -> new LinkedHashMap<>()).put(vm.vmId, vm);
+        vms.computeIfAbsent(vm.jobId(), j -> new LinkedHashMap<>()).put(vm.vmId(), vm);
     }
 }

@@ -26,7 +26,7 @@ public final class World {
 
     final Estate estate;
     final SagaSettings settings = SagaSettings.defaults();
-    final SagaRunner runner = new SagaRunner(new FailbackSaga(settings));
+    final Orchestrator orchestrator = new Orchestrator(settings);
     final InMemoryJobStore store = new InMemoryJobStore();
     final Map<String, String> claimHolders = new HashMap<>();
     final List<Sent> outstanding = new ArrayList<>();
@@ -41,17 +41,9 @@ public final class World {
 
     // ------------------------------------------------------------------ whens
 
-    /** As the orchestrator takes a request: its bounds first (refused ones publish and store nothing), then the saga. */
+    /** As the orchestrator takes a request from its inputs topic. */
     Outbox submit(FailbackRequest request) {
-        FailbackSaga saga = runner.saga();
-        Reason refusal = Intake.refusal(request.getRequestId(), request);
-        if (refusal != null) {
-            return record(publishOnly(saga.onUnroutableRequest(request, refusal, now)));
-        }
-        Job existing = store.job(request.getRequestId());
-        Decision d = existing != null ? saga.onRepeatedRequest(existing, request, now)
-                : saga.onRequest(request, estate.factsFor(request), now);
-        return record(runner.apply(store, d));
+        return handle(request.getRequestId(), new OrchestratorInput(request));
     }
 
     Outbox control(String jobId, ControlAction action) {
@@ -59,18 +51,18 @@ public final class World {
     }
 
     Outbox control(ControlCommand control) {
-        Reason refusal = Intake.refusal(control);
-        if (refusal != null) {
-            return record(publishOnly(runner.saga().onUnroutableControl(control, refusal, now)));
-        }
-        return record(runner.apply(store, runner.saga().onControl(store.job(control.getJobId()), control, now)));
+        return handle(control.getJobId(), new OrchestratorInput(control));
     }
 
-    private static Outbox publishOnly(Decision d) {
-        Outbox out = new Outbox();
-        out.statuses.addAll(d.statuses());
-        out.audits.addAll(d.audits());
-        return out;
+    /** Any input, through the orchestrator's one entry point, as the processor hands it over. */
+    Outbox handle(String key, Object input) {
+        return record(orchestrator.handle(key, input, store, estate, now));
+    }
+
+    /** Given/when in one: the request is taken and every claim and command it leads to is answered. */
+    World failBack(FailbackRequest request) {
+        submit(request);
+        return settle();
     }
 
     /** Answers claims and commands until nothing is outstanding (commands the agents drop stay unanswered). */
@@ -96,17 +88,10 @@ public final class World {
     }
 
     Outbox deliver(Object result) {
-        FailbackSaga saga = runner.saga();
-        if (result instanceof AzureResult r) {
-            VmJob vm = store.vm(r.getJobId(), r.getVmId());
-            return record(runner.apply(store, vm == null ? saga.onUnknownResult(r.getJobId(), r.getVmId(), r.getCommandId(), "", now)
-                    : saga.onAzureResult(store.job(r.getJobId()), vm, r, now)));
+        if (result instanceof ReplicationResult r) {
+            return handle(r.getJobId(), new OrchestratorInput(r));
         }
-        if (result instanceof VcenterResult r) {
-            return record(runner.apply(store, saga.onVcenterResult(store.job(r.getJobId()), store.vm(r.getJobId(), r.getVmId()), r, now)));
-        }
-        ReplicationResult r = (ReplicationResult) result;
-        return record(runner.apply(store, saga.onReplicationResult(store.job(r.getJobId()), store.vm(r.getJobId(), r.getVmId()), r, now)));
+        return handle(null, result);
     }
 
     /** Moves time on and fires every due VM and job timer, as the processor's punctuator does. */
@@ -114,15 +99,11 @@ public final class World {
         now += by.toMillis();
         Outbox out = new Outbox();
         for (String jobId : new ArrayList<>(store.jobs.keySet())) {
-            Outbox o = runner.apply(store, runner.saga().onJobTimer(store.job(jobId), now));
-            record(o);
-            merge(out, o);
+            merge(out, handle(jobId, new Orchestrator.TimerDue(jobId, "")));
             for (String vmId : store.vmIds(jobId)) {
                 VmJob vm = store.vm(jobId, vmId);
-                if (vm.deadline != 0 && vm.deadline <= now) {
-                    Outbox v = runner.apply(store, runner.saga().onVmTimer(store.job(jobId), vm, now));
-                    record(v);
-                    merge(out, v);
+                if (vm.deadline() != 0 && vm.deadline() <= now) {
+                    merge(out, handle(jobId, new Orchestrator.TimerDue(jobId, vmId)));
                 }
             }
         }
@@ -143,8 +124,7 @@ public final class World {
                 claimHolders.put(c.getVmId(), o.holder());
             }
             if (o.answer() != null) {
-                VmJob vm = store.vm(o.answer().getJobId(), o.answer().getVmId());
-                record(runner.apply(store, runner.saga().onClaimAnswer(store.job(o.answer().getJobId()), vm, o.answer(), now)));
+                handle(o.answer().getJobId(), o.answer());
             }
         }
         return true;
@@ -250,6 +230,21 @@ public final class World {
 
     VmJob vm(String jobId, String vmId) {
         return store.vm(jobId, vmId);
+    }
+
+    /** The state of the tests' usual job, {@code job-1}. */
+    JobState jobState() {
+        return job("job-1").state();
+    }
+
+    /** The state of one VM of {@code job-1}. */
+    VmState vmState(String vmId) {
+        return vm("job-1", vmId).state();
+    }
+
+    /** Why a VM of {@code job-1} was refused or failed, as codes in the order given. */
+    List<ReasonCode> reasonCodes(String vmId) {
+        return vm("job-1", vmId).reasons().stream().map(Reason::code).toList();
     }
 
     /** The steps commanded for one VM, in the order they were sent (re-sends included). */

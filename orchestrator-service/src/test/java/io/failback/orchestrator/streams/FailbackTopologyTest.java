@@ -25,8 +25,7 @@ import io.failback.messages.VcenterCommand;
 import io.failback.messages.VmClaim;
 import io.failback.messages.VmState;
 import io.failback.orchestrator.saga.Estate;
-import io.failback.orchestrator.saga.FailbackSaga;
-import io.failback.orchestrator.saga.SagaRunner;
+import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.SagaSettings;
 import io.failback.orchestrator.saga.World;
 import io.failback.schemas.DeadLetterHeaders;
@@ -69,7 +68,7 @@ class FailbackTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(FailbackTopology.build(new SagaRunner(new FailbackSaga(settings)), TICK), props,
+        driver = new TopologyTestDriver(FailbackTopology.build(new Orchestrator(settings), TICK), props,
                 Instant.ofEpochMilli(Estate.T0));
     }
 

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Every catalog value type read from generated records, valid and hostile: a reader gets a record or
- * an {@link UnreadableRecordException}, never anything else, and valid records come back equal.
+ * Every catalog value type, and the orchestrator's stored state, read from generated records, valid and
+ * hostile: a reader gets a record or an {@link UnreadableRecordException}, never anything else, and valid records come back equal.
  * {@code -Dfuzz.samples=N} sets the samples per type (spread evenly over the four kinds, 2,000 by
  * default) and {@code -Dfuzz.seed=S} the seed, for big runs outside CI.
  */
@@ -28,16 +28,16 @@ class FuzzedRecordsTest {
     private static final int SAMPLES_PER_TYPE = Integer.getInteger("fuzz.samples", 2_000);
     private static final long SEED = Long.getLong("fuzz.seed", 20_260_610L);
 
-    static List<Class<? extends SpecificRecord>> catalogTypes() {
-        return RecordFuzzer.catalogTypes();
+    static List<Class<? extends SpecificRecord>> writtenTypes() {
+        return RecordFuzzer.writtenTypes();
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("catalogTypes")
+    @MethodSource("writtenTypes")
     @SuppressWarnings({"unchecked", "rawtypes"})
     void shouldReadEveryGeneratedRecordOrRefuseItByName(Class<? extends SpecificRecord> type) {
         // given a seed-fixed fuzzer for the type and the type's serde
-        RecordFuzzer fuzzer = new RecordFuzzer(SEED + RecordFuzzer.catalogTypes().indexOf(type));
+        RecordFuzzer fuzzer = new RecordFuzzer(SEED + RecordFuzzer.writtenTypes().indexOf(type));
         AvroSerde serde = AvroSerde.of(type);
         Map<String, Integer> outcomes = new TreeMap<>();
         long started = System.nanoTime();
@@ -73,7 +73,7 @@ class FuzzedRecordsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("catalogTypes")
+    @MethodSource("writtenTypes")
     @SuppressWarnings({"unchecked", "rawtypes"})
     void shouldRoundTripEveryValidRecordEqual(Class<? extends SpecificRecord> type) {
         RecordFuzzer fuzzer = new RecordFuzzer(SEED);

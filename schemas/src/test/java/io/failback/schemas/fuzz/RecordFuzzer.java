@@ -99,6 +99,18 @@ public final class RecordFuzzer {
         this.knownFingerprints = List.copyOf(fingerprints);
     }
 
+    /** The orchestrator's stored state (state.avdl): read back from its stores after a restart or an upgrade. */
+    public static List<Class<? extends SpecificRecord>> storedStateTypes() {
+        return List.of(io.failback.messages.state.StoredJob.class, io.failback.messages.state.StoredVmJob.class);
+    }
+
+    /** Every type written with {@link AvroSerde}: the catalog's topic values, then the stored state. */
+    public static List<Class<? extends SpecificRecord>> writtenTypes() {
+        List<Class<? extends SpecificRecord>> types = new ArrayList<>(catalogTypes());
+        types.addAll(storedStateTypes());
+        return types;
+    }
+
     /** The value type of every catalog topic written in Avro, in catalog order. */
     public static List<Class<? extends SpecificRecord>> catalogTypes() {
         List<Class<? extends SpecificRecord>> types = new ArrayList<>();

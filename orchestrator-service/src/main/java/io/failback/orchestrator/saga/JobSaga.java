@@ -1,0 +1,225 @@
+package io.failback.orchestrator.saga;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.failback.messages.AuditKind;
+import io.failback.messages.CommitPolicyKind;
+import io.failback.messages.ControlAction;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.JobState;
+import io.failback.messages.JobStatus;
+import io.failback.messages.ReasonCode;
+import io.failback.messages.StatusEvent;
+import io.failback.messages.VmState;
+
+/**
+ * The job as a whole: commit and cancel, the commit policy's timer, the boot-order groups, and the job's
+ * state as its VMs add up. What it decides for every VM it hands out as a {@link Followup}.
+ */
+final class JobSaga {
+
+    // ================================================================== control
+
+    /** A control command refused before it reached a job (its fields out of bounds): audit only, nothing changed. */
+    Decision onUnroutableControl(ControlCommand control, Reason reason, long now) {
+        Decision d = new Decision(null, now);
+        d.auditFor(Intake.safeId(control.getJobId()), AuditKind.REFUSAL, Intake.quote(control.getRequestedBy()),
+                control.getAction() + " refused", reason.code() + ": " + reason.message());
+        return d;
+    }
+
+    Decision onControl(Job job, ControlCommand control, long now) {
+        Decision d = new Decision(job, now);
+        if (job == null) {
+            d.auditFor(control.getJobId(), AuditKind.REFUSAL, control.getRequestedBy(), control.getAction() + " refused",
+                    ReasonCode.UNKNOWN_JOB + ": no job " + control.getJobId());
+            return d;
+        }
+        Job j = d.working();
+        d.audit(AuditKind.CONTROL, null, null, control.getRequestedBy(), control.getAction() + " received", control.getControlId());
+        if (control.getAction() == ControlAction.COMMIT) {
+            if (j.state() == JobState.AWAITING_COMMIT) {
+                commit(d, "commit by " + control.getRequestedBy());
+                d.jobStatus();
+            } else if (j.isFinished()) {
+                refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId() + " already ended " + j.state()
+                        + (j.committed() ? " after its commit" : "") + "; this commit changes nothing");
+            } else if (j.committed()) {
+                refuse(d, control, ReasonCode.NOT_AWAITING_COMMIT, "job " + j.jobId() + " is already committed and "
+                        + j.state() + "; this second commit changes nothing");
+            } else {
+                refuse(d, control, ReasonCode.NOT_AWAITING_COMMIT,
+                        "job " + j.jobId() + " is " + j.state() + "; commit applies to a job awaiting commit");
+            }
+            return d;
+        }
+        if (j.committed()) {
+            refuse(d, control, ReasonCode.CANCEL_AFTER_COMMIT, "job " + j.jobId()
+                    + " is committed: its Azure VMs are being deleted, there is nothing to go back to");
+        } else if (j.isFinished()) {
+            refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId() + " already ended " + j.state());
+        } else if (j.cancelRequested() || j.state() == JobState.ROLLING_BACK) {
+            d.audit(AuditKind.DECISION, null, null, control.getRequestedBy(), "cancel repeated", "already rolling back");
+        } else {
+            Reason reason = new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancelled by " + control.getRequestedBy());
+            j = j.withCancelRequested(true).withTimerAt(0).withReason(reason);
+            if (j.state() == JobState.PREFLIGHT) {
+                d.followup(new Followup(Followup.Kind.CANCEL_ALL, 0, reason));
+            } else {
+                j = j.withState(JobState.ROLLING_BACK);
+                d.followup(new Followup(Followup.Kind.ROLLBACK_ALL, 0, reason));
+            }
+            d.setJob(j);
+            d.audit(AuditKind.DECISION, null, null, control.getRequestedBy(), "cancel accepted", "every VM not yet finished rolls back");
+            d.jobStatus();
+        }
+        return d;
+    }
+
+    private static void refuse(Decision d, ControlCommand control, ReasonCode code, String message) {
+        d.audit(AuditKind.REFUSAL, null, null, control.getRequestedBy(), control.getAction() + " refused", code + ": " + message);
+        d.statuses().add(StatusEvent.newBuilder().setJobId(d.working().jobId())
+                .setAt(Instant.ofEpochMilli(d.now()))
+                .setJob(JobStatus.newBuilder(Decision.jobStatus(d.working()))
+                        .setReasons(List.of(new io.failback.messages.Reason(code, message))).build()).build());
+    }
+
+    private static void commit(Decision d, String by) {
+        d.setJob(d.working().withState(JobState.COMMITTING).withCommitted(true).withTimerAt(0));
+        d.audit(AuditKind.DECISION, null, null, null, "commit accepted", by);
+        d.followup(Followup.of(Followup.Kind.COMMIT_ALL));
+    }
+
+    // ================================================================== commit policy
+
+    /** The job's auto-commit or auto-rollback delay passed. */
+    Decision onTimer(Job job, long now) {
+        Decision d = new Decision(job, now);
+        Job j = d.working();
+        if (j.timerAt() == 0 || now < j.timerAt() || j.state() != JobState.AWAITING_COMMIT) {
+            return d;
+        }
+        d.setJob(j.withTimerAt(0));
+        if (j.commitPolicy() == CommitPolicyKind.AUTO_COMMIT) {
+            commit(d, "auto-commit");
+        } else {
+            Reason reason = new Reason(ReasonCode.AUTO_ROLLBACK, "auto-rollback after " + j.commitDelaySeconds() + " s without commit");
+            d.setJob(d.working().withState(JobState.ROLLING_BACK).withReason(reason));
+            d.audit(AuditKind.DECISION, null, null, null, "auto-rollback", reason.message());
+            d.followup(new Followup(Followup.Kind.ROLLBACK_ALL, 0, reason));
+        }
+        d.jobStatus();
+        return d;
+    }
+
+    // ================================================================== the job as a whole
+
+    /** Moves the job on once its VMs allow: preflight verdict, boot-group gate, awaiting commit, the end. */
+    void reconcile(Decision d) {
+        Job j = d.working();
+        JobState was = j.state();
+        int groupWas = j.currentGroup();
+        switch (j.state()) {
+            case PREFLIGHT -> {
+                if (j.count(VmState.PREFLIGHT) == 0 && !j.cancelRequested()) {
+                    int rejected = j.count(VmState.REJECTED);
+                    if (rejected > 0) {
+                        j = j.withState(JobState.REJECTED).withReason(new Reason(ReasonCode.OTHER_VMS_FAILED_PREFLIGHT,
+                                rejected + " of " + j.totalVms() + " VM(s) failed preflight; nothing was changed"));
+                        d.followup(new Followup(Followup.Kind.REJECT_READY, 0, new Reason(ReasonCode.OTHER_VMS_FAILED_PREFLIGHT,
+                                "this VM passed preflight, but " + rejected + " other VM(s) of the job did not")));
+                    } else {
+                        j = j.withState(JobState.RUNNING);
+                        d.followup(Followup.of(Followup.Kind.START_ALL));
+                    }
+                } else if (j.cancelRequested() && active(j) == 0) {
+                    j = j.withState(JobState.CANCELLED);
+                }
+            }
+            case RUNNING, ROLLING_BACK -> {
+                if (j.state() == JobState.RUNNING) {
+                    j = gate(d, j);
+                }
+                if (active(j) == 0) {
+                    if (j.count(VmState.FAILED_BACK_AWAITING_COMMIT) > 0) {
+                        j = j.withState(JobState.AWAITING_COMMIT);
+                        if (j.commitPolicy() != CommitPolicyKind.MANUAL) {
+                            j = j.withTimerAt(d.now() + j.commitDelaySeconds() * 1000L);
+                        }
+                    } else {
+                        j = j.withState(finalState(j));
+                    }
+                }
+            }
+            case AWAITING_COMMIT -> {
+                if (j.count(VmState.FAILED_BACK_AWAITING_COMMIT) == 0 && active(j) == 0) {
+                    j = j.withState(finalState(j));
+                }
+            }
+            case COMMITTING, REPROTECTING -> {
+                // a VM still awaiting commit is about to be committed by this commit's follow-up: not the end yet
+                if (j.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.REPROTECTING) == 0) {
+                    j = j.withState(finalState(j));
+                } else if (j.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING) == 0) {
+                    j = j.withState(JobState.REPROTECTING);
+                }
+            }
+            default -> {
+                // finished jobs don't move
+            }
+        }
+        d.setJob(j);
+        if (j.state() != was || j.currentGroup() != groupWas) {
+            if (j.state() != was) {
+                d.audit(AuditKind.DECISION, null, null, null, "job " + j.state(), was + " -> " + j.state());
+            }
+            d.jobStatus();
+        }
+    }
+
+    private static Job gate(Decision d, Job job) {
+        Job j = job;
+        while (j.blockedAtGroup() == 0 && j.currentGroup() <= j.groupCount()) {
+            int i = j.currentGroup() - 1;
+            if (j.groupFailed().get(i) > 0) {
+                j = j.withBlockedAtGroup(j.currentGroup());
+                if (j.currentGroup() < j.groupCount()) {
+                    d.followup(new Followup(Followup.Kind.ROLLBACK_GROUPS_AFTER, j.currentGroup(), dependencyFailure(j.currentGroup())));
+                }
+            } else if (j.groupWaiting().get(i) == 0 && j.currentGroup() < j.groupCount()) {
+                j = j.withCurrentGroup(j.currentGroup() + 1);
+                d.audit(AuditKind.DECISION, null, null, null, "boot group " + j.currentGroup() + " may power on",
+                        "every VM of group " + (j.currentGroup() - 1) + " is on");
+                d.followup(new Followup(Followup.Kind.RELEASE_GROUP, j.currentGroup(), null));
+            } else {
+                break;
+            }
+        }
+        return j;
+    }
+
+    private static int active(Job j) {
+        return j.countOf(VmState.PREFLIGHT, VmState.READY, VmState.FAILING_BACK, VmState.WAITING_FOR_GROUP, VmState.ROLLING_BACK);
+    }
+
+    private static JobState finalState(Job j) {
+        int ok = j.countOf(VmState.COMMITTED, VmState.REPROTECTED);
+        int failed = j.count(VmState.FAILED);
+        if (ok == j.totalVms()) {
+            return JobState.COMPLETED;
+        }
+        if (ok > 0) {
+            return JobState.PARTIALLY_COMPLETED;
+        }
+        if (failed == 0) {
+            return j.cancelRequested() ? JobState.CANCELLED : JobState.ROLLED_BACK;
+        }
+        return JobState.FAILED;
+    }
+
+    static Reason dependencyFailure(int group) {
+        return new Reason(ReasonCode.DEPENDENCY_GROUP_FAILED, "a VM of boot group " + group
+                + " did not fail back, so later groups do not power on");
+    }
+}

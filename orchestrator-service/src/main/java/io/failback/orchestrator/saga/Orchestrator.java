@@ -1,0 +1,165 @@
+package io.failback.orchestrator.saga;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import io.failback.messages.AuditKind;
+import io.failback.messages.AuditRecord;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.OrchestratorInput;
+import io.failback.messages.ReasonCode;
+import io.failback.messages.ReplicationResult;
+import io.failback.messages.VmClaimAnswer;
+
+/**
+ * The one entry point of the pure core: given any input (request, control command, agent result, claim
+ * answer, due timer) with the job store and the inventory, it decides, stores and returns what to send.
+ * Unroutable, repeated and unknown inputs are decided here too; the Kafka side only loads, calls, forwards.
+ */
+public final class Orchestrator {
+
+    /** A timer that came due: the job's own when {@code vmId} is empty, else one VM's. */
+    public record TimerDue(String jobId, String vmId) {
+    }
+
+    /** Where the first hop sends an input: the job it belongs to, or nowhere with {@code refusal} to publish. */
+    public record Route(String jobId, Object input, Outbox refusal) {
+    }
+
+    private final JobSaga jobs = new JobSaga();
+    private final VmSaga vms;
+    private final Requests requests;
+
+    public Orchestrator(SagaSettings settings) {
+        this.vms = new VmSaga(settings, jobs);
+        this.requests = new Requests(settings, vms);
+    }
+
+    /** The job id of a request: the request id itself, so a repeated request is the same job. */
+    public static String jobIdOf(FailbackRequest request) {
+        return request.getRequestId();
+    }
+
+    /** Where a request, control command or replication result written by a client goes, or why nowhere. */
+    public Route route(String key, Object value, long now) {
+        if (value instanceof FailbackRequest request) {
+            Reason refusal = Intake.refusal(key, request);
+            return refusal == null ? new Route(jobIdOf(request), request, null)
+                    : new Route(null, null, publishOnly(requests.onUnroutableRequest(request, refusal, now)));
+        }
+        if (value instanceof ControlCommand control) {
+            Reason refusal = Intake.refusal(control);
+            return refusal == null ? new Route(control.getJobId(), control, null)
+                    : new Route(null, null, publishOnly(jobs.onUnroutableControl(control, refusal, now)));
+        }
+        if (value instanceof ReplicationResult result && !Intake.isId(result.getJobId())) {
+            return new Route(null, null, publishOnly(unknownResult(result.getJobId(), result.getVmId(), result.getCommandId(),
+                    "replication " + result.getCode(), now)));
+        }
+        if (value instanceof ReplicationResult result) {
+            return new Route(result.getJobId(), result, null);
+        }
+        return new Route(null, null, new Outbox()); // a tombstone carries nothing to route
+    }
+
+    /** Decides {@code value}, read under {@code key}, against the job store, stores the outcome, returns what to send. */
+    public Outbox handle(String key, Object value, JobStore store, Inventory inventory, long now) {
+        if (value == null) {
+            return new Outbox(); // tombstones carry nothing for jobs
+        }
+        if (value instanceof OrchestratorInput routed) {
+            return handleRouted(key, routed.getInput(), store, inventory, now);
+        }
+        if (value instanceof TimerDue due) {
+            Job job = store.job(due.jobId());
+            VmJob vm = job == null || due.vmId().isEmpty() ? null : store.vm(due.jobId(), due.vmId());
+            if (job == null || !due.vmId().isEmpty() && vm == null) {
+                return new Outbox();
+            }
+            return apply(store, vm == null ? jobs.onTimer(job, now) : vms.onTimer(job, vm, now));
+        }
+        if (value instanceof VmClaimAnswer a) {
+            VmJob vm = store.vm(a.getJobId(), a.getVmId());
+            return apply(store, vm == null ? unknownResult(a.getJobId(), a.getVmId(), null, "claim answer", now)
+                    : vms.onClaimAnswer(store.job(a.getJobId()), vm, a, now));
+        }
+        Reply reply = Reply.of(value);
+        if (reply == null) {
+            throw new IllegalArgumentException("unexpected record type " + value.getClass().getName());
+        }
+        VmJob vm = store.vm(reply.jobId(), reply.vmId());
+        return apply(store, vm == null ? unknownResult(reply.jobId(), reply.vmId(), reply.commandId(), reply.what(), now)
+                : vms.onResult(store.job(reply.jobId()), vm, reply, now));
+    }
+
+    /**
+     * A request, control command or replication result the router brought to this job's partition. Requests
+     * and control commands are checked again: anyone who can write the internal topic could skip the router.
+     */
+    private Outbox handleRouted(String key, Object input, JobStore store, Inventory inventory, long now) {
+        if (input instanceof FailbackRequest request) {
+            Reason refusal = Intake.refusal(key, request);
+            if (refusal != null) {
+                return publishOnly(requests.onUnroutableRequest(request, refusal, now));
+            }
+            Job existing = store.job(request.getRequestId());
+            return apply(store, existing != null ? requests.onRepeatedRequest(existing, request, now)
+                    : requests.onRequest(request, Requests.factsFor(request, inventory), now));
+        }
+        if (input instanceof ControlCommand control) {
+            Reason refusal = Intake.refusal(control);
+            if (refusal == null && !control.getJobId().equals(key)) {
+                refusal = new Reason(ReasonCode.INVALID_FIELD, "routed under another job's key");
+            }
+            return refusal != null ? publishOnly(jobs.onUnroutableControl(control, refusal, now))
+                    : apply(store, jobs.onControl(store.job(control.getJobId()), control, now));
+        }
+        if (input instanceof ReplicationResult) {
+            return handle(key, input, store, inventory, now);
+        }
+        throw new IllegalArgumentException("unexpected routed input " + input.getClass().getName());
+    }
+
+    /** Stores what {@code first} decided and works off every follow-up it (transitively) asked for, one VM at a time. */
+    private Outbox apply(JobStore store, Decision first) {
+        Outbox out = new Outbox();
+        Deque<Followup> queue = new ArrayDeque<>();
+        absorb(store, first, out, queue);
+        Job job = first.job();
+        while (!queue.isEmpty() && job != null) {
+            Followup f = queue.poll();
+            for (String vmId : store.vmIds(job.jobId())) {
+                Decision d = vms.onFollowup(job, store.vm(job.jobId(), vmId), f, first.now());
+                absorb(store, d, out, queue);
+                job = d.job();
+            }
+        }
+        return out;
+    }
+
+    private static void absorb(JobStore store, Decision d, Outbox out, Deque<Followup> queue) {
+        if (d.job() != null && d.jobChanged()) {
+            store.put(d.job());
+        }
+        d.vms().values().forEach(store::put);
+        out.add(d);
+        queue.addAll(d.followups());
+    }
+
+    private static Outbox publishOnly(Decision d) {
+        Outbox out = new Outbox();
+        out.statuses.addAll(d.statuses());
+        out.audits.addAll(d.audits());
+        return out;
+    }
+
+    /** A result for a job or VM that doesn't exist (here) at all: audited, nothing else. */
+    private static Decision unknownResult(String jobId, String vmId, String commandId, String what, long now) {
+        Decision d = new Decision(null, now);
+        d.audits().add(new AuditRecord(Intake.safeId(jobId), Intake.quote(vmId), commandId == null ? null : Intake.quote(commandId),
+                Instant.ofEpochMilli(now), "", AuditKind.STALE_RESULT, "result for unknown job or VM ignored", what));
+        return d;
+    }
+}

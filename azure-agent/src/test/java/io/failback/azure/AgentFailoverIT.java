@@ -13,13 +13,13 @@ import io.failback.messages.AzureResultCode;
 import io.failback.messages.ReadAzureVm;
 import io.failback.sandbox.arm.ArmEmulator;
 import io.failback.sandbox.arm.ArmPowerState;
-import io.failback.testsupport.InJvmKafka;
+import io.failback.testsupport.InJvmKafkaExtension;
 import io.failback.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Failover in seconds: two agents, each its own process from the boot jar, share the command topic with
@@ -32,13 +32,13 @@ class AgentFailoverIT {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafkaKraftBroker broker;
+    @RegisterExtension
+    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
     static ArmEmulator emulator;
     static String vm;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = InJvmKafka.start();
         emulator = AgentFixtures.startEmulator();
         vm = AgentFixtures.seedVm(emulator, ArmPowerState.RUNNING);
     }
@@ -48,14 +48,11 @@ class AgentFailoverIT {
         if (emulator != null) {
             emulator.close();
         }
-        if (broker != null) {
-            broker.destroy();
-        }
     }
 
     @Test
     void shouldAnswerACommandForAKilledInstancesPartitionFromAnotherInstanceWithinTenSeconds() throws Exception {
-        FailoverDrill<AzureCommand, AzureResult> drill = new FailoverDrill<>(broker.getBrokersAsString(), "azure-agent",
+        FailoverDrill<AzureCommand, AzureResult> drill = new FailoverDrill<>(broker.bootstrapServers(), "azure-agent",
                 Topics.AZURE_COMMANDS, Topics.AZURE_EVENTS, AzureCommand::getCommandId, AzureCommand::getVmId, AzureResult::getCommandId);
 
         FailoverDrill.Outcome<AzureResult> outcome = drill.run(dir, instance -> environment(),

@@ -110,17 +110,8 @@ class AvroSerdeTest {
 
     @Test
     void shouldReadDataWrittenWithAnOlderSchemaFillingDefaults() throws IOException {
-        Schema v0;
-        try (InputStream in = getClass().getResourceAsStream("/evolution/FailbackRequest-v0.avsc")) {
-            v0 = new Schema.Parser().parse(in);
-        }
-        GenericRecord old = new GenericData.Record(v0);
-        old.put("requestId", "req-old");
-        old.put("requestedBy", "ops");
-        old.put("requestedAt", 5L);
-        old.put("vmIds", List.of("vm-a"));
-        old.put("planId", null);
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old).array();
+        Schema v0 = requestV0();
+        byte[] bytes = requestV0(v0, List.of("vm-a"));
 
         FailbackRequest read = AvroSerde.of(FailbackRequest.class, v0).deserialize("t", bytes);
 
@@ -133,19 +124,28 @@ class AvroSerdeTest {
 
     @Test
     void shouldRefuseAnOlderSchemaThatWasNeverReleased() throws IOException {
-        Schema v0;
-        try (InputStream in = getClass().getResourceAsStream("/evolution/FailbackRequest-v0.avsc")) {
-            v0 = new Schema.Parser().parse(in);
-        }
-        GenericRecord old = new GenericData.Record(v0);
-        old.put("requestId", "req-old");
-        old.put("requestedBy", "ops");
-        old.put("requestedAt", 5L);
-        old.put("vmIds", List.of());
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old).array();
+        Schema v0 = requestV0();
+        byte[] bytes = requestV0(v0, List.of());
 
         assertThatThrownBy(() -> AvroSerde.of(FailbackRequest.class).deserialize("t", bytes))
                 .isInstanceOfSatisfying(UnreadableRecordException.class,
                         e -> assertThat(e.problem()).isEqualTo(UnreadableRecordException.Problem.UNKNOWN_SCHEMA_FINGERPRINT));
+    }
+
+    /** A FailbackRequest schema older than any released one. */
+    private Schema requestV0() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/evolution/FailbackRequest-v0.avsc")) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+
+    /** A request for {@code vmIds} written with {@code v0}, single-object encoded. */
+    private static byte[] requestV0(Schema v0, List<String> vmIds) throws IOException {
+        GenericRecord old = new GenericData.Record(v0);
+        old.put("requestId", "req-old");
+        old.put("requestedBy", "ops");
+        old.put("requestedAt", 5L);
+        old.put("vmIds", vmIds);
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v0).encode(old).array();
     }
 }

@@ -10,14 +10,13 @@ import io.failback.agent.testing.FailoverDrill;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
-import io.failback.testsupport.InJvmKafka;
+import io.failback.testsupport.InJvmKafkaExtension;
+import io.failback.testsupport.VcsimExtension;
 import io.failback.sandbox.vcsim.Vcsim;
 import io.failback.schemas.Topics;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Failover in seconds: two agents, each its own process from the boot jar, share the command topic with
@@ -30,30 +29,16 @@ class AgentFailoverIT {
 
     @TempDir
     static Path dir;
-    static EmbeddedKafkaKraftBroker broker;
-    static Vcsim vcsim;
-
-    @BeforeAll
-    static void start() {
-        broker = InJvmKafka.start();
-        vcsim = Vcsim.builder().seedJson("""
-                {"masterTargets": [], "vms": [{"name": "web01", "guestId": "windows8Server64Guest", "powerState": "poweredOn"}]}
-                """).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (vcsim != null) {
-            vcsim.close();
-        }
-        if (broker != null) {
-            broker.destroy();
-        }
-    }
+    @RegisterExtension
+    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
+    @RegisterExtension
+    static final VcsimExtension vcenter = VcsimExtension.of(b -> b.seedJson("""
+            {"masterTargets": [], "vms": [{"name": "web01", "guestId": "windows8Server64Guest", "powerState": "poweredOn"}]}
+            """));
 
     @Test
     void shouldAnswerACommandForAKilledInstancesPartitionFromAnotherInstanceWithinTenSeconds() throws Exception {
-        FailoverDrill<VcenterCommand, VcenterResult> drill = new FailoverDrill<>(broker.getBrokersAsString(), "vcenter-agent",
+        FailoverDrill<VcenterCommand, VcenterResult> drill = new FailoverDrill<>(broker.bootstrapServers(), "vcenter-agent",
                 Topics.VCENTER_COMMANDS, Topics.VCENTER_EVENTS, VcenterCommand::getCommandId, VcenterCommand::getVmId,
                 VcenterResult::getCommandId);
 
@@ -63,6 +48,7 @@ class AgentFailoverIT {
     }
 
     private static Map<String, String> environment(String instance) {
+        Vcsim vcsim = vcenter.get();
         Path store = vcsim.writeTrustStore(dir.resolve(instance + "-truststore.p12"), "changeit".toCharArray());
         return Map.of("FAILBACK_VCENTER_VCENTERS_0_NAME", "vc01",
                 "FAILBACK_VCENTER_VCENTERS_0_URL", vcsim.url().toString(),

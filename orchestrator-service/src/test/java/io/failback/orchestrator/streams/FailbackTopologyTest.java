@@ -64,11 +64,17 @@ class FailbackTopologyTest {
 
     @BeforeEach
     void startDriver() {
+        driver = driver(settings, stateDir, new Properties());
+    }
+
+    /** The whole topology on the test driver at {@link Estate#T0}, its stores in {@code stateDir}, plus {@code more} config. */
+    static TopologyTestDriver driver(SagaSettings settings, java.nio.file.Path stateDir, Properties more) {
         Properties props = FailbackTopology.requiredConfig();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(FailbackTopology.build(new Orchestrator(settings), TICK), props,
+        props.putAll(more);
+        return new TopologyTestDriver(FailbackTopology.build(new Orchestrator(settings), TICK), props,
                 Instant.ofEpochMilli(Estate.T0));
     }
 

@@ -13,7 +13,6 @@ import io.failback.messages.DeleteAzureVm;
 import io.failback.messages.JobState;
 import io.failback.messages.StatusEvent;
 import io.failback.orchestrator.saga.Estate;
-import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.SagaSettings;
 import io.failback.orchestrator.saga.World;
 import io.failback.schemas.DeadLetterHeaders;
@@ -53,14 +52,10 @@ class StoredStateTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = FailbackTopology.requiredConfig();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordingDeadLetters.class.getName());
+        Properties more = new Properties();
+        more.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordingDeadLetters.class.getName());
         RecordingDeadLetters.DEAD.clear();
-        driver = new TopologyTestDriver(FailbackTopology.build(new Orchestrator(settings), TICK), props,
-                Instant.ofEpochMilli(Estate.T0));
+        driver = FailbackTopologyTest.driver(settings, stateDir, more);
     }
 
     @AfterEach

@@ -3,7 +3,6 @@ package io.failback.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import io.failback.agent.testing.FailoverDrill;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * answered by the other within 10 s of the kill (a 6 s session timeout, not Kafka's default 45 s).
  */
 class AgentFailoverIT {
-
-    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
     @TempDir
     static Path dir;
@@ -58,7 +55,7 @@ class AgentFailoverIT {
         FailoverDrill.Outcome<AzureResult> outcome = drill.run(dir, instance -> environment(),
                 () -> AgentFixtures.command(new ReadAzureVm(vm)));
 
-        assertThat(outcome.assertAnsweredBySurvivorWithin(ANSWER_WITHIN).getCode()).isEqualTo(AzureResultCode.OK);
+        assertThat(outcome.assertAnsweredBySurvivorWithin(FailoverDrill.ANSWER_WITHIN).getCode()).isEqualTo(AzureResultCode.OK);
     }
 
     private static Map<String, String> environment() {

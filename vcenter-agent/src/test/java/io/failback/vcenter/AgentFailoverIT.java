@@ -3,7 +3,6 @@ package io.failback.vcenter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import io.failback.agent.testing.FailoverDrill;
@@ -25,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentFailoverIT {
 
-    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
-
     @TempDir
     static Path dir;
     @RegisterExtension
@@ -44,7 +41,7 @@ class AgentFailoverIT {
 
         FailoverDrill.Outcome<VcenterResult> outcome = drill.run(dir, AgentFailoverIT::environment, () -> Commands.checkConnection("vc01"));
 
-        assertThat(outcome.assertAnsweredBySurvivorWithin(ANSWER_WITHIN).getCode()).isEqualTo(VcenterResultCode.OK);
+        assertThat(outcome.assertAnsweredBySurvivorWithin(FailoverDrill.ANSWER_WITHIN).getCode()).isEqualTo(VcenterResultCode.OK);
     }
 
     private static Map<String, String> environment(String instance) {

@@ -47,6 +47,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class FailoverDrill<C, R> {
 
+    /** How soon after a kill the survivor must answer: a 6 s session timeout plus the rebalance, not Kafka's default 45 s. */
+    public static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+
     /** What the drill saw. */
     public record Outcome<R>(R result, Duration afterKill, String survivorLog, String commandId) {
 

@@ -1,12 +1,15 @@
 package io.failback.agent;
 
 import io.failback.schemas.LogSafe;
+import io.failback.schemas.UnreadableRecordException;
+import io.failback.schemas.UnreadableRecordException.Problem;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.support.serializer.DeserializationException;
 
 /**
  * The agents' one listener: takes a command the container read (in the transaction that will commit its
@@ -31,6 +34,12 @@ final class CommandListener<C extends SpecificRecord, R extends SpecificRecord> 
     @Override
     public void onMessage(ConsumerRecord<byte[], C> record) {
         C command = record.value();
+        if (command == null) {
+            // Kafka hands a tombstone over without calling the value deserializer: named here as the decoder
+            // would, so it is dead-lettered at once like any unreadable record instead of being retried.
+            throw new DeserializationException("a tombstone is no command", null, false,
+                    new UnreadableRecordException(Problem.EMPTY, record.topic(), "a tombstone is no command", null));
+        }
         String commandId = Envelope.get(command, Envelope.COMMAND_ID);
         AnsweredCommands.Answer<R> answer;
         try {

@@ -151,6 +151,18 @@ class AzureAgentKafkaIT {
     }
 
     @Test
+    void shouldSendATombstoneToTheDeadLetterTopicOnceAtOnceAndGoOn(CapturedOutput output) throws Exception {
+        // Kafka hands a null value over without calling the deserializer: it must not be retried as a failed command.
+        String vm = AgentFixtures.seedVm(EMULATOR, ArmPowerState.STOPPED);
+
+        CommandTopicDrill.DeadLettered<AzureResult> outcome = drill.assertDeadLettersOnceAndGoesOn("vm-tombstone", null,
+                AgentFixtures.command(new ReadAzureVm(vm)), "azure-agent", output::getAll);
+
+        assertThat(outcome.answer().getOutcome().getPowerState()).isEqualTo(AzurePowerState.STOPPED);
+        assertThat(outcome.problem()).isEqualTo("EMPTY");
+    }
+
+    @Test
     void shouldDeadLetterOnceAndGoOnWhenARecordDeclaresAStringNoArrayCanHold(CapturedOutput output) throws Exception {
         // A command whose first string claims 2^31 - 8 bytes: more than any Java array holds (issue 10's hang).
         byte[] hostile = drill.withFirstStringLength(AgentFixtures.command(new ReadAzureVm("x")), Integer.MAX_VALUE - 7L);

@@ -137,6 +137,17 @@ class CommandTopicIT {
     }
 
     @Test
+    void shouldSendATombstoneToTheDeadLetterTopicOnceAtOnceAndGoOn(CapturedOutput output) throws Exception {
+        // Kafka hands a null value over without calling the deserializer; found by the fault suite's fuzzer,
+        // where a tombstone was retried as a failed command until the give-up bound and held its partition.
+        CommandTopicDrill.DeadLettered<VcenterResult> outcome = drill.assertDeadLettersOnceAndGoesOn("vm-web01", null,
+                Commands.checkConnection("vc01"), "vcenter-agent", output::getAll);
+
+        assertThat(outcome.answer().getCode()).isEqualTo(VcenterResultCode.OK);
+        assertThat(outcome.problem()).isEqualTo("EMPTY");
+    }
+
+    @Test
     void shouldDeadLetterOnceAndGoOnWhenARecordDeclaresAStringNoArrayCanHold(CapturedOutput output) throws Exception {
         // A command whose first string claims 2^31 - 8 bytes: more than any Java array holds (issue 10's hang).
         byte[] hostile = drill.withFirstStringLength(Commands.checkConnection("vc01"), Integer.MAX_VALUE - 7L);

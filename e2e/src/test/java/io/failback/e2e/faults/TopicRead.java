@@ -1,5 +1,7 @@
 package io.failback.e2e.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,11 +54,7 @@ public final class TopicRead {
             }
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (!end.isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topics + " to " + end + " within " + READ_TIMEOUT);
-                }
+            await("reading " + topics + " to " + end).atMost(READ_TIMEOUT).pollInterval(Duration.ZERO).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     if (end.containsKey(tp) && r.offset() < end.get(tp)) {
@@ -64,7 +62,8 @@ public final class TopicRead {
                     }
                 }
                 end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-            }
+                return end.isEmpty();
+            });
             return out;
         }
     }

@@ -191,7 +191,7 @@ final class SampleMessages {
         all.add(new ReplicationCommand("cmd-r3", "job-1", "vm-web01", T, new PrepareFailback("vm-web01", null)));
         all.add(new ReplicationCommand("cmd-r4", "job-1", "vm-web01", T, new ResumeReplication("vm-web01")));
         all.add(new ReplicationResult("cmd-r2", "job-1", "vm-web01", ReplicationResultCode.OK, "", T,
-                new FailbackPrepared("rp-9", T)));
+                new FailbackPrepared("rp-9", T, Consistency.APP_CONSISTENT)));
         all.add(new ReplicationResult("cmd-r2", "job-1", "vm-web01", ReplicationResultCode.POINT_EXPIRED,
                 "rp-9 was pruned by retention", T, null));
         all.add(jobStatus());

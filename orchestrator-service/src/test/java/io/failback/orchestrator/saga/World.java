@@ -174,6 +174,11 @@ public final class World {
         return (AzureResult) ok(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation()));
     }
 
+    /** A healthy replication engine's answer to a command read off its topic (it holds every point). */
+    public static ReplicationResult okFor(io.failback.messages.ReplicationCommand c) {
+        return (ReplicationResult) ok(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation()));
+    }
+
     /** The managed disks the Azure agent reads on a VM's Azure twin, OS disk first. */
     public static List<String> azureDisksOf(String vmId) {
         String disks = "/subscriptions/sub/resourceGroups/rg-dr/providers/Microsoft.Compute/disks/" + vmId;

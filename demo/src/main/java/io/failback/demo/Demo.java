@@ -87,6 +87,13 @@ public final class Demo {
         expect(0, "show", "demo-orders");
         expect(0, "jobs");
 
+        say("   recovery points applied by the replication engine before the disks were detached:");
+        for (VmSpec vm : plan) {
+            io.failback.messages.RecoveryPoint p = sandbox.replication().appliedPoint(vm.vmId());
+            say("   %-16s %s", vm.vmId(), p == null ? "none" : p.getPointId() + " " + p.getConsistency() + " at " + p.getTime()
+                    + (p.getConsistencyId() == null ? "" : " (replication group point " + p.getConsistencyId() + ")"));
+        }
+
         say("4. verify the end state in the vCenter simulator (vSphere API) and the ARM emulator");
         List<String> problems = verify(estate, plan, azureBefore);
         if (!problems.isEmpty()) {
@@ -112,6 +119,9 @@ public final class Demo {
             }
             if (vm.windows() && !TOOLS_POLICY.equals(onPrem.toolsUpgradePolicy())) {
                 problems.add(vm.onPremisesVm() + " Tools upgrade policy is " + onPrem.toolsUpgradePolicy());
+            }
+            if (sandbox.replication().appliedPoint(vm.vmId()) == null) {
+                problems.add(vm.vmId() + ": the replication engine applied no recovery point");
             }
             if (sandbox.arm().vm(estate.azureVmId(vm)).isPresent()) {
                 problems.add("Azure VM " + vm.azureVmName() + " still exists");

@@ -268,6 +268,11 @@ public final class FailbackSandbox implements AutoCloseable {
     }
 
     /** A vSphere API client of the simulator, for checks and for injected faults. */
+    /** The replication simulator, in this JVM: the point it rolled each VM's disks to. */
+    public ReplicationSimulator replication() {
+        return replication;
+    }
+
     public Vsphere vsphere() {
         return new Vsphere(vcsim.url(), vcsim.username(), vcsim.password(), vcsim.trustStore());
     }

@@ -12,6 +12,9 @@ import io.failback.demo.FailbackSandbox;
 import io.failback.demo.JobWatch;
 import io.failback.demo.Vsphere;
 import io.failback.messages.CommitPolicy;
+import io.failback.messages.Consistency;
+import io.failback.messages.RecoveryPoint;
+import io.failback.messages.RecoveryPointKind;
 import io.failback.messages.CommitPolicyKind;
 import io.failback.messages.ControlAction;
 import io.failback.messages.JobState;
@@ -54,6 +57,9 @@ class FailbackEndToEndIT {
                 .plan("plan-cancel", "Cancel me", 6, "mt-03", 2)
                 .single("autorb-01", false, "mt-04", false)
                 .single("full-01", true, "mt-05", true)
+                // issue 12: a replication group failed back on its common app-consistent point, and AFTER_SHUTDOWN
+                .plan("plan-apps", "Apps", 6, "mt-06", 1)
+                .single("final-01", false, "mt-07", false)
                 .build();
         // agents register well after the plan's last power-on, so reprotect is refused at first and retried
         FailbackSandbox.Options options = FailbackSandbox.Options.demo(work, estate).withAgentRegistrationDelay(Duration.ofSeconds(20));
@@ -82,6 +88,7 @@ class FailbackEndToEndIT {
         vms.values().forEach(vm -> {
             assertThat(vm.getState()).as(vm.getVmId()).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
             assertThat(vm.getRecoveryPoint()).as(vm.getVmId() + " recovery point").isNotNull();
+            assertAppliedAsChosen(vm);
         });
         for (VmSpec vm : estate.members("plan-orders")) {
             assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.DEALLOCATED);
@@ -170,6 +177,45 @@ class FailbackEndToEndIT {
         assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.RUNNING);
         assertThat(sandbox.vsphere().vm("mt-04").diskFiles()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
         assertThat(sandbox.vsphere().vm(vm.onPremisesVm()).powerState()).isEqualTo("poweredOff");
+    }
+
+    @Test
+    void shouldRollAReplicationGroupToItsCommonAppConsistentPointBeforeDetachingItsDisks() {
+        List<String> group = estate.members("plan-apps").stream().filter(v -> v.replicationGroup() != null).map(VmSpec::vmId).toList();
+        assertThat(group).hasSize(3);
+        watch.submit(JobWatch.vms("e2e-group", group.toArray(String[]::new))
+                .setRecoveryPoint(RecoveryPointKind.LATEST_APP_CONSISTENT).build());
+
+        assertThat(watch.await("e2e-group", JOB_TIMEOUT, Set.of(JobState.AWAITING_COMMIT, JobState.FAILED, JobState.REJECTED,
+                JobState.ROLLED_BACK))).as("%s", watch.vms("e2e-group")).isEqualTo(JobState.AWAITING_COMMIT);
+        Map<String, VmStatus> vms = watch.vms("e2e-group");
+        vms.values().forEach(FailbackEndToEndIT::assertAppliedAsChosen);
+        assertThat(vms.values()).extracting(vm -> vm.getAppliedPoint().getConsistencyId()).doesNotContainNull().containsOnly(
+                vms.get(group.get(0)).getAppliedPoint().getConsistencyId());
+        assertThat(vms.values()).extracting(vm -> sandbox.replication().appliedPoint(vm.getVmId()).getConsistency())
+                .containsOnly(Consistency.APP_CONSISTENT);
+    }
+
+    @Test
+    void shouldFailBackToAFinalPointTakenAfterTheShutdownWithZeroDataLoss() {
+        watch.submit(JobWatch.vms("e2e-final", "final-01").setRecoveryPoint(RecoveryPointKind.AFTER_SHUTDOWN).build());
+
+        assertThat(watch.await("e2e-final", JOB_TIMEOUT, Set.of(JobState.AWAITING_COMMIT, JobState.FAILED, JobState.REJECTED,
+                JobState.ROLLED_BACK))).as("%s", watch.vms("e2e-final")).isEqualTo(JobState.AWAITING_COMMIT);
+        VmStatus vm = watch.vms("e2e-final").get("final-01");
+        RecoveryPoint applied = sandbox.replication().appliedPoint("final-01");
+        assertThat(applied).as("the engine's final point").isNotNull();
+        assertThat(vm.getAppliedPoint().getPointId()).isEqualTo(applied.getPointId());
+        assertThat(vm.getAppliedPoint().getDataLossWindowMillis()).as("data lost").isZero();
+        assertThat(watch.history("e2e-final", "final-01")).extracting(VmStatus::getStep).contains(Step.PREPARE_FINAL_POINT);
+    }
+
+    /** The point the engine rolled the VM's disks to is the one chosen for it, as the status and the simulator say. */
+    private static void assertAppliedAsChosen(VmStatus vm) {
+        assertThat(vm.getAppliedPoint()).as(vm.getVmId() + " applied point").isNotNull();
+        assertThat(vm.getAppliedPoint().getPointId()).as(vm.getVmId()).isEqualTo(vm.getRecoveryPoint().getPointId());
+        assertThat(sandbox.replication().appliedPoint(vm.getVmId()).getPointId()).as(vm.getVmId() + " in the simulator")
+                .isEqualTo(vm.getRecoveryPoint().getPointId());
     }
 
     private static List<ReasonCode> codes(VmStatus vm) {

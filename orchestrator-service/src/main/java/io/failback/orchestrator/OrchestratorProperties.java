@@ -21,7 +21,8 @@ public record OrchestratorProperties(
         @DefaultValue("5m") Duration heartbeatMaxAge,
         @DefaultValue("20m") Duration reprotectWindow,
         @DefaultValue("15s") Duration reprotectInitialBackoff,
-        @DefaultValue("2m") Duration reprotectMaxBackoff) {
+        @DefaultValue("2m") Duration reprotectMaxBackoff,
+        @DefaultValue("10m") Duration finalPointTimeout) {
 
     public OrchestratorProperties {
         if (maxAttempts < 1) {
@@ -34,6 +35,6 @@ public record OrchestratorProperties(
 
     public SagaSettings sagaSettings() {
         return new SagaSettings(vcenterStepTimeout, azureStepTimeout, replicationStepTimeout, maxAttempts, heartbeatMaxAge,
-                reprotectWindow, reprotectInitialBackoff, reprotectMaxBackoff);
+                reprotectWindow, reprotectInitialBackoff, reprotectMaxBackoff, finalPointTimeout);
     }
 }

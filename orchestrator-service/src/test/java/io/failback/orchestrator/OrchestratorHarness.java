@@ -192,7 +192,8 @@ final class OrchestratorHarness implements AutoCloseable {
     private void playAgents() {
         try (KafkaConsumer<String, byte[]> consumer = consumer("it-agents");
              KafkaProducer<String, byte[]> producer = producer()) {
-            consumer.subscribe(List.of(Topics.VCENTER_COMMANDS.name(), Topics.AZURE_COMMANDS.name()));
+            consumer.subscribe(List.of(Topics.VCENTER_COMMANDS.name(), Topics.AZURE_COMMANDS.name(),
+                    Topics.REPLICATION_COMMANDS.name()));
             long nextAnswerAt = System.nanoTime();
             while (running.get()) {
                 try {
@@ -219,6 +220,11 @@ final class OrchestratorHarness implements AutoCloseable {
             deliveries.computeIfAbsent(c.getCommandId(), k -> new AtomicInteger()).incrementAndGet();
             producer.send(new ProducerRecord<>(Topics.VCENTER_EVENTS.name(), c.getJobId(), Topics.VCENTER_EVENTS.valueSerde()
                     .serializer().serialize(Topics.VCENTER_EVENTS.name(), World.okFor(c))));
+        } else if (r.topic().equals(Topics.REPLICATION_COMMANDS.name())) {
+            io.failback.messages.ReplicationCommand c = Topics.REPLICATION_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+            deliveries.computeIfAbsent(c.getCommandId(), k -> new AtomicInteger()).incrementAndGet();
+            producer.send(new ProducerRecord<>(Topics.REPLICATION_EVENTS.name(), c.getJobId(), Topics.REPLICATION_EVENTS.valueSerde()
+                    .serializer().serialize(Topics.REPLICATION_EVENTS.name(), World.okFor(c))));
         } else {
             AzureCommand c = Topics.AZURE_COMMANDS.valueSerde().deserializer().deserialize(r.topic(), r.value());
             deliveries.computeIfAbsent(c.getCommandId(), k -> new AtomicInteger()).incrementAndGet();

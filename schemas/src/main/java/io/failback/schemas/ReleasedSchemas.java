@@ -23,8 +23,14 @@ public final class ReleasedSchemas {
 
     public static final String INDEX = "released/index.txt";
 
-    /** One released version of one record, e.g. {@code io.failback.messages.FailbackRequest} v1. */
-    public record Version(String fullName, int version, Schema schema) {
+    /**
+     * One released version of one record, e.g. {@code io.failback.messages.FailbackRequest} v1.
+     *
+     * @param readersFirst marked "readers-first" in the index: the version adds enum symbols or union branches
+     *                     that versions released before it (which declare no enum default) can't read, so its
+     *                     readers are deployed before its writers
+     */
+    public record Version(String fullName, int version, Schema schema, boolean readersFirst) {
         public long fingerprint() {
             return SchemaNormalization.parsingFingerprint64(schema);
         }
@@ -65,10 +71,13 @@ public final class ReleasedSchemas {
     private static ReleasedSchemas load() {
         Map<String, List<Version>> byName = new TreeMap<>();
         for (String line : read(INDEX).split("\n")) {
-            String path = line.strip();
-            if (path.isEmpty() || path.startsWith("#")) {
+            String entry = line.strip();
+            if (entry.isEmpty() || entry.startsWith("#")) {
                 continue;
             }
+            String[] words = entry.split("\\s+");
+            String path = words[0];
+            boolean readersFirst = words.length > 1 && words[1].equals("readers-first");
             // released/<full name>/v<N>.avsc
             String[] parts = path.split("/");
             String fullName = parts[1];
@@ -77,7 +86,7 @@ public final class ReleasedSchemas {
             if (!schema.getFullName().equals(fullName)) {
                 throw new IllegalStateException(path + " holds " + schema.getFullName());
             }
-            byName.computeIfAbsent(fullName, n -> new ArrayList<>()).add(new Version(fullName, version, schema));
+            byName.computeIfAbsent(fullName, n -> new ArrayList<>()).add(new Version(fullName, version, schema, readersFirst));
         }
         byName.values().forEach(list -> list.sort((a, b) -> Integer.compare(a.version(), b.version())));
         return new ReleasedSchemas(byName);

@@ -37,7 +37,19 @@ class ReleasedSchemaCompatibilityTest {
     void shouldReadAndBeReadByEveryReleasedVersion(ReleasedSchemas.Version released) throws ClassNotFoundException {
         Schema current = SpecificData.get().getSchema(Class.forName(released.fullName()));
 
-        assertThat(SchemaCompatibility.problems(released.schema(), current)).isEmpty();
+        assertThat(SchemaCompatibility.problems(released.schema(), current))
+                .filteredOn(p -> !(readersFirstSince(released) && p.startsWith("released reading current data")
+                        && (p.contains("MISSING_ENUM_SYMBOLS") || p.contains("MISSING_UNION_BRANCH"))))
+                .isEmpty();
+    }
+
+    /**
+     * Whether a later version of the same record was released readers-first: the new symbols and union
+     * branches it added are the one thing this released reader may not read (its readers are upgraded first).
+     */
+    private static boolean readersFirstSince(ReleasedSchemas.Version released) {
+        return ReleasedSchemas.get().versionsOf(released.fullName()).stream()
+                .anyMatch(v -> v.version() > released.version() && v.readersFirst());
     }
 
     @ParameterizedTest(name = "{0}")

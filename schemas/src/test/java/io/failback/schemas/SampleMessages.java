@@ -185,7 +185,15 @@ final class SampleMessages {
         all.addAll(azureResults());
         all.add(new ReplicationCommand("cmd-r1", "job-1", "vm-web01", T, new Reprotect("ps-01", "web01")));
         all.add(new ReplicationResult("cmd-r1", "job-1", "vm-web01", ReplicationResultCode.AGENT_NOT_REGISTERED,
-                "agent is not installed", T));
+                "agent is not installed", T, null));
+        // issue 12, points: the engine's prepare and resume, and its answers
+        all.add(new ReplicationCommand("cmd-r2", "job-1", "vm-web01", T, new PrepareFailback("vm-web01", "rp-9")));
+        all.add(new ReplicationCommand("cmd-r3", "job-1", "vm-web01", T, new PrepareFailback("vm-web01", null)));
+        all.add(new ReplicationCommand("cmd-r4", "job-1", "vm-web01", T, new ResumeReplication("vm-web01")));
+        all.add(new ReplicationResult("cmd-r2", "job-1", "vm-web01", ReplicationResultCode.OK, "", T,
+                new FailbackPrepared("rp-9", T, Consistency.APP_CONSISTENT)));
+        all.add(new ReplicationResult("cmd-r2", "job-1", "vm-web01", ReplicationResultCode.POINT_EXPIRED,
+                "rp-9 was pruned by retention", T, null));
         all.add(jobStatus());
         all.add(vmStatus());
         all.add(new VmClaim("job-1", "vm-web01", ClaimAction.CLAIM));

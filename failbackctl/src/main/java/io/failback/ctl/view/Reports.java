@@ -40,11 +40,19 @@ public final class Reports {
         lines.add("");
         TextTable table = new TextTable("VM", "GROUP", "STATE", "STEP", "RECOVERY POINT", "DATA LOSS", "REASONS");
         for (VmStatus vm : s.vms()) {
-            table.row(vm.getVmId(), vm.getGroup(), vm.getState(), vm.getStep(), Formats.recoveryPoint(vm.getRecoveryPoint(), zone),
-                    Formats.dataLoss(vm.getRecoveryPoint()), Formats.reasons(vm.getReasons()));
+            table.row(vm.getVmId(), vm.getGroup(), vm.getState(), vm.getStep(), Formats.recoveryPoint(point(vm), zone),
+                    Formats.dataLoss(point(vm)), Formats.reasons(vm.getReasons()));
         }
         lines.addAll(table.lines());
         return lines;
+    }
+
+    /**
+     * The point to show: the one the replication engine applied (its data loss counted from the Azure VM's
+     * shutdown) once there is one, else the one chosen at preflight.
+     */
+    private static io.failback.messages.ChosenRecoveryPoint point(VmStatus vm) {
+        return vm.getAppliedPoint() != null ? vm.getAppliedPoint() : vm.getRecoveryPoint();
     }
 
     /** The end of a watch: every VM's outcome, then the job's header. */
@@ -52,8 +60,8 @@ public final class Reports {
         List<String> lines = new ArrayList<>();
         TextTable table = new TextTable("VM", "GROUP", "STATE", "RECOVERY POINT", "DATA LOSS", "REASONS");
         for (VmStatus vm : s.vms()) {
-            table.row(vm.getVmId(), vm.getGroup(), vm.getState(), Formats.recoveryPoint(vm.getRecoveryPoint(), zone),
-                    Formats.dataLoss(vm.getRecoveryPoint()), Formats.reasons(vm.getReasons()));
+            table.row(vm.getVmId(), vm.getGroup(), vm.getState(), Formats.recoveryPoint(point(vm), zone),
+                    Formats.dataLoss(point(vm)), Formats.reasons(vm.getReasons()));
         }
         lines.addAll(table.lines());
         lines.add("");
@@ -103,8 +111,8 @@ public final class Reports {
         if (vm.getStep() != null && vm.getStep() != io.failback.messages.Step.NONE) {
             b.append("  ").append(vm.getStep());
         }
-        if (vm.getRecoveryPoint() != null && Outcomes.VM_DONE.contains(vm.getState())) {
-            b.append("  data loss ").append(Formats.dataLoss(vm.getRecoveryPoint()));
+        if (point(vm) != null && Outcomes.VM_DONE.contains(vm.getState())) {
+            b.append("  data loss ").append(Formats.dataLoss(point(vm)));
         }
         if (!vm.getReasons().isEmpty()) {
             b.append("  ").append(Formats.reasons(vm.getReasons()));

@@ -36,7 +36,7 @@ class CommandLineTest {
         "submit                                              | nothing to fail back",
         "submit --vm web01 --plan plan-erp                   | give either --vm or --plan, not both",
         "submit --vm web01 --vm web01                        | VM web01 is given twice",
-        "submit --vm web01 --recovery-point newest           | expected one of latest, latest-app-consistent (got 'newest')",
+        "submit --vm web01 --recovery-point newest           | expected one of latest, latest-app-consistent, after-shutdown (got 'newest')",
         "submit --vm web01 --commit later                    | expected one of manual, auto-commit, auto-rollback",
         "submit --vm web01 --commit-delay 5m                 | --commit-delay applies to --commit auto-commit or auto-rollback only",
         "submit --vm web01 --commit auto-commit --commit-delay soon | expected a duration like 90s",

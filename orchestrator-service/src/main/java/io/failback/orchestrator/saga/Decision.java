@@ -128,6 +128,7 @@ public final class Decision {
         VmStatus status = VmStatus.newBuilder().setVmId(vm.vmId()).setGroup(vm.group()).setState(vm.state()).setStep(vm.step())
                 .setRecoveryPoint(p == null ? null : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()),
                         p.consistency(), p.consistencyId(), p.dataLossWindowMillis()))
+                .setAppliedPoint(PointApplication.message(vm.appliedPoint()))
                 .setReasons(vm.reasons().stream().map(Reason::toMessage).toList()).build();
         return StatusEvent.newBuilder().setJobId(vm.jobId()).setAt(Instant.ofEpochMilli(now)).setVm(status).build();
     }

@@ -208,8 +208,13 @@ public final class Intake {
 
     /** As {@link #bound(AzureResult)}. */
     public static ReplicationResult bound(ReplicationResult r) {
-        return ReplicationResult.newBuilder(r).setCommandId(cut(r.getCommandId()))
-                .setMessage(LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS)).build();
+        ReplicationResult.Builder b = ReplicationResult.newBuilder(r).setCommandId(cut(r.getCommandId()))
+                .setMessage(LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS));
+        if (r.getOutcome() != null) {
+            // the applied point's id goes to state, status and audit: no bigger than an id the saga itself writes
+            b.setOutcome(io.failback.messages.FailbackPrepared.newBuilder(r.getOutcome()).setPointId(cut(r.getOutcome().getPointId())).build());
+        }
+        return b.build();
     }
 
     /** What of an inventory item is beyond what a real one holds, or null: such an item is refused, never stored. */

@@ -91,7 +91,7 @@ public final class Orchestrator {
         }
         VmJob vm = store.vm(reply.jobId(), reply.vmId());
         return apply(store, vm == null ? unknownResult(reply.jobId(), reply.vmId(), reply.commandId(), reply.what(), now)
-                : vms.onResult(store.job(reply.jobId()), vm, reply, now));
+                : vms.onResult(store.job(reply.jobId()), vm, reply, now, PointApplication.fromInventory(store, inventory, now)));
     }
 
     /**

@@ -14,6 +14,9 @@ import io.failback.messages.EnableVmwareTools;
 import io.failback.messages.InspectMasterTarget;
 import io.failback.messages.PowerOffVm;
 import io.failback.messages.PowerOnVm;
+import io.failback.messages.PrepareFailback;
+import io.failback.messages.RecoveryPointKind;
+import io.failback.messages.ResumeReplication;
 import io.failback.messages.ReadAzureVm;
 import io.failback.messages.Reprotect;
 import io.failback.messages.ShutdownAzureVm;
@@ -77,7 +80,18 @@ final class Procedure {
             // ---- failover from Azure: shut the Azure VM down, bring the replica disks home, power on
             step(Step.SHUT_DOWN_AZURE_VM, Agent.AZURE, SagaSettings::azureStepTimeout, VmState.FAILING_BACK,
                     vm -> new ShutdownAzureVm(vm.target().azureVmId()))
-                    .undoneBy(Step.ROLLBACK_START_AZURE_VM).then(Step.POWER_OFF_ON_PREMISES_VM),
+                    .undoneBy(Step.ROLLBACK_START_AZURE_VM).then(Step.PREPARE_FAILBACK),
+            // the engine stops replicating to the master target and rolls the replica disks to the chosen point,
+            // before any disk is detached (PointApplication reads its answer)
+            step(Step.PREPARE_FAILBACK, Agent.REPLICATION, SagaSettings::replicationStepTimeout, VmState.FAILING_BACK,
+                    vm -> new PrepareFailback(vm.vmId(), vm.point().pointId()))
+                    .onlyIf((job, vm) -> job.pointKind() != RecoveryPointKind.AFTER_SHUTDOWN)
+                    .undoneBy(Step.ROLLBACK_RESUME_REPLICATION).then(Step.PREPARE_FINAL_POINT),
+            // AFTER_SHUTDOWN: the engine takes a final point now, after the shutdown, and rolls the disks to it
+            step(Step.PREPARE_FINAL_POINT, Agent.REPLICATION, SagaSettings::finalPointTimeout, VmState.FAILING_BACK,
+                    vm -> new PrepareFailback(vm.vmId(), null))
+                    .onlyIf((job, vm) -> job.pointKind() == RecoveryPointKind.AFTER_SHUTDOWN)
+                    .undoneBy(Step.ROLLBACK_RESUME_REPLICATION).then(Step.POWER_OFF_ON_PREMISES_VM),
             step(Step.POWER_OFF_ON_PREMISES_VM, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
                     vm -> new PowerOffVm(vm.target().vCenter(), vm.target().onPremisesVm()))
                     .then(Step.DETACH_FROM_MASTER_TARGET),
@@ -110,6 +124,8 @@ final class Procedure {
                     vm -> new DetachDisks(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().replicaDisks())),
             step(Step.ROLLBACK_ATTACH_TO_MASTER_TARGET, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.ROLLING_BACK,
                     vm -> new AttachDisks(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks())),
+            step(Step.ROLLBACK_RESUME_REPLICATION, Agent.REPLICATION, SagaSettings::replicationStepTimeout, VmState.ROLLING_BACK,
+                    vm -> new ResumeReplication(vm.vmId())),
             step(Step.ROLLBACK_START_AZURE_VM, Agent.AZURE, SagaSettings::azureStepTimeout, VmState.ROLLING_BACK,
                     vm -> new StartAzureVm(vm.target().azureVmId())));
 

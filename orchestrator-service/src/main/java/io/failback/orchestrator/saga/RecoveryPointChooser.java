@@ -18,6 +18,7 @@ import io.failback.messages.RecoveryPointKind;
  * Rule 9 and the choice of recovery point. LATEST: every VM its own latest point, even inside a
  * replication group. LATEST_APP_CONSISTENT: a lone VM its latest app-consistent point; the VMs of one
  * replication group the latest app-consistent point (same consistency id) that all of them have.
+ * AFTER_SHUTDOWN: no choice now; the engine's final point after the shutdown is applied ({@link PointApplication}).
  */
 public final class RecoveryPointChooser {
 
@@ -35,6 +36,11 @@ public final class RecoveryPointChooser {
     public static Map<String, Choice> choose(RecoveryPointKind kind, List<String> vmIds, Map<String, List<RecoveryPoint>> points,
                                              Map<String, String> replicationGroup, long now) {
         Map<String, Choice> choices = new LinkedHashMap<>();
+        if (kind == RecoveryPointKind.AFTER_SHUTDOWN) {
+            // the engine takes the point after the Azure VM's shutdown: nothing to choose, nothing missing now
+            vmIds.forEach(vm -> choices.put(vm, new Choice(null, null)));
+            return choices;
+        }
         if (kind == RecoveryPointKind.LATEST) {
             for (String vm : vmIds) {
                 choices.put(vm, latest(points.getOrDefault(vm, List.of()), null)

@@ -7,6 +7,7 @@ import io.failback.messages.AzureResult;
 import io.failback.messages.AzureResultCode;
 import io.failback.messages.AzureVmState;
 import io.failback.messages.DisksChanged;
+import io.failback.messages.FailbackPrepared;
 import io.failback.messages.PowerState;
 import io.failback.messages.ReasonCode;
 import io.failback.messages.ReplicationResult;
@@ -27,10 +28,11 @@ import io.failback.messages.VmPowerState;
  * @param describe the failure's message for the step it answered
  * @param agentNotRegistered reprotect refused because the VM's agent has not registered yet: retried in a window
  * @param preflight the preflight reasons this answer gives when it answers a preflight check
+ * @param at when the agent finished, by its clock (the Azure VM's shutdown time starts the data-loss window)
  */
 record Reply(String jobId, String vmId, String commandId, String code, String what, String detail, boolean ok,
              Object outcome, ReasonCode failure, Function<Step, String> describe, boolean agentNotRegistered,
-             PreflightCheck preflight) {
+             PreflightCheck preflight, long at) {
 
     /** The preflight reasons of an answer to a check, given the VM's id and target. */
     interface PreflightCheck {
@@ -58,7 +60,7 @@ record Reply(String jobId, String vmId, String commandId, String code, String wh
                 ok, ok && r.getOutcome() != null && r.getOutcome().getExists() ? r.getOutcome() : null,
                 ok ? null : r.getCode() == AzureResultCode.TIMEOUT ? ReasonCode.STEP_TIMEOUT : ReasonCode.STEP_FAILED,
                 step -> step + " failed: " + r.getCode() + " " + detail, false,
-                (vmId, target) -> Preflight.azureReasons(vmId, target, r));
+                (vmId, target) -> Preflight.azureReasons(vmId, target, r), r.getCompletedAt().toEpochMilli());
     }
 
     private static Reply vcenter(VcenterResult r) {
@@ -72,15 +74,18 @@ record Reply(String jobId, String vmId, String commandId, String code, String wh
         };
         return new Reply(r.getJobId(), r.getVmId(), r.getCommandId(), r.getCode().toString(), "vCenter " + r.getCode(),
                 r.getMessage(), ok, r.getOutcome(), failure, step -> step + " failed: " + r.getCode() + " " + r.getMessage(),
-                false, (vmId, target) -> Preflight.vcenterReasons(vmId, target, r));
+                false, (vmId, target) -> Preflight.vcenterReasons(vmId, target, r), r.getCompletedAt().toEpochMilli());
     }
 
     private static Reply replication(ReplicationResult r) {
         boolean ok = r.getCode() == ReplicationResultCode.OK;
+        ReasonCode failure = ok ? null
+                : r.getCode() == ReplicationResultCode.POINT_EXPIRED ? ReasonCode.RECOVERY_POINT_EXPIRED : ReasonCode.REPROTECT_FAILED;
         return new Reply(r.getJobId(), r.getVmId(), r.getCommandId(), r.getCode().toString(), "replication " + r.getCode(),
-                r.getMessage(), ok, null, ok ? null : ReasonCode.REPROTECT_FAILED,
-                step -> "reprotect failed: " + r.getCode() + " " + r.getMessage(),
-                r.getCode() == ReplicationResultCode.AGENT_NOT_REGISTERED, (vmId, target) -> List.of());
+                r.getMessage(), ok, r.getOutcome(), failure,
+                step -> (step == Step.REPROTECT ? "reprotect" : step.toString()) + " failed: " + r.getCode() + " " + r.getMessage(),
+                r.getCode() == ReplicationResultCode.AGENT_NOT_REGISTERED, (vmId, target) -> List.of(),
+                r.getCompletedAt().toEpochMilli());
     }
 
     /** {@code vm} with what this answer proves: the Azure VM's resources, power-on and attach as the agent read them back. */
@@ -92,7 +97,11 @@ record Reply(String jobId, String vmId, String commandId, String code, String wh
         if (outcome instanceof AzureVmState azure) {
             read = read.withAzureDiskIds(azure.getManagedDiskIds()).withAzureNicIds(azure.getNetworkInterfaceIds());
         }
+        if (outcome instanceof FailbackPrepared prepared) {
+            read = PointApplication.applied(read, prepared);
+        }
         return switch (step) {
+            case SHUT_DOWN_AZURE_VM -> read.withShutdownAt(at);
             case POWER_ON_ON_PREMISES_VM -> read.withPoweredOnVerified(
                     outcome instanceof VmPowerState ps && ps.getPowerState() == PowerState.POWERED_ON);
             case ATTACH_TO_ON_PREMISES_VM -> read.withDisksVerified(

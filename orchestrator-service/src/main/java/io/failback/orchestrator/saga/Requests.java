@@ -177,7 +177,11 @@ final class Requests {
                         List.copyOf(item.getReplicaDisks()), item.getAzureVmId(), item.getAzureResourceGroup(),
                         item.getOsType() == OsType.WINDOWS,
                         job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer()));
-                vm = choice.point() != null ? vm.withPoint(choice.point()) : vm.withReason(choice.reason());
+                if (choice.point() != null) {
+                    vm = vm.withPoint(choice.point());
+                } else if (choice.reason() != null) { // AFTER_SHUTDOWN chooses its point only after the shutdown
+                    vm = vm.withReason(choice.reason());
+                }
                 vm = vms.startPreflight(d, vm);
             }
             d.claim(vmId, ClaimAction.CLAIM);

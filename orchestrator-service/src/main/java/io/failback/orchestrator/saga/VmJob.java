@@ -20,12 +20,16 @@ import io.failback.messages.VmState;
  * @param reprotectRefusals reprotect tries refused with "agent not registered" so far; sets the back-off
  * @param azureDiskIds the managed disks the Azure VM referenced when last read; the delete on commit names them
  * @param azureNicIds the network interfaces the Azure VM referenced when last read
+ * @param appliedPoint the point the replication engine rolled the replica disks to; null before it answered
+ * @param shutdownAt when the Azure VM was shut down (its last write); 0 before
+ * @param pointRechosen whether an expired point was chosen again already (once only)
  */
 public record VmJob(String jobId, String vmId, int group, VmState state, Step step, Target target, ChosenPoint point,
                     List<Reason> reasons, Map<String, Step> pending, boolean claimAnswered, boolean claimed,
                     int sequence, int attempts, long deadline, List<Step> compensations, boolean cancelRequested,
                     Reason rollbackReason, boolean poweredOnVerified, boolean disksVerified, long reprotectUntil,
-                    int reprotectRefusals, List<String> azureDiskIds, List<String> azureNicIds) {
+                    int reprotectRefusals, List<String> azureDiskIds, List<String> azureNicIds, ChosenPoint appliedPoint,
+                    long shutdownAt, boolean pointRechosen) {
 
     public VmJob {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
@@ -39,7 +43,7 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
     /** A VM as its job starts: in preflight, nothing sent, nothing to undo. */
     static VmJob start(String jobId, String vmId, int group) {
         return new VmJob(jobId, vmId, group, VmState.PREFLIGHT, Step.CHECK_INVENTORY, null, null, List.of(), Map.of(),
-                false, false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of());
+                false, false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of(), null, 0, false);
     }
 
     /** Terminal: nothing more will happen to this VM in this job. */
@@ -55,6 +59,9 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
         return switch (step) {
             case POWER_ON_ON_PREMISES_VM -> poweredOnVerified;
             case ATTACH_TO_ON_PREMISES_VM -> disksVerified;
+            // the engine must have rolled the disks to the chosen point, or to a final point taken after the shutdown
+            case PREPARE_FAILBACK -> appliedPoint != null && point != null && appliedPoint.pointId().equals(point.pointId());
+            case PREPARE_FINAL_POINT -> appliedPoint != null && appliedPoint.time() >= shutdownAt;
             default -> true;
         };
     }
@@ -69,7 +76,7 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
         Transitions.checked(this.state, state);
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     /** This VM with one more reason. */
@@ -103,115 +110,133 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
     VmJob withStep(Step step) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withTarget(Target target) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withPoint(ChosenPoint point) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withReasons(List<Reason> reasons) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withPending(Map<String, Step> pending) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withClaimAnswered(boolean claimAnswered) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withClaimed(boolean claimed) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withSequence(int sequence) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withAttempts(int attempts) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withDeadline(long deadline) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withCompensations(List<Step> compensations) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withCancelRequested(boolean cancelRequested) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withRollbackReason(Reason rollbackReason) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withPoweredOnVerified(boolean poweredOnVerified) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withDisksVerified(boolean disksVerified) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withReprotectUntil(long reprotectUntil) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withReprotectRefusals(int reprotectRefusals) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withAzureDiskIds(List<String> azureDiskIds) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     VmJob withAzureNicIds(List<String> azureNicIds) {
         return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
                 sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
-                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds);
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
+    }
+
+    VmJob withAppliedPoint(ChosenPoint appliedPoint) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
+    }
+
+    VmJob withShutdownAt(long shutdownAt) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
+    }
+
+    VmJob withPointRechosen(boolean pointRechosen) {
+        return new VmJob(jobId, vmId, group, state, step, target, point, reasons, pending, claimAnswered, claimed,
+                sequence, attempts, deadline, compensations, cancelRequested, rollbackReason, poweredOnVerified,
+                disksVerified, reprotectUntil, reprotectRefusals, azureDiskIds, azureNicIds, appliedPoint, shutdownAt, pointRechosen);
     }
 
     @Override

@@ -11,7 +11,6 @@ import io.failback.messages.AzureCommand;
 import io.failback.messages.ClaimAction;
 import io.failback.messages.ReasonCode;
 import io.failback.messages.ReplicationCommand;
-import io.failback.messages.Reprotect;
 import io.failback.messages.Step;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VmClaimAnswer;
@@ -56,8 +55,8 @@ final class VmSaga {
         return d;
     }
 
-    /** An agent's answer to one of this VM's commands, whichever agent it comes from. */
-    Decision onResult(Job job, VmJob stored, Reply r, long now) {
+    /** An agent's answer to one of this VM's commands, whichever agent it comes from; an expired point is chosen again by {@code rechoice}. */
+    Decision onResult(Job job, VmJob stored, Reply r, long now, PointApplication.Rechoice rechoice) {
         Decision d = new Decision(job, now);
         d.track(stored);
         Step step = stored.pending().get(r.commandId());
@@ -68,6 +67,7 @@ final class VmSaga {
         }
         d.audit(AuditKind.RESULT, stored.vmId(), r.commandId(), null, step + " " + r.code(), r.detail());
         VmJob vm = r.readInto(stored.withAnswered(r.commandId()), step);
+        PointApplication.auditApplied(d, stored, vm, r.commandId());
         if (Procedure.of(step).during() == VmState.PREFLIGHT) {
             finishPreflightIfDone(d, vm.withReasonsAdded(r.preflight().reasons(vm.vmId(), vm.target())));
         } else if (r.ok() && vm.verifiedAfter(step)) {
@@ -86,8 +86,15 @@ final class VmSaga {
         } else if (r.agentNotRegistered()) {
             failed(d, vm, step, new Reason(ReasonCode.REPROTECT_AGENT_NOT_REGISTERED, "the agent of " + vm.vmId()
                     + " did not register within " + settings.reprotectWindow().toMinutes() + " minutes: " + r.detail()));
+        } else if (r.failure() == ReasonCode.RECOVERY_POINT_EXPIRED && step == Step.PREPARE_FAILBACK) {
+            PointApplication.Rechosen again = PointApplication.rechoose(d, job, vm.withAttempts(0).withDeadline(0), rechoice);
+            if (again.vm() != null) {
+                forward(d, again.vm(), Step.PREPARE_FAILBACK);
+            } else {
+                failed(d, vm, step, again.reason());
+            }
         } else {
-            failed(d, vm, step, new Reason(r.failure(), r.describe().apply(step)));
+            failed(d, vm, step, new Reason(PointApplication.failureOf(step, r.failure()), r.describe().apply(step)));
         }
         jobs.reconcile(d);
         return d;
@@ -105,7 +112,8 @@ final class VmSaga {
             store(d, send(d, vm, Step.REPROTECT));
         } else if (vm.pending().isEmpty()) {
             store(d, vm.withDeadline(0));
-        } else if (vm.attempts() < settings.maxAttempts() && !vm.cancelRequested()) {
+        } else if (vm.attempts() < settings.maxAttempts() && !vm.cancelRequested()
+                && !vm.pending().containsValue(Step.PREPARE_FINAL_POINT)) { // the final point's wait is one, whole
             VmJob again = vm.withAttempts(vm.attempts() + 1)
                     .withDeadline(now + Procedure.timeout(vm.pending().values().iterator().next(), settings).toMillis());
             again.pending().forEach((id, step) -> emit(d, again, id, step, "sent again"));
@@ -124,7 +132,8 @@ final class VmSaga {
                 startRollback(d, vm, vm.rollbackReason());
             } else {
                 Step step = timedOut.values().iterator().next();
-                failed(d, vm, step, new Reason(step == Step.REPROTECT ? ReasonCode.REPROTECT_FAILED : ReasonCode.STEP_TIMEOUT,
+                failed(d, vm, step, step == Step.PREPARE_FINAL_POINT ? PointApplication.finalPointMissing(settings)
+                        : new Reason(step == Step.REPROTECT ? ReasonCode.REPROTECT_FAILED : ReasonCode.STEP_TIMEOUT,
                         step + ": no answer after " + vm.attempts() + " attempt(s)"));
             }
         }
@@ -316,7 +325,8 @@ final class VmSaga {
         d.setJob(d.working().counting(previous, vm));
         d.put(vm);
         if (previous == null || previous.state() != vm.state() || previous.step() != vm.step()
-                || !previous.reasons().equals(vm.reasons()) || !Objects.equals(previous.point(), vm.point())) {
+                || !previous.reasons().equals(vm.reasons()) || !Objects.equals(previous.point(), vm.point())
+                || !Objects.equals(previous.appliedPoint(), vm.appliedPoint())) {
             d.vmStatus(vm);
         }
     }
@@ -337,7 +347,7 @@ final class VmSaga {
         switch (Procedure.of(step).agent()) {
             case AZURE -> d.azure(new AzureCommand(commandId, vm.jobId(), vm.vmId(), at, operation));
             case VCENTER -> d.vcenter(new VcenterCommand(commandId, vm.jobId(), vm.vmId(), at, operation));
-            case REPLICATION -> d.replication(new ReplicationCommand(commandId, vm.jobId(), vm.vmId(), at, (Reprotect) operation));
+            case REPLICATION -> d.replication(new ReplicationCommand(commandId, vm.jobId(), vm.vmId(), at, operation));
             default -> throw new IllegalTransitionException("step " + step + " has no command");
         }
         d.audit(AuditKind.COMMAND, vm.vmId(), commandId, null, step + " " + verb, "attempt " + vm.attempts());

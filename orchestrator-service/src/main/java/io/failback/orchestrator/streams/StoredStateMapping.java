@@ -83,6 +83,7 @@ final class StoredStateMapping {
                 .setPoweredOnVerified(vm.poweredOnVerified()).setDisksVerified(vm.disksVerified())
                 .setReprotectUntil(vm.reprotectUntil()).setReprotectRefusals(vm.reprotectRefusals())
                 .setAzureDiskIds(vm.azureDiskIds()).setAzureNicIds(vm.azureNicIds())
+                .setAppliedPoint(point(vm.appliedPoint())).setShutdownAt(vm.shutdownAt()).setPointRechosen(vm.pointRechosen())
                 .build();
     }
 
@@ -106,7 +107,18 @@ final class StoredStateMapping {
                 stored.getSequence(), stored.getAttempts(), stored.getDeadline(), stored.getCompensations(),
                 stored.getCancelRequested(), stored.getRollbackReason() == null ? null : fromStored(stored.getRollbackReason()),
                 stored.getPoweredOnVerified(), stored.getDisksVerified(), stored.getReprotectUntil(),
-                stored.getReprotectRefusals(), stored.getAzureDiskIds(), stored.getAzureNicIds());
+                stored.getReprotectRefusals(), stored.getAzureDiskIds(), stored.getAzureNicIds(), point(stored.getAppliedPoint()),
+                stored.getShutdownAt(), stored.getPointRechosen());
+    }
+
+    private static ChosenRecoveryPoint point(ChosenPoint p) {
+        return p == null ? null : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()), p.consistency(),
+                p.consistencyId(), p.dataLossWindowMillis());
+    }
+
+    private static ChosenPoint point(ChosenRecoveryPoint p) {
+        return p == null ? null : new ChosenPoint(p.getPointId(), p.getTime().toEpochMilli(), p.getConsistency(),
+                p.getConsistencyId(), p.getDataLossWindowMillis());
     }
 
     private static io.failback.messages.Reason toStored(Reason reason) {

@@ -141,4 +141,12 @@ public final class Estate implements Inventory {
     public static RecoveryPointKind appConsistent() {
         return RecoveryPointKind.LATEST_APP_CONSISTENT;
     }
+
+    // ------------------------------------------------------------------ issue 12, points
+
+    /** The engine's retention pruned {@code pointId} of {@code vmId}: a tombstone reached the inventory. */
+    public Estate expire(String vmId, String pointId) {
+        points.getOrDefault(vmId, new ArrayList<>()).removeIf(p -> p.getPointId().equals(pointId));
+        return this;
+    }
 }

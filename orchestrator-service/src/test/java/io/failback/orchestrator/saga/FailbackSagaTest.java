@@ -19,7 +19,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class FailbackSagaTest {
 
-    static final List<Step> LINUX_FORWARD = List.of(CHECK_AZURE_VM, CHECK_VCENTER, SHUT_DOWN_AZURE_VM,
+    static final List<Step> LINUX_FORWARD = List.of(CHECK_AZURE_VM, CHECK_VCENTER, SHUT_DOWN_AZURE_VM, PREPARE_FAILBACK,
             POWER_OFF_ON_PREMISES_VM, DETACH_FROM_MASTER_TARGET, ATTACH_TO_ON_PREMISES_VM, POWER_ON_ON_PREMISES_VM);
 
     @Nested
@@ -31,7 +31,7 @@ class FailbackSagaTest {
 
             w.failBack(Estate.request("job-1", "web01").build());
 
-            assertThat(w.stepsOf("web01")).containsExactly(CHECK_AZURE_VM, CHECK_VCENTER, SHUT_DOWN_AZURE_VM,
+            assertThat(w.stepsOf("web01")).containsExactly(CHECK_AZURE_VM, CHECK_VCENTER, SHUT_DOWN_AZURE_VM, PREPARE_FAILBACK,
                     POWER_OFF_ON_PREMISES_VM, DETACH_FROM_MASTER_TARGET, ATTACH_TO_ON_PREMISES_VM, ENABLE_VMWARE_TOOLS,
                     POWER_ON_ON_PREMISES_VM);
             assertThat(w.vmState("web01")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
@@ -108,11 +108,13 @@ class FailbackSagaTest {
             w.failBack(Estate.request("job-1", "db01").build());
 
             assertThat(undoWhenSent.get(SHUT_DOWN_AZURE_VM)).containsExactly(ROLLBACK_START_AZURE_VM);
-            assertThat(undoWhenSent.get(POWER_OFF_ON_PREMISES_VM)).containsExactly(ROLLBACK_START_AZURE_VM);
-            assertThat(undoWhenSent.get(DETACH_FROM_MASTER_TARGET)).containsExactly(ROLLBACK_START_AZURE_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET);
-            assertThat(undoWhenSent.get(ATTACH_TO_ON_PREMISES_VM)).containsExactly(ROLLBACK_START_AZURE_VM,
+            assertThat(undoWhenSent.get(PREPARE_FAILBACK)).containsExactly(ROLLBACK_START_AZURE_VM, ROLLBACK_RESUME_REPLICATION);
+            assertThat(undoWhenSent.get(POWER_OFF_ON_PREMISES_VM)).containsExactly(ROLLBACK_START_AZURE_VM, ROLLBACK_RESUME_REPLICATION);
+            assertThat(undoWhenSent.get(DETACH_FROM_MASTER_TARGET)).containsExactly(ROLLBACK_START_AZURE_VM, ROLLBACK_RESUME_REPLICATION,
+                    ROLLBACK_ATTACH_TO_MASTER_TARGET);
+            assertThat(undoWhenSent.get(ATTACH_TO_ON_PREMISES_VM)).containsExactly(ROLLBACK_START_AZURE_VM, ROLLBACK_RESUME_REPLICATION,
                     ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_DETACH_FROM_ON_PREMISES_VM);
-            assertThat(undoWhenSent.get(POWER_ON_ON_PREMISES_VM)).containsExactly(ROLLBACK_START_AZURE_VM,
+            assertThat(undoWhenSent.get(POWER_ON_ON_PREMISES_VM)).containsExactly(ROLLBACK_START_AZURE_VM, ROLLBACK_RESUME_REPLICATION,
                     ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_POWER_OFF);
         }
     }
@@ -563,11 +565,11 @@ class FailbackSagaTest {
         static Stream<Arguments> failingSteps() {
             return Stream.of(
                     arguments(SHUT_DOWN_AZURE_VM, List.of(ROLLBACK_START_AZURE_VM)),
-                    arguments(POWER_OFF_ON_PREMISES_VM, List.of(ROLLBACK_START_AZURE_VM)),
-                    arguments(DETACH_FROM_MASTER_TARGET, List.of(ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM)),
-                    arguments(ATTACH_TO_ON_PREMISES_VM, List.of(ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM)),
-                    arguments(ENABLE_VMWARE_TOOLS, List.of(ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM)),
-                    arguments(POWER_ON_ON_PREMISES_VM, List.of(ROLLBACK_POWER_OFF, ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM)));
+                    arguments(POWER_OFF_ON_PREMISES_VM, List.of(ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM)),
+                    arguments(DETACH_FROM_MASTER_TARGET, List.of(ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM)),
+                    arguments(ATTACH_TO_ON_PREMISES_VM, List.of(ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM)),
+                    arguments(ENABLE_VMWARE_TOOLS, List.of(ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM)),
+                    arguments(POWER_ON_ON_PREMISES_VM, List.of(ROLLBACK_POWER_OFF, ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM)));
         }
 
         @ParameterizedTest(name = "failure at {0}")
@@ -639,7 +641,7 @@ class FailbackSagaTest {
             VmJob vm = w.vm("job-1", "a");
             assertThat(vm.reasons()).extracting(Reason::code).containsExactly(ReasonCode.STEP_TIMEOUT);
             assertThat(vm.state()).isEqualTo(VmState.ROLLED_BACK);
-            assertThat(w.stepsOf("a")).endsWith(DETACH_FROM_MASTER_TARGET, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM);
+            assertThat(w.stepsOf("a")).endsWith(DETACH_FROM_MASTER_TARGET, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM);
         }
 
         @Test
@@ -677,7 +679,7 @@ class FailbackSagaTest {
 
             assertThat(w.vmState("a")).isEqualTo(VmState.ROLLED_BACK);
             assertThat(w.vmState("b")).isEqualTo(VmState.ROLLED_BACK);
-            assertThat(w.stepsOf("b")).endsWith(DETACH_FROM_MASTER_TARGET, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM);
+            assertThat(w.stepsOf("b")).endsWith(DETACH_FROM_MASTER_TARGET, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM);
             assertThat(w.reasonCodes("b")).containsExactly(ReasonCode.CANCELLED_BY_OPERATOR);
             assertThat(w.jobState()).isEqualTo(JobState.CANCELLED);
             assertThat(w.allCommands).noneMatch(c -> c.step() == DELETE_AZURE_VM);
@@ -801,7 +803,7 @@ class FailbackSagaTest {
             w.settle();
 
             assertThat(w.stepsOf("a")).endsWith(POWER_ON_ON_PREMISES_VM, ROLLBACK_POWER_OFF, ROLLBACK_DETACH_FROM_ON_PREMISES_VM,
-                    ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM);
+                    ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM);
             assertThat(w.reasonCodes("a")).containsExactly(ReasonCode.AUTO_ROLLBACK);
             assertThat(w.jobState()).isEqualTo(JobState.ROLLED_BACK);
         }

@@ -62,7 +62,7 @@ class OrchestratorTest {
     void shouldRouteNowhereAReplicationResultThatNamesNoJobAndSayWhy() {
         // when the replication engine answers with a job id no job can have
         Orchestrator.Route route = w.orchestrator.route("x", new ReplicationResult("c", "bad id with spaces", "a",
-                ReplicationResultCode.OK, "", Instant.ofEpochMilli(Estate.T0)), Estate.T0);
+                ReplicationResultCode.OK, "", Instant.ofEpochMilli(Estate.T0), null), Estate.T0);
 
         // then it goes to no job, and the audit says it was ignored
         assertThat(route.jobId()).isNull();

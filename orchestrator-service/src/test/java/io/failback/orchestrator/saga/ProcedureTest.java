@@ -39,10 +39,10 @@ class ProcedureTest {
 
         // then it reads like the source document: preflight, failover from Azure, commit, reprotect, then the undos
         assertThat(declared).containsExactly(Step.CHECK_INVENTORY, Step.CHECK_AZURE_VM, Step.CHECK_VCENTER,
-                Step.SHUT_DOWN_AZURE_VM, Step.POWER_OFF_ON_PREMISES_VM, Step.DETACH_FROM_MASTER_TARGET,
+                Step.SHUT_DOWN_AZURE_VM, Step.PREPARE_FAILBACK, Step.PREPARE_FINAL_POINT, Step.POWER_OFF_ON_PREMISES_VM, Step.DETACH_FROM_MASTER_TARGET,
                 Step.ATTACH_TO_ON_PREMISES_VM, Step.ENABLE_VMWARE_TOOLS, Step.POWER_ON_ON_PREMISES_VM,
                 Step.DELETE_AZURE_VM, Step.REPROTECT, Step.ROLLBACK_POWER_OFF, Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM,
-                Step.ROLLBACK_ATTACH_TO_MASTER_TARGET, Step.ROLLBACK_START_AZURE_VM);
+                Step.ROLLBACK_ATTACH_TO_MASTER_TARGET, Step.ROLLBACK_RESUME_REPLICATION, Step.ROLLBACK_START_AZURE_VM);
     }
 
     @Test
@@ -56,10 +56,10 @@ class ProcedureTest {
         List<Step> linux = walk(plain, vm(LINUX), Step.SHUT_DOWN_AZURE_VM);
 
         // then only the Windows VM re-enables its tools, and each stops where the operator must commit
-        assertThat(windows).containsExactly(Step.SHUT_DOWN_AZURE_VM, Step.POWER_OFF_ON_PREMISES_VM,
+        assertThat(windows).containsExactly(Step.SHUT_DOWN_AZURE_VM, Step.PREPARE_FAILBACK, Step.POWER_OFF_ON_PREMISES_VM,
                 Step.DETACH_FROM_MASTER_TARGET, Step.ATTACH_TO_ON_PREMISES_VM, Step.ENABLE_VMWARE_TOOLS,
                 Step.POWER_ON_ON_PREMISES_VM);
-        assertThat(linux).containsExactly(Step.SHUT_DOWN_AZURE_VM, Step.POWER_OFF_ON_PREMISES_VM,
+        assertThat(linux).containsExactly(Step.SHUT_DOWN_AZURE_VM, Step.PREPARE_FAILBACK, Step.POWER_OFF_ON_PREMISES_VM,
                 Step.DETACH_FROM_MASTER_TARGET, Step.ATTACH_TO_ON_PREMISES_VM, Step.POWER_ON_ON_PREMISES_VM);
         assertThat(Procedure.doneAfter(Step.POWER_ON_ON_PREMISES_VM)).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
         // and after commit, reprotect follows the delete only when the job asked for it
@@ -81,9 +81,10 @@ class ProcedureTest {
             }
         }
 
-        // then the rollback runs in the table's order: power off, disks back to the master target, Azure VM on
+        // then the rollback runs in the table's order: power off, disks back to the master target, replication
+        // resumed, Azure VM on
         assertThat(undos).containsExactly(Step.ROLLBACK_POWER_OFF, Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM,
-                Step.ROLLBACK_ATTACH_TO_MASTER_TARGET, Step.ROLLBACK_START_AZURE_VM);
+                Step.ROLLBACK_ATTACH_TO_MASTER_TARGET, Step.ROLLBACK_RESUME_REPLICATION, Step.ROLLBACK_START_AZURE_VM);
         assertThat(undos).allSatisfy(u -> assertThat(Procedure.of(u).during()).isEqualTo(VmState.ROLLING_BACK));
     }
 
@@ -138,6 +139,7 @@ class ProcedureTest {
     }
 
     private static VmJob vm(Target target) {
-        return VmJob.start("job-1", target.onPremisesVm(), 1).withTarget(target);
+        return VmJob.start("job-1", target.onPremisesVm(), 1).withTarget(target)
+                .withPoint(new ChosenPoint("rp-1", 0, io.failback.messages.Consistency.APP_CONSISTENT, null, 0));
     }
 }

@@ -22,7 +22,7 @@ public final class World {
     }
 
     /** Answers {@code OK} unless {@link #agents} says otherwise; null from a behaviour means "no answer". */
-    Function<Sent, Object> agents = World::ok;
+    Function<Sent, Object> agents = this::answer;
 
     final Estate estate;
     final SagaSettings settings = SagaSettings.defaults();
@@ -174,6 +174,11 @@ public final class World {
         return (AzureResult) ok(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation()));
     }
 
+    /** A healthy replication engine's answer to a command read off its topic (it holds every point). */
+    public static ReplicationResult okFor(io.failback.messages.ReplicationCommand c) {
+        return (ReplicationResult) ok(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation()));
+    }
+
     /** The managed disks the Azure agent reads on a VM's Azure twin, OS disk first. */
     public static List<String> azureDisksOf(String vmId) {
         String disks = "/subscriptions/sub/resourceGroups/rg-dr/providers/Microsoft.Compute/disks/" + vmId;
@@ -196,9 +201,12 @@ public final class World {
                     .setArmCode(failure == null ? "" : "InternalServerError").setMessage(failure == null ? "" : "injected")
                     .setCompletedAt(at).setOutcome(failure == null ? state : null).build();
         }
-        if (op instanceof Reprotect) {
+        if (op instanceof Reprotect || op instanceof PrepareFailback || op instanceof ResumeReplication) {
+            // an engine that holds every point: the disks rolled to the one asked for (or to a final one at T0)
+            FailbackPrepared prepared = op instanceof PrepareFailback p && failure == null ? new FailbackPrepared(
+                    p.getPointId() == null ? "final-" + s.vmId() : p.getPointId(), at, Consistency.APP_CONSISTENT) : null;
             return new ReplicationResult(s.commandId(), s.jobId(), s.vmId(),
-                    failure == null ? ReplicationResultCode.OK : (ReplicationResultCode) failure, "", at);
+                    failure == null ? ReplicationResultCode.OK : (ReplicationResultCode) failure, "", at, prepared);
         }
         Object outcome;
         if (op instanceof InspectMasterTarget i) {
@@ -277,5 +285,32 @@ public final class World {
         Map<String, Integer> counts = new LinkedHashMap<>();
         allCommands.forEach(s -> counts.merge(s.commandId(), 1, Integer::sum));
         return counts;
+    }
+
+    // ------------------------------------------------------------------ issue 12, points: the replication engine
+
+    /**
+     * The default agents: {@link #ok} for all, but the replication engine rolls the disks to a point it still
+     * holds in the estate (POINT_EXPIRED when the point is gone), or, asked for no point, to a final point taken now.
+     */
+    Object answer(Sent s) {
+        return s.operation() instanceof PrepareFailback p ? prepared(s, p) : ok(s);
+    }
+
+    /** The engine's answer to a prepare, as the estate's recovery points stand now. */
+    ReplicationResult prepared(Sent s, PrepareFailback p) {
+        ReplicationResult.Builder r = ReplicationResult.newBuilder().setCommandId(s.commandId()).setJobId(s.jobId())
+                .setVmId(s.vmId()).setCompletedAt(Instant.ofEpochMilli(now)).setCode(ReplicationResultCode.OK);
+        if (p.getPointId() == null) {
+            return r.setOutcome(new FailbackPrepared("final-" + s.vmId(), Instant.ofEpochMilli(now), Consistency.APP_CONSISTENT)).build();
+        }
+        return estate.recoveryPoints(s.vmId()).stream().filter(point -> point.getPointId().equals(p.getPointId())).findFirst()
+                .map(point -> r.setOutcome(new FailbackPrepared(point.getPointId(), point.getTime(), point.getConsistency())).build())
+                .orElseGet(() -> r.setCode(ReplicationResultCode.POINT_EXPIRED).setMessage(p.getPointId() + " pruned by retention").build());
+    }
+
+    /** The point the engine rolled each VM's disks to, as the saga recorded it. */
+    ChosenPoint applied(String vmId) {
+        return vm("job-1", vmId).appliedPoint();
     }
 }

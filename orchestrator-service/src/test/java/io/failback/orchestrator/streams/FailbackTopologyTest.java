@@ -270,15 +270,20 @@ class FailbackTopologyTest {
 
     // ------------------------------------------------------------------ plumbing
 
-    /** Plays both agents: answers every command sent so far with success, until none is left. */
+    /** Plays both agents and the replication engine: answers every command sent so far with success, until none is left. */
     private void answerEveryCommand() {
         TestOutputTopic<String, VcenterCommand> vc = vcenterCommands();
         TestOutputTopic<String, AzureCommand> az = azureCommands();
+        TestOutputTopic<String, io.failback.messages.ReplicationCommand> rc = output(Topics.REPLICATION_COMMANDS);
         for (int round = 0; round < 100; round++) {
             List<VcenterCommand> v = vc.readValuesToList();
             List<AzureCommand> a = az.readValuesToList();
-            if (v.isEmpty() && a.isEmpty()) {
+            List<io.failback.messages.ReplicationCommand> r = rc.readValuesToList();
+            if (v.isEmpty() && a.isEmpty() && r.isEmpty()) {
                 return;
+            }
+            for (io.failback.messages.ReplicationCommand c : r) {
+                input(Topics.REPLICATION_EVENTS).pipeInput(c.getJobId(), World.okFor(c));
             }
             for (VcenterCommand c : v) {
                 vcenterSent.add(c);

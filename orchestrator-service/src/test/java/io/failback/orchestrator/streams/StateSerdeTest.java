@@ -74,7 +74,7 @@ class StateSerdeTest {
                         true, new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancelled by ops.bob@corp.example"), true, true,
                         1764484800000L, 2,
                         List.of(SUBSCRIPTION + "Microsoft.Compute/disks/db01-os", SUBSCRIPTION + "Microsoft.Compute/disks/db01-data0"),
-                        List.of(SUBSCRIPTION + "Microsoft.Network/networkInterfaces/db01-nic0"))),
+                        List.of(SUBSCRIPTION + "Microsoft.Network/networkInterfaces/db01-nic0"), null, 0, false)),
                 Arguments.of("v0-job-rejected.json", StateSerde.JOB, new Job("job-rq-0042", "ops.carol@corp.example", null,
                         "vms=[web01, web01] plan=null point=LATEST commit=MANUAL/0 reprotect=-", RecoveryPointKind.LATEST,
                         CommitPolicyKind.MANUAL, 0, null, JobState.REJECTED, 0, 0, 1, List.of(), List.of(), Map.of(), 0, 0, false,
@@ -83,7 +83,7 @@ class StateSerdeTest {
                         new Target("vc01.corp.example", "mt01", "web02-onprem", List.of("[datastore1] mt01/web02_1.vmdk"),
                                 SUBSCRIPTION + "Microsoft.Compute/virtualMachines/web02", "rg-failover", false, null),
                         null, List.of(new Reason(ReasonCode.NO_RECOVERY_POINT, "no recovery point for vm-web02")), Map.of(), true,
-                        false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of())));
+                        false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of(), null, 0, false)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,10 +126,10 @@ class StateSerdeTest {
                 Arguments.of("a VM, nothing optional set", StateSerde.VM, new VmJob("job-2", "vm-gone", 1, VmState.PREFLIGHT,
                         Step.CHECK_INVENTORY, new Target("vc", "mt", "vm", List.of(), "/sub/vm", "rg", false, null),
                         new ChosenPoint("rp-1", 0, Consistency.APP_CONSISTENT, null, 0), List.of(), Map.of(), false, false,
-                        0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of())),
+                        0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of(), null, 0, false)),
                 Arguments.of("a VM with no target and no point", StateSerde.VM, new VmJob("job-2", "vm-new", 1, VmState.REJECTED,
                         Step.CHECK_INVENTORY, null, null, List.of(new Reason(ReasonCode.NOT_IN_INVENTORY, "gone")), Map.of(), true,
-                        false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of())));
+                        false, 0, 0, 0, List.of(), false, null, false, false, 0, 0, List.of(), List.of(), null, 0, false)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -167,7 +167,8 @@ class StateSerdeTest {
                 List.of(new Reason(ReasonCode.STEP_TIMEOUT, "slow")), pending, true, true, 9, 2, 1_790_000_300_000L,
                 List.of(Step.ROLLBACK_START_AZURE_VM, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET), true,
                 new Reason(ReasonCode.CANCELLED_BY_OPERATOR, "cancel"), true, true, 1_790_003_600_000L, 3,
-                List.of("/sub/disks/os", "/sub/disks/data"), List.of("/sub/nics/0"));
+                List.of("/sub/disks/os", "/sub/disks/data"), List.of("/sub/nics/0"),
+                new ChosenPoint("rp-9", 1_789_999_000_123L, Consistency.CRASH_CONSISTENT, "cg-7", 7_000L), 1_790_000_000_000L, true);
     }
 
     @Test

@@ -14,6 +14,9 @@ import io.failback.messages.AgentRegistration;
 import io.failback.messages.ConfigServerHeartbeat;
 import io.failback.messages.ConfigServerState;
 import io.failback.messages.Consistency;
+import io.failback.messages.FailbackPrepared;
+import io.failback.messages.PrepareFailback;
+import io.failback.messages.ResumeReplication;
 import io.failback.messages.InventoryRecord;
 import io.failback.messages.OsType;
 import io.failback.messages.PowerState;
@@ -41,7 +44,9 @@ import io.failback.schemas.InventoryKeys;
  * The replication engine's behaviour, without Kafka: what it publishes about an estate (protected
  * items, the plan, heartbeats, recovery points with replication-group consistency ids), when the
  * on-premises agents register (a delay after their VM powers on) and how it answers reprotect
- * ("agent not registered" until then). The simulator process runs it on a clock and publishes.
+ * ("agent not registered" until then), and how it prepares a failback (rolls the replica disks to a point it
+ * still holds) and resumes replication. The simulator process runs it on a clock and publishes; its methods
+ * are synchronized so tests may ask it while the simulator's thread drives it.
  */
 public final class ReplicationEngine {
 
@@ -62,6 +67,11 @@ public final class ReplicationEngine {
     private final Map<String, Instant> poweredOnAt = new HashMap<>();
     private final Map<String, Boolean> registered = new HashMap<>();
     private final Map<String, Boolean> reprotected = new HashMap<>();
+    /** Each VM's points still held (pruned ones leave), by point id. */
+    private final Map<String, Map<String, RecoveryPoint>> heldPoints = new HashMap<>();
+    /** The point each prepared VM's replica disks were rolled to; replication to its master target stopped. */
+    private final Map<String, RecoveryPoint> appliedPoints = new HashMap<>();
+    private final Map<String, String> failNextPrepare = new HashMap<>();
     private Instant lastCrashPoint;
     private Instant lastAppPoint;
     private long pointSeq;
@@ -72,7 +82,7 @@ public final class ReplicationEngine {
     }
 
     /** Everything the configuration server knows at start: items, the plan and its members, a heartbeat. */
-    public List<Keyed<InventoryRecord>> inventory(Instant now) {
+    public synchronized List<Keyed<InventoryRecord>> inventory(Instant now) {
         List<Keyed<InventoryRecord>> out = new ArrayList<>();
         for (VmSpec vm : estate.vms()) {
             out.add(new Keyed<>(InventoryKeys.item(vm.vmId()), new InventoryRecord(item(vm))));
@@ -90,7 +100,7 @@ public final class ReplicationEngine {
         return out;
     }
 
-    public Keyed<InventoryRecord> heartbeat(Instant now) {
+    public synchronized Keyed<InventoryRecord> heartbeat(Instant now) {
         return new Keyed<>(InventoryKeys.configServer(estate.configurationServer()), new InventoryRecord(
                 new ConfigServerHeartbeat(estate.configurationServer(), ConfigServerState.RUNNING, true, now)));
     }
@@ -100,7 +110,7 @@ public final class ReplicationEngine {
      * app-consistent each {@code appPointEvery} for the VMs that have them (one consistency id per
      * replication group and round), and tombstones for points older than the kept number.
      */
-    public List<Keyed<RecoveryPoint>> pointsDue(Instant now) {
+    public synchronized List<Keyed<RecoveryPoint>> pointsDue(Instant now) {
         List<Keyed<RecoveryPoint>> out = new ArrayList<>();
         if (lastCrashPoint == null || !now.isBefore(lastCrashPoint.plus(settings.crashPointEvery()))) {
             lastCrashPoint = now;
@@ -127,16 +137,23 @@ public final class ReplicationEngine {
     }
 
     private void take(List<Keyed<RecoveryPoint>> out, VmSpec vm, String pointId, Instant at, Consistency consistency, String consistencyId) {
-        out.add(new Keyed<>(InventoryKeys.recoveryPoint(vm.vmId(), pointId), new RecoveryPoint(vm.vmId(), pointId, at, consistency, consistencyId)));
+        if (appliedPoints.containsKey(vm.vmId())) {
+            return; // prepared for failback: replication to the master target is stopped, no new points
+        }
+        RecoveryPoint point = new RecoveryPoint(vm.vmId(), pointId, at, consistency, consistencyId);
+        out.add(new Keyed<>(InventoryKeys.recoveryPoint(vm.vmId(), pointId), point));
+        heldPoints.computeIfAbsent(vm.vmId(), k -> new LinkedHashMap<>()).put(pointId, point);
         Deque<String> kept = keptPoints.computeIfAbsent(vm.vmId() + "/" + consistency, k -> new ArrayDeque<>());
         kept.addLast(pointId);
         while (kept.size() > settings.pointsKept()) {
-            out.add(new Keyed<>(InventoryKeys.recoveryPoint(vm.vmId(), kept.removeFirst()), null));
+            String pruned = kept.removeFirst();
+            heldPoints.get(vm.vmId()).remove(pruned);
+            out.add(new Keyed<>(InventoryKeys.recoveryPoint(vm.vmId(), pruned), null));
         }
     }
 
     /** Watches the vCenter agent's results: an on-premises VM powered on starts its agent's registration clock. */
-    public void onVcenterResult(VcenterResult result, Instant now) {
+    public synchronized void onVcenterResult(VcenterResult result, Instant now) {
         if (result.getCode() != VcenterResultCode.OK || !(result.getOutcome() instanceof VmPowerState power)) {
             return;
         }
@@ -149,7 +166,7 @@ public final class ReplicationEngine {
     }
 
     /** The agents whose registration delay has passed since their VM powered on, registered now. */
-    public List<Keyed<InventoryRecord>> registrationsDue(Instant now) {
+    public synchronized List<Keyed<InventoryRecord>> registrationsDue(Instant now) {
         List<Keyed<InventoryRecord>> out = new ArrayList<>();
         for (Map.Entry<String, Instant> e : new LinkedHashMap<>(poweredOnAt).entrySet()) {
             if (!registered.getOrDefault(e.getKey(), false) && !now.isBefore(e.getValue().plus(settings.agentRegistrationDelay()))) {
@@ -160,12 +177,25 @@ public final class ReplicationEngine {
         return out;
     }
 
-    /** What reprotecting a VM answers, and the updated protected item when it started. */
-    public record Answer(ReplicationResult result, Keyed<InventoryRecord> updatedItem) {
+    /**
+     * What a command answers, the updated protected item when reprotect started, and the recovery points it
+     * published (a final point taken after the Azure VM's shutdown).
+     */
+    public record Answer(ReplicationResult result, Keyed<InventoryRecord> updatedItem, List<Keyed<RecoveryPoint>> points) {
+        public Answer(ReplicationResult result, Keyed<InventoryRecord> updatedItem) {
+            this(result, updatedItem, List.of());
+        }
     }
 
-    public Answer onCommand(ReplicationCommand command, Instant now) {
+    public synchronized Answer onCommand(ReplicationCommand command, Instant now) {
         VmSpec vm = estate.vms().stream().filter(v -> v.vmId().equals(command.getVmId())).findFirst().orElse(null);
+        if (vm != null && command.getOperation() instanceof PrepareFailback prepare) {
+            return prepare(command, vm, prepare, now);
+        }
+        if (vm != null && command.getOperation() instanceof ResumeReplication) {
+            appliedPoints.remove(vm.vmId()); // replication to the master target goes on; new points come again
+            return new Answer(result(command, ReplicationResultCode.OK, "", now), null);
+        }
         if (!(command.getOperation() instanceof Reprotect reprotect)) {
             return new Answer(result(command, ReplicationResultCode.INVALID_COMMAND, "unsupported operation", now), null);
         }
@@ -183,12 +213,61 @@ public final class ReplicationEngine {
         return new Answer(result(command, ReplicationResultCode.OK, "", now), new Keyed<>(InventoryKeys.item(vm.vmId()), new InventoryRecord(item)));
     }
 
-    public boolean isReprotected(String vmId) {
+    /**
+     * Stops replicating the VM to its master target and rolls its replica disks to the point asked for, or, asked
+     * for none, to a final point taken now (after the Azure VM's shutdown), which it publishes. Idempotent: a
+     * prepare sent again finds the VM already rolled to that point.
+     */
+    private Answer prepare(ReplicationCommand command, VmSpec vm, PrepareFailback prepare, Instant now) {
+        String failure = failNextPrepare.remove(vm.vmId());
+        if (failure != null) {
+            return new Answer(result(command, ReplicationResultCode.FAILED, failure, now), null);
+        }
+        RecoveryPoint applied = appliedPoints.get(vm.vmId());
+        List<Keyed<RecoveryPoint>> published = new ArrayList<>();
+        if (prepare.getPointId() == null) {
+            if (applied == null) {
+                applied = new RecoveryPoint(vm.vmId(), "final-" + (++pointSeq), now, Consistency.APP_CONSISTENT, null);
+                heldPoints.computeIfAbsent(vm.vmId(), k -> new LinkedHashMap<>()).put(applied.getPointId(), applied);
+                published.add(new Keyed<>(InventoryKeys.recoveryPoint(vm.vmId(), applied.getPointId()), applied));
+            }
+        } else if (applied == null || !applied.getPointId().equals(prepare.getPointId())) {
+            applied = heldPoints.getOrDefault(vm.vmId(), Map.of()).get(prepare.getPointId());
+            if (applied == null) {
+                return new Answer(result(command, ReplicationResultCode.POINT_EXPIRED, "recovery point " + prepare.getPointId()
+                        + " of " + vm.vmId() + " is no longer held (pruned by retention)", now), null);
+            }
+        }
+        appliedPoints.put(vm.vmId(), applied);
+        ReplicationResult answer = result(command, ReplicationResultCode.OK, "", now);
+        answer.setOutcome(new FailbackPrepared(applied.getPointId(), applied.getTime(), applied.getConsistency()));
+        return new Answer(answer, null, published);
+    }
+
+    /** The point the VM's replica disks were rolled to for failback; null when not prepared (or resumed). */
+    public synchronized RecoveryPoint appliedPoint(String vmId) {
+        return appliedPoints.get(vmId);
+    }
+
+    /** The next prepare of {@code vmId} fails with {@code message}, as an engine that can't roll the disks back. */
+    public synchronized void failNextPrepare(String vmId, String message) {
+        failNextPrepare.put(vmId, message);
+    }
+
+    /** Prunes a held point now, as retention would: its tombstone is returned for publishing. */
+    public synchronized Keyed<RecoveryPoint> expire(String vmId, String pointId) {
+        Map<String, RecoveryPoint> held = heldPoints.getOrDefault(vmId, new HashMap<>());
+        held.remove(pointId);
+        keptPoints.values().forEach(kept -> kept.remove(pointId));
+        return new Keyed<>(InventoryKeys.recoveryPoint(vmId, pointId), null);
+    }
+
+    public synchronized boolean isReprotected(String vmId) {
         return reprotected.getOrDefault(vmId, false);
     }
 
     private static ReplicationResult result(ReplicationCommand c, ReplicationResultCode code, String message, Instant now) {
-        return new ReplicationResult(c.getCommandId(), c.getJobId(), c.getVmId(), code, message, now);
+        return new ReplicationResult(c.getCommandId(), c.getJobId(), c.getVmId(), code, message, now, null);
     }
 
     private ProtectedItem item(VmSpec vm) {

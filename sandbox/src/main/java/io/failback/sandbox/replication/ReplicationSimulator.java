@@ -130,10 +130,12 @@ public final class ReplicationSimulator implements AutoCloseable {
             return;
         }
         ReplicationEngine.Answer answer = engine.onCommand(command, now);
-        log.info("reprotect {} for job {}: {}", command.getVmId(), command.getJobId(), answer.result().getCode());
+        log.info("{} {} for job {}: {}", command.getOperation().getClass().getSimpleName(), command.getVmId(),
+                command.getJobId(), answer.result().getCode());
         if (answer.updatedItem() != null) {
             publishInventory(answer.updatedItem());
         }
+        answer.points().forEach(this::publishPoint);
         producer.send(new ProducerRecord<>(Topics.REPLICATION_EVENTS.name(), bytes(command.getJobId()),
                 Topics.REPLICATION_EVENTS.valueSerde().serializer().serialize(Topics.REPLICATION_EVENTS.name(), answer.result())));
     }
@@ -146,6 +148,22 @@ public final class ReplicationSimulator implements AutoCloseable {
     private void publishPoint(ReplicationEngine.Keyed<io.failback.messages.RecoveryPoint> k) {
         producer.send(new ProducerRecord<>(Topics.RECOVERY_POINTS.name(), bytes(k.key()),
                 k.value() == null ? null : Topics.RECOVERY_POINTS.valueSerde().serializer().serialize(Topics.RECOVERY_POINTS.name(), k.value())));
+    }
+
+    /** The point {@code vmId}'s replica disks were rolled to for failback; null when not prepared. */
+    public io.failback.messages.RecoveryPoint appliedPoint(String vmId) {
+        return engine.appliedPoint(vmId);
+    }
+
+    /** The next prepare of {@code vmId} fails with {@code message}. */
+    public void failNextPrepare(String vmId, String message) {
+        engine.failNextPrepare(vmId, message);
+    }
+
+    /** Prunes {@code pointId} of {@code vmId} now, as retention would, and publishes its tombstone. */
+    public void expire(String vmId, String pointId) {
+        publishPoint(engine.expire(vmId, pointId));
+        producer.flush();
     }
 
     private static byte[] bytes(String s) {

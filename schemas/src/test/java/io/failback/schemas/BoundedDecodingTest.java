@@ -196,7 +196,23 @@ class BoundedDecodingTest {
 
     static Stream<Arguments> releasedSamples() {
         return SampleMessages.all().stream().flatMap(sample -> ReleasedSchemas.get().versionsOf(sample.getSchema().getFullName())
-                .stream().map(v -> Arguments.of(sample.getSchema().getName(), v.version(), v.schema(), sample)));
+                .stream().filter(v -> writable(sample, v.schema()))
+                .map(v -> Arguments.of(sample.getSchema().getName(), v.version(), v.schema(), sample)));
+    }
+
+    /** False only for a sample holding an enum symbol announced as added after {@code released}: no old producer wrote it. */
+    private static boolean writable(SpecificRecord sample, Schema released) {
+        try {
+            project(sample, released);
+            return true;
+        } catch (org.apache.avro.AvroTypeException e) {
+            if (ReleasedSchemaCompatibilityTest.announcedSymbols().stream().noneMatch(s -> e.getMessage().endsWith(" " + s))) {
+                throw e;
+            }
+            return false;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ------------------------------------------------------------------------------------------- helpers

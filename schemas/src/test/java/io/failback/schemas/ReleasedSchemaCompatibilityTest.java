@@ -2,10 +2,19 @@ package io.failback.schemas;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.List;
 
 import io.failback.messages.ControlCommand;
 import io.failback.schemas.fuzz.RecordFuzzer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificData;
@@ -37,7 +46,49 @@ class ReleasedSchemaCompatibilityTest {
     void shouldReadAndBeReadByEveryReleasedVersion(ReleasedSchemas.Version released) throws ClassNotFoundException {
         Schema current = SpecificData.get().getSchema(Class.forName(released.fullName()));
 
-        assertThat(SchemaCompatibility.problems(released.schema(), current)).isEmpty();
+        // an old reader can't read the symbols announced as added since (it dead-letters those values), nothing else
+        List<String> problems = new ArrayList<>(SchemaCompatibility.problems(released.schema(), current).stream()
+                .filter(p -> p.startsWith("current reading released data")).toList());
+        problems.addAll(SchemaCompatibility.problems(released.schema(), withoutAnnouncedSymbols(current)).stream()
+                .filter(p -> p.startsWith("released reading current data")).toList());
+
+        assertThat(problems).isEmpty();
+    }
+
+    /** Enum symbols added on purpose after a released version that declared no enum default. */
+    static Set<String> announcedSymbols() {
+        try (InputStream in = ReleasedSchemaCompatibilityTest.class.getResourceAsStream("/announced-enum-symbols.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code schema} as it was before the announced symbols were added to its enums. */
+    static Schema withoutAnnouncedSymbols(Schema schema) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            JsonNode tree = json.readTree(schema.toString());
+            strip(tree, announcedSymbols());
+            return new Schema.Parser().parse(json.writeValueAsString(tree));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void strip(JsonNode node, Set<String> announced) {
+        if (node instanceof ObjectNode object && "enum".equals(object.path("type").asText())) {
+            ArrayNode kept = object.putArray("symbols-kept");
+            object.get("symbols").forEach(sym -> {
+                if (!announced.contains(sym.asText())) {
+                    kept.add(sym);
+                }
+            });
+            object.set("symbols", kept);
+            object.remove("symbols-kept");
+        }
+        node.forEach(child -> strip(child, announced));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -50,6 +101,21 @@ class ReleasedSchemaCompatibilityTest {
                 .as("the current %s schema must be saved as the next released/%s/vN.avsc and listed in %s",
                         current.getName(), current.getFullName(), ReleasedSchemas.INDEX)
                 .anyMatch(v -> v.fingerprint() == fingerprint);
+    }
+
+    @Test
+    void shouldStillReportAnEnumSymbolAddedWithoutAnnouncingIt() throws IOException {
+        Schema released;
+        try (InputStream in = getClass().getResourceAsStream("/released/io.failback.messages.ControlCommand/v1.avsc")) {
+            released = new Schema.Parser().parse(in);
+        }
+        Schema current = new Schema.Parser().parse(ControlCommand.getClassSchema().toString()
+                .replace("\"RETRY\"]", "\"RETRY\",\"PURGE\"]"));
+
+        List<String> problems = SchemaCompatibility.problems(released, withoutAnnouncedSymbols(current));
+
+        assertThat(problems).anyMatch(p -> p.startsWith("released reading current data") && p.contains("PURGE"));
+        assertThat(SchemaCompatibility.problems(released, withoutAnnouncedSymbols(ControlCommand.getClassSchema()))).isEmpty();
     }
 
     @Test

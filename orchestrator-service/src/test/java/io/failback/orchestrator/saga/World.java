@@ -47,7 +47,7 @@ public final class World {
     }
 
     Outbox control(String jobId, ControlAction action) {
-        return control(new ControlCommand("ctl-" + now, jobId, action, "ops@example.org", Instant.ofEpochMilli(now)));
+        return control(new ControlCommand("ctl-" + now, jobId, action, "ops@example.org", Instant.ofEpochMilli(now), null));
     }
 
     Outbox control(ControlCommand control) {

@@ -278,4 +278,20 @@ public final class World {
         allCommands.forEach(s -> counts.merge(s.commandId(), 1, Integer::sum));
         return counts;
     }
+
+    // ------------------------------------------------------------------ issue 12 item 6 (attention)
+
+    /** As {@code failbackctl retry JOB [--vm V]} sends it; {@code vmId} null for every VM that needs attention. */
+    Outbox retry(String jobId, String vmId) {
+        return control(new ControlCommand("retry-" + now, jobId, ControlAction.RETRY, "ops@example.org", Instant.ofEpochMilli(now), vmId));
+    }
+
+    /** Moves time on {@code times} times by {@code by}, firing due timers and answering what comes of them. */
+    World advanceAndSettle(Duration by, int times) {
+        for (int i = 0; i < times; i++) {
+            advance(by);
+            settle();
+        }
+        return this;
+    }
 }

@@ -1,6 +1,7 @@
 package io.failback.orchestrator.saga;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.failback.messages.AuditKind;
 import io.failback.messages.ControlCommand;
@@ -16,6 +17,20 @@ import io.failback.messages.VmState;
 final class Attention {
 
     // ================================================================== a rollback stops
+
+    /**
+     * An undo step answered with a failure on its {@code tries}-th try: sent again under a new id (it may well pass a
+     * moment later, a vCenter busy or slow) until {@code maxTries}, then the VM stops for an operator.
+     */
+    static void undoFailed(Decision d, VmJob vm, Step step, Reason why, int tries, int maxTries, Supplier<VmJob> sendAgain) {
+        if (tries >= maxTries) {
+            stop(d, vm, step, why);
+            return;
+        }
+        d.audit(AuditKind.DECISION, vm.vmId(), null, null, "rollback step tried again", step + " failed (" + why.code() + ": "
+                + why.message() + "); try " + (tries + 1) + " of " + maxTries);
+        VmSaga.store(d, sendAgain.get().withAttempts(tries + 1));
+    }
 
     /** {@code step} of {@code vm}'s rollback failed for good: the VM waits for an operator, nothing is forgotten. */
     static void stop(Decision d, VmJob vm, Step step, Reason why) {

@@ -216,7 +216,8 @@ final class VmSaga {
     private void failed(Decision d, VmJob answered, Step step, Reason reason) {
         VmJob vm = answered.withAttempts(0).withDeadline(0);
         switch (vm.state()) {
-            case ROLLING_BACK -> Attention.stop(d, vm, step, reason);
+            case ROLLING_BACK -> Attention.undoFailed(d, vm, step, reason, answered.attempts(), settings.maxAttempts(),
+                    () -> send(d, vm, step));
             case COMMITTING -> finish(d, vm.withReason(new Reason(reason.code(), reason.message()
                     + "; the on-premises VM runs, the Azure VM is shut down but not deleted")), VmState.FAILED);
             case REPROTECTING -> finish(d, vm.withReason(reason), VmState.FAILED);

@@ -88,6 +88,40 @@ class AttentionTest {
     }
 
     @Test
+    void shouldTryAFailingUndoStepAgainUnderNewIdsThenWaitForAnOperator() {
+        // given an undo step the vCenter refuses every time
+        World w = new World(new Estate().vm("a"));
+        w.agents = s -> s.step() == ATTACH_TO_ON_PREMISES_VM || s.step() == ROLLBACK_DETACH_FROM_ON_PREMISES_VM
+                ? World.result(s, VcenterResultCode.TASK_FAILED) : World.ok(s);
+
+        // when the failback rolls back
+        w.failBack(Estate.request("job-1", "a").build());
+
+        // then the step was tried its three attempts, each under a new id, before the VM stopped
+        assertThat(w.allCommands).filteredOn(s -> s.step() == ROLLBACK_DETACH_FROM_ON_PREMISES_VM)
+                .extracting(World.Sent::commandId).doesNotHaveDuplicates().hasSize(w.settings.maxAttempts());
+        assertThat(w.vmState("a")).isEqualTo(VmState.NEEDS_ATTENTION);
+        assertThat(w.vm("job-1", "a").reasons().get(w.vm("job-1", "a").reasons().size() - 1).message())
+                .contains("rollback stopped at ROLLBACK_DETACH_FROM_ON_PREMISES_VM: STEP_FAILED", "TASK_FAILED");
+    }
+
+    @Test
+    void shouldFinishTheRollbackWithoutAnOperatorWhenAFailedUndoPassesOnItsNextTry() {
+        // given an undo step that fails once
+        World w = new World(new Estate().vm("a"));
+        int[] failures = {0};
+        w.agents = s -> s.step() == ATTACH_TO_ON_PREMISES_VM || s.step() == ROLLBACK_DETACH_FROM_ON_PREMISES_VM && failures[0]++ == 0
+                ? World.result(s, VcenterResultCode.TASK_FAILED) : World.ok(s);
+
+        // when the failback rolls back
+        w.failBack(Estate.request("job-1", "a").build());
+
+        // then
+        assertThat(w.vmState("a")).isEqualTo(VmState.ROLLED_BACK);
+        assertThat(w.jobState()).isEqualTo(JobState.ROLLED_BACK);
+    }
+
+    @Test
     void shouldRollBackWhenRetriedAfterTheVcenterThaws() {
         // given a VM that needs attention after its undo timed out
         World w = new World(new Estate().vm("a"));

@@ -92,7 +92,7 @@ public final class JobWatch implements AutoCloseable {
     }
 
     public void control(String jobId, ControlAction action) {
-        ControlCommand c = new ControlCommand(jobId + ":" + action + ":" + System.nanoTime(), jobId, action, "e2e@example.org", Instant.now());
+        ControlCommand c = new ControlCommand(jobId + ":" + action + ":" + System.nanoTime(), jobId, action, "e2e@example.org", Instant.now(), null);
         send(Topics.CONTROL.name(), jobId, Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), c));
     }
 

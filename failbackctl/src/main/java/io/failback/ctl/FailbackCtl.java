@@ -11,6 +11,7 @@ import io.failback.ctl.cli.BrokerOptions;
 import io.failback.ctl.cli.Console;
 import io.failback.ctl.cli.ControlCommands;
 import io.failback.ctl.cli.JobsCommand;
+import io.failback.ctl.cli.RetryCommand;
 import io.failback.ctl.cli.ShowCommand;
 import io.failback.ctl.cli.SubmitCommand;
 import io.failback.ctl.cli.WatchCommand;
@@ -65,6 +66,7 @@ public final class FailbackCtl implements Runnable {
         cl.addSubcommand(new WatchCommand(console));
         cl.addSubcommand(new ControlCommands.Commit(console));
         cl.addSubcommand(new ControlCommands.Cancel(console));
+        cl.addSubcommand(new RetryCommand(console));
         cl.addSubcommand(new JobsCommand(console));
         cl.addSubcommand(new ShowCommand(console));
         Map<String, String> exitCodes = exitCodeHelp();

@@ -71,7 +71,7 @@ class BrokerRestartIT {
 
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                 .until(() -> harness.jobState("job-restart") == JobState.AWAITING_COMMIT);
-        ControlCommand commit = new ControlCommand("commit-restart", "job-restart", ControlAction.COMMIT, "it", Instant.now());
+        ControlCommand commit = new ControlCommand("commit-restart", "job-restart", ControlAction.COMMIT, "it", Instant.now(), null);
         harness.send(Topics.CONTROL.name(), "job-restart", Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), commit));
         // and again while the Azure VMs are being deleted, the one irreversible step
         await().atMost(Duration.ofMinutes(3)).until(() -> deletesIssued() >= 6);

@@ -147,7 +147,7 @@ class OrchestratorCrashIT {
         harness.send(Topics.REQUESTS.name(), (javaPartition + 2) % Topics.REQUESTS.partitions(), jobId, request);
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> harness.jobState(jobId) == JobState.AWAITING_COMMIT);
-        ControlCommand commit = new ControlCommand("commit-anywhere", jobId, ControlAction.COMMIT, "it", Instant.now());
+        ControlCommand commit = new ControlCommand("commit-anywhere", jobId, ControlAction.COMMIT, "it", Instant.now(), null);
         harness.send(Topics.CONTROL.name(), (javaPartition + 3) % Topics.CONTROL.partitions(), jobId,
                 Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), commit));
 

@@ -84,7 +84,7 @@ class AvroSerdeTest {
     @Test
     void shouldNameAnotherTypesFingerprintAsUnknown() {
         byte[] control = AvroSerde.of(ControlCommand.class).serialize("t",
-                new ControlCommand("c", "j", ControlAction.CANCEL, "ops", java.time.Instant.EPOCH));
+                new ControlCommand("c", "j", ControlAction.CANCEL, "ops", java.time.Instant.EPOCH, null));
 
         assertThatThrownBy(() -> AvroSerde.of(FailbackRequest.class).deserialize("failback.requests", control))
                 .isInstanceOfSatisfying(UnreadableRecordException.class,

@@ -175,7 +175,8 @@ final class SampleMessages {
         List<SpecificRecord> all = new ArrayList<>();
         all.add(planRequest());
         all.add(vmRequest());
-        all.add(new ControlCommand("ctl-1", "job-1", ControlAction.COMMIT, "ops", T));
+        all.add(new ControlCommand("ctl-1", "job-1", ControlAction.COMMIT, "ops", T, null));
+        all.add(new ControlCommand("ctl-3", "job-1", ControlAction.RETRY, "ops", T, "vm-1"));
         all.addAll(inventory());
         all.add(new RecoveryPoint("vm-web01", "rp-9", T, Consistency.APP_CONSISTENT, "cg-7"));
         all.add(new RecoveryPoint("vm-web01", "rp-10", T, Consistency.CRASH_CONSISTENT, null));
@@ -199,12 +200,16 @@ final class SampleMessages {
         all.add(new VmClaim("job-1", "vm-web01", ClaimAction.CLAIM));
         all.add(new VmClaimAnswer("job-2", "vm-web01", false, "job-1"));
         all.add(new OrchestratorInput(planRequest()));
-        all.add(new OrchestratorInput(new ControlCommand("ctl-2", "job-1", ControlAction.CANCEL, "ops", T)));
+        all.add(new OrchestratorInput(new ControlCommand("ctl-2", "job-1", ControlAction.CANCEL, "ops", T, null)));
         all.add(new AuditRecord("job-1", "vm-web01", "cmd-1", T, "ops", AuditKind.COMMAND, "SHUT_DOWN_AZURE_VM sent", ""));
         all.add(storedJob());
         all.add(storedRejectedJob());
         all.add(storedVmJob());
         all.add(storedRefusedVmJob());
+        // issue 12 item 6: a VM whose rollback stopped at a step, kept for an operator's retry
+        all.add(StoredVmJob.newBuilder(storedVmJob()).setVmId("vm-stuck").setState(VmState.NEEDS_ATTENTION)
+                .setStep(Step.ROLLBACK_ATTACH_TO_MASTER_TARGET).setPending(List.of()).setAttempts(0).setDeadline(0)
+                .setReasons(List.of(new Reason(ReasonCode.ROLLBACK_FAILED, "ROLLBACK_ATTACH_TO_MASTER_TARGET: no answer"))).build());
         return all;
     }
 }

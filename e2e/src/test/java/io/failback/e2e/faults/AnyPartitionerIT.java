@@ -49,7 +49,7 @@ class AnyPartitionerIT {
 
             JobState end = run.finish(Duration.ofMinutes(4), () -> send(client, Topics.CONTROL.name(), key, Topics.CONTROL.valueSerde()
                     .serializer().serialize(Topics.CONTROL.name(), new ControlCommand(jobId + ":commit", jobId, ControlAction.COMMIT,
-                            "crc32-client@example.org", Instant.now()))));
+                            "crc32-client@example.org", Instant.now(), null))));
 
             PlanRun.Verdict verdict = run.verify();
             System.out.println("any partitioner: " + verdict.summary() + " in " + run.elapsed().toSeconds() + " s");

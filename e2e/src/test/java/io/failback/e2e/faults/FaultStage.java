@@ -27,6 +27,8 @@ public final class FaultStage implements AutoCloseable {
     public static final String STORM_PLAN = "plan-storm";
     public static final String AFTER_FUZZ_PLAN = "plan-afterfuzz";
     public static final String ANY_PARTITIONER_PLAN = "plan-crc";
+    /** One VM whose rollback a frozen vCenter stops, resumed with failbackctl retry (issue 12 item 6). */
+    public static final String STUCK_PLAN = "plan-stuck";
 
     private final FailbackSandbox sandbox;
     private final JobWatch watch;
@@ -50,6 +52,7 @@ public final class FaultStage implements AutoCloseable {
         for (String planId : new String[] {HANG_PLAN, STORM_PLAN, AFTER_FUZZ_PLAN, ANY_PARTITIONER_PLAN}) {
             b.plan(planId, planId, 4, "mt-" + planId.substring("plan-".length()), 2);
         }
+        b.plan(STUCK_PLAN, STUCK_PLAN, 1, "mt-stuck", 1);
         return b.build();
     }
 

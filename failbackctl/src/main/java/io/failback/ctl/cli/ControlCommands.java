@@ -42,7 +42,7 @@ public abstract class ControlCommands extends KafkaCommand.ForJob {
 
     ControlCommand command(Instant now) {
         String by = requestedBy == null || requestedBy.isBlank() ? console.user() : requestedBy.trim();
-        return new ControlCommand(UUID.randomUUID().toString(), jobId, action, by, now);
+        return new ControlCommand(UUID.randomUUID().toString(), jobId, action, by, now, null);
     }
 
     /** Commit: delete the Azure VMs of a job awaiting commit. */

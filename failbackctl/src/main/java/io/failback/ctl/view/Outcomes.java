@@ -34,7 +34,8 @@ public final class Outcomes {
         if (state == null) {
             return false;
         }
-        return TERMINAL.contains(state) || (!untilDone && state == JobState.AWAITING_COMMIT);
+        // NEEDS_ATTENTION: the job waits for an operator's fix and retry, a watch would wait forever
+        return TERMINAL.contains(state) || state == JobState.NEEDS_ATTENTION || (!untilDone && state == JobState.AWAITING_COMMIT);
     }
 
     /** Whether a watch that stopped at this state went well: completed, or failed back and awaiting commit. */

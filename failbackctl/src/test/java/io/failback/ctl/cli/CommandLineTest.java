@@ -48,6 +48,9 @@ class CommandLineTest {
         "watch                                               | Missing required parameter: 'JOB'",
         "show a b                                            | Unmatched argument at index 2: 'b'",
         "commit                                              | Missing required parameter: 'JOB'",
+        "retry                                               | Missing required parameter: 'JOB'",
+        "retry job-1 --vm                                    | Missing required parameter for option '--vm'",
+        "retry job-1 --wait never                            | expected a duration like 90s",
         "watch job-1 --timeout forever                       | expected a duration like 90s",
         "frobnicate                                          | Unmatched argument at index 0: 'frobnicate'",
     })
@@ -96,5 +99,16 @@ class CommandLineTest {
                 "latest-app-consistent", "--commit=POLICY", "--commit-delay=DURATION", "--reprotect", "--process-server=PS",
                 "--request-id=ID", "--requested-by=NAME", "--watch", "--until-done", "--bootstrap-servers", "--command-config",
                 "Exit codes:");
+    }
+
+    @Test
+    void shouldDocumentRetryAndItsExitCodesInItsHelp() {
+        // when
+        int code = run("retry --help");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("retry", "JOB", "--vm=VM", "--wait=DURATION", "--requested-by=NAME",
+                "NEED_ATTENTION", "nothing is deleted", "Exit codes:", "  7   the orchestrator refused the command");
     }
 }

@@ -422,4 +422,63 @@ class FailbackCtlIT {
         assertThat(notBuilt[0]).isEqualTo("1");
         assertThat(notBuilt[2]).contains("failbackctl: not built yet", "target/failbackctl.jar is missing", "./mvnw");
     }
+
+    // ------------------------------------------------------------------ issue 12 item 6: retry
+
+    @Test
+    void shouldSendRetryForOneVmAndFollowItUntilRolledBack() throws Exception {
+        // given a job whose VM web01 needs attention
+        StatusEvents e = new StatusEvents("it-retry");
+        kafka.publishStatus(e.vm("web01", 1, VmState.NEEDS_ATTENTION, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET,
+                        reason(ReasonCode.ROLLBACK_FAILED, "rollback stopped at ROLLBACK_ATTACH_TO_MASTER_TARGET: STEP_TIMEOUT")),
+                e.job(JobState.NEEDS_ATTENTION, 1, 0, 1, reason(ReasonCode.NEEDS_ATTENTION, "1 VM(s) stopped rolling back")));
+        Run run = run();
+
+        // when the operator retries web01 and the orchestrator rolls it back
+        Future<Integer> retry = background.submit(() -> run.exec("retry", "it-retry", "--vm", "web01", "--wait", "60s"));
+        ControlCommand sent = kafka.first(Topics.CONTROL, "it-retry", 1, Duration.ofSeconds(30)).get(0).value();
+        kafka.publishStatus(e.vm("web01", 1, VmState.ROLLING_BACK, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET),
+                e.vm("web01", 1, VmState.ROLLED_BACK, Step.NONE), e.job(JobState.ROLLED_BACK, 1, 0, 1));
+
+        // then the command names the VM, and the outcome is shown with exit 0
+        assertThat(sent.getAction()).isEqualTo(ControlAction.RETRY);
+        assertThat(sent.getVmId()).isEqualTo("web01");
+        assertThat(sent.getRequestedBy()).isEqualTo("operator-env");
+        assertThat(retry.get(60, TimeUnit.SECONDS)).isEqualTo(ExitCode.OK);
+        assertThat(run.out()).contains("retry sent for job it-retry VM web01 (its state was NEEDS_ATTENTION",
+                "web01  ROLLING_BACK  ROLLBACK_ATTACH_TO_MASTER_TARGET", "web01  ROLLED_BACK  NONE",
+                "retry done: every retried VM is rolled back");
+    }
+
+    @Test
+    void shouldShowARefusedRetryWithItsReasonAndExit7() throws Exception {
+        // given a job that needs nothing
+        StatusEvents e = new StatusEvents("it-retry-refused");
+        kafka.publishStatus(e.job(JobState.AWAITING_COMMIT, 1, 1, 0));
+        Run run = run();
+
+        // when the operator retries it and the orchestrator refuses
+        Future<Integer> retry = background.submit(() -> run.exec("retry", "it-retry-refused"));
+        ControlCommand sent = kafka.first(Topics.CONTROL, "it-retry-refused", 1, Duration.ofSeconds(30)).get(0).value();
+        kafka.publishStatus(e.job(JobState.AWAITING_COMMIT, 1, 1, 0, reason(ReasonCode.NOTHING_NEEDS_ATTENTION,
+                "job it-retry-refused is AWAITING_COMMIT and none of its VMs needs attention: there is nothing to retry")));
+
+        // then
+        assertThat(sent.getVmId()).isNull();
+        assertThat(retry.get(60, TimeUnit.SECONDS)).isEqualTo(ExitCode.REFUSED);
+        assertThat(run.err()).contains("failbackctl: retry refused: NOTHING_NEEDS_ATTENTION: job it-retry-refused is AWAITING_COMMIT");
+    }
+
+    @Test
+    void shouldNotSendARetryForAJobTheStatusTopicHasNeverSeen() {
+        // given
+        Run run = run();
+
+        // when
+        int code = run.exec("retry", "it-retry-unknown");
+
+        // then
+        assertThat(code).isEqualTo(ExitCode.JOB_NOT_FOUND);
+        kafka.assertNoneFor(Topics.CONTROL, "it-retry-unknown", Duration.ofSeconds(1));
+    }
 }

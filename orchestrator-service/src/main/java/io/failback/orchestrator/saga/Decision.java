@@ -115,7 +115,7 @@ public final class Decision {
                 .setTotalVms(job.totalVms()).setGroupCount(job.groupCount()).setCurrentGroup(job.currentGroup())
                 .setVmsDone(job.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.COMMITTED,
                         VmState.REPROTECTING, VmState.REPROTECTED))
-                .setVmsFailed(job.countOf(VmState.REJECTED, VmState.FAILED, VmState.ROLLED_BACK))
+                .setVmsFailed(job.countOf(VmState.REJECTED, VmState.FAILED, VmState.ROLLED_BACK, VmState.NEEDS_ATTENTION))
                 .setReasons(job.reasons().stream().map(Reason::toMessage).toList()).build();
     }
 

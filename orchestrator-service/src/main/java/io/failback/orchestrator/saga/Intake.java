@@ -141,6 +141,9 @@ public final class Intake {
         if (!isId(c.getControlId())) {
             problems.add("controlId must be 1 to 128 of A-Z a-z 0-9 . _ : - (got '" + quote(c.getControlId()) + "')");
         }
+        if (c.getVmId() != null && !isId(c.getVmId())) {
+            problems.add("vmId must be 1 to 128 of A-Z a-z 0-9 . _ : - (got '" + quote(c.getVmId()) + "')");
+        }
         requestedBy(c.getRequestedBy(), problems);
         return problems.isEmpty() ? null : new Reason(ReasonCode.INVALID_FIELD, String.join("; ", problems));
     }

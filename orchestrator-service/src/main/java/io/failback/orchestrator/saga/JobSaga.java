@@ -59,6 +59,9 @@ final class JobSaga {
                     + " is committed: its Azure VMs are being deleted, there is nothing to go back to");
         } else if (j.isFinished()) {
             refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId() + " already ended " + j.state());
+        } else if (j.state() == JobState.NEEDS_ATTENTION) {
+            refuse(d, control, ReasonCode.NEEDS_ATTENTION, "job " + j.jobId() + " already rolled back as far as it could;"
+                    + " fix what its VMs' reasons name, then: failbackctl retry " + j.jobId());
         } else if (j.cancelRequested() || j.state() == JobState.ROLLING_BACK) {
             d.audit(AuditKind.DECISION, null, null, control.getRequestedBy(), "cancel repeated", "already rolling back");
         } else {
@@ -77,7 +80,7 @@ final class JobSaga {
         return d;
     }
 
-    private static void refuse(Decision d, ControlCommand control, ReasonCode code, String message) {
+    static void refuse(Decision d, ControlCommand control, ReasonCode code, String message) {
         d.audit(AuditKind.REFUSAL, null, null, control.getRequestedBy(), control.getAction() + " refused", code + ": " + message);
         d.statuses().add(StatusEvent.newBuilder().setJobId(d.working().jobId())
                 .setAt(Instant.ofEpochMilli(d.now()))
@@ -165,9 +168,18 @@ final class JobSaga {
                     j = j.withState(JobState.REPROTECTING);
                 }
             }
+            case NEEDS_ATTENTION -> {
+                // an operator's retry set a VM rolling back again: the job rolls back with it
+                if (active(j) > 0) {
+                    j = j.withState(JobState.ROLLING_BACK);
+                }
+            }
             default -> {
                 // finished jobs don't move
             }
+        }
+        if (j.state() == JobState.NEEDS_ATTENTION && was != JobState.NEEDS_ATTENTION) {
+            j = j.withReason(Attention.jobReason(j));
         }
         d.setJob(j);
         if (j.state() != was || j.currentGroup() != groupWas) {
@@ -206,6 +218,9 @@ final class JobSaga {
     private static JobState finalState(Job j) {
         int ok = j.countOf(VmState.COMMITTED, VmState.REPROTECTED);
         int failed = j.count(VmState.FAILED);
+        if (j.count(VmState.NEEDS_ATTENTION) > 0) {
+            return JobState.NEEDS_ATTENTION;
+        }
         if (ok == j.totalVms()) {
             return JobState.COMPLETED;
         }

@@ -6,6 +6,7 @@ import java.util.Deque;
 
 import io.failback.messages.AuditKind;
 import io.failback.messages.AuditRecord;
+import io.failback.messages.ControlAction;
 import io.failback.messages.ControlCommand;
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.OrchestratorInput;
@@ -29,6 +30,7 @@ public final class Orchestrator {
     }
 
     private final JobSaga jobs = new JobSaga();
+    private final Attention attention = new Attention();
     private final VmSaga vms;
     private final Requests requests;
 
@@ -113,8 +115,15 @@ public final class Orchestrator {
             if (refusal == null && !control.getJobId().equals(key)) {
                 refusal = new Reason(ReasonCode.INVALID_FIELD, "routed under another job's key");
             }
-            return refusal != null ? publishOnly(jobs.onUnroutableControl(control, refusal, now))
-                    : apply(store, jobs.onControl(store.job(control.getJobId()), control, now));
+            if (refusal != null) {
+                return publishOnly(jobs.onUnroutableControl(control, refusal, now));
+            }
+            Job job = store.job(control.getJobId());
+            if (control.getAction() == ControlAction.RETRY && job != null) {
+                VmJob named = control.getVmId() == null ? null : store.vm(job.jobId(), control.getVmId());
+                return apply(store, attention.onRetry(job, named, control, now));
+            }
+            return apply(store, jobs.onControl(job, control, now));
         }
         if (input instanceof ReplicationResult) {
             return handle(key, input, store, inventory, now);

@@ -28,7 +28,9 @@ final class Transitions {
         vm(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.FAILED, VmState.ROLLING_BACK);
         vm(VmState.COMMITTING, VmState.COMMITTED, VmState.REPROTECTING, VmState.FAILED);
         vm(VmState.REPROTECTING, VmState.REPROTECTED, VmState.FAILED);
-        vm(VmState.ROLLING_BACK, VmState.ROLLED_BACK, VmState.FAILED);
+        vm(VmState.ROLLING_BACK, VmState.ROLLED_BACK, VmState.FAILED, VmState.NEEDS_ATTENTION);
+        // a rollback step that failed for good waits for an operator; a retry runs the rollback on from there
+        vm(VmState.NEEDS_ATTENTION, VmState.ROLLING_BACK);
         for (VmState end : EnumSet.of(VmState.REJECTED, VmState.COMMITTED, VmState.REPROTECTED, VmState.ROLLED_BACK,
                 VmState.FAILED)) {
             vm(end);
@@ -38,11 +40,13 @@ final class Transitions {
                 JobState.FAILED};
         job(JobState.PREFLIGHT, EnumSet.of(JobState.REJECTED, JobState.RUNNING, JobState.CANCELLED));
         // while VMs run, roll back or wait for commit, the job ends in whatever state its VMs add up to
-        job(JobState.RUNNING, with(ends, JobState.AWAITING_COMMIT, JobState.ROLLING_BACK));
-        job(JobState.ROLLING_BACK, with(ends, JobState.AWAITING_COMMIT));
-        job(JobState.AWAITING_COMMIT, with(ends, JobState.COMMITTING, JobState.ROLLING_BACK));
-        job(JobState.COMMITTING, with(ends, JobState.REPROTECTING));
-        job(JobState.REPROTECTING, with(ends));
+        job(JobState.RUNNING, with(ends, JobState.AWAITING_COMMIT, JobState.ROLLING_BACK, JobState.NEEDS_ATTENTION));
+        job(JobState.ROLLING_BACK, with(ends, JobState.AWAITING_COMMIT, JobState.NEEDS_ATTENTION));
+        job(JobState.AWAITING_COMMIT, with(ends, JobState.COMMITTING, JobState.ROLLING_BACK, JobState.NEEDS_ATTENTION));
+        job(JobState.COMMITTING, with(ends, JobState.REPROTECTING, JobState.NEEDS_ATTENTION));
+        job(JobState.REPROTECTING, with(ends, JobState.NEEDS_ATTENTION));
+        // instead of an end while a VM's rollback stopped; an operator's retry rolls it back on
+        job(JobState.NEEDS_ATTENTION, EnumSet.of(JobState.ROLLING_BACK));
         job(JobState.REJECTED, EnumSet.noneOf(JobState.class));
         for (JobState end : ends) {
             job(end, EnumSet.noneOf(JobState.class));

@@ -183,6 +183,11 @@ final class VmSaga {
                     }
                 }
             }
+            case RETRY_ATTENTION -> {
+                if (Attention.retries(vm, f)) {
+                    continueRollback(d, Attention.resumed(d, vm));
+                }
+            }
             default -> throw new IllegalTransitionException("unknown follow-up " + f);
         }
         jobs.reconcile(d);
@@ -220,8 +225,8 @@ final class VmSaga {
     private void failed(Decision d, VmJob answered, Step step, Reason reason) {
         VmJob vm = answered.withAttempts(0).withDeadline(0);
         switch (vm.state()) {
-            case ROLLING_BACK -> finish(d, vm.withReason(new Reason(ReasonCode.ROLLBACK_FAILED, "rollback stopped at " + step
-                    + ": " + reason.message() + "; still to undo: " + vm.compensations())), VmState.FAILED);
+            case ROLLING_BACK -> Attention.undoFailed(d, vm, step, reason, answered.attempts(), settings.maxAttempts(),
+                    () -> send(d, vm, step));
             case COMMITTING -> finish(d, vm.withReason(new Reason(reason.code(), reason.message()
                     + "; the on-premises VM runs, the Azure VM is shut down but not deleted")), VmState.FAILED);
             case REPROTECTING -> finish(d, vm.withReason(reason), VmState.FAILED);
@@ -279,7 +284,7 @@ final class VmSaga {
 
     private void rollbackIfActive(Decision d, VmJob vm, Reason reason) {
         if (vm.isFinished() || vm.state() == VmState.ROLLING_BACK || vm.state() == VmState.COMMITTING
-                || vm.state() == VmState.REPROTECTING) {
+                || vm.state() == VmState.REPROTECTING || vm.state() == VmState.NEEDS_ATTENTION) {
             return;
         }
         if (!vm.pending().isEmpty()) {

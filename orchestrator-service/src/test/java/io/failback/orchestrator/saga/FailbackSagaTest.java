@@ -246,7 +246,7 @@ class FailbackSagaTest {
             w.failBack(Estate.request("job-1", "a").build());
 
             Outbox out = w.control(new io.failback.messages.ControlCommand("c-1", "job-1\nforged", ControlAction.COMMIT,
-                    "ops", java.time.Instant.EPOCH));
+                    "ops", java.time.Instant.EPOCH, null));
 
             assertThat(out.audits).singleElement().satisfies(a -> {
                 assertThat(a.getKind()).isEqualTo(AuditKind.REFUSAL);
@@ -610,11 +610,12 @@ class FailbackSagaTest {
 
             w.failBack(Estate.request("job-1", "a").build());
 
+            // issue 12 item 6: a stopped rollback waits for an operator's retry (was FAILED, with no way to resume)
             VmJob vm = w.vm("job-1", "a");
-            assertThat(vm.state()).isEqualTo(VmState.FAILED);
+            assertThat(vm.state()).isEqualTo(VmState.NEEDS_ATTENTION);
             assertThat(vm.reasons()).extracting(Reason::code).containsExactly(ReasonCode.STEP_FAILED, ReasonCode.ROLLBACK_FAILED);
             assertThat(vm.reasons().get(1).message()).contains("ROLLBACK_ATTACH_TO_MASTER_TARGET", "ROLLBACK_START_AZURE_VM");
-            assertThat(w.jobState()).isEqualTo(JobState.FAILED);
+            assertThat(w.jobState()).isEqualTo(JobState.NEEDS_ATTENTION);
         }
     }
 

@@ -47,7 +47,7 @@ public final class World {
     }
 
     Outbox control(String jobId, ControlAction action) {
-        return control(new ControlCommand("ctl-" + now, jobId, action, "ops@example.org", Instant.ofEpochMilli(now)));
+        return control(new ControlCommand("ctl-" + now, jobId, action, "ops@example.org", Instant.ofEpochMilli(now), null));
     }
 
     Outbox control(ControlCommand control) {
@@ -312,5 +312,21 @@ public final class World {
     /** The point the engine rolled each VM's disks to, as the saga recorded it. */
     ChosenPoint applied(String vmId) {
         return vm("job-1", vmId).appliedPoint();
+    }
+
+    // ------------------------------------------------------------------ issue 12 item 6 (attention)
+
+    /** As {@code failbackctl retry JOB [--vm V]} sends it; {@code vmId} null for every VM that needs attention. */
+    Outbox retry(String jobId, String vmId) {
+        return control(new ControlCommand("retry-" + now, jobId, ControlAction.RETRY, "ops@example.org", Instant.ofEpochMilli(now), vmId));
+    }
+
+    /** Moves time on {@code times} times by {@code by}, firing due timers and answering what comes of them. */
+    World advanceAndSettle(Duration by, int times) {
+        for (int i = 0; i < times; i++) {
+            advance(by);
+            settle();
+        }
+        return this;
     }
 }

@@ -108,7 +108,7 @@ class FailbackTopologyTest {
         assertThat(audit().readRecordsToList()).extracting(TestRecord::key).isNotEmpty().containsOnly("job-1");
 
         control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
-                Instant.ofEpochMilli(Estate.T0)));
+                Instant.ofEpochMilli(Estate.T0), null));
         answerEveryCommand();
 
         assertThat(steps("vm-win")).contains(Step.DELETE_AZURE_VM);

@@ -99,7 +99,7 @@ class StoredStateTopologyTest {
 
         // when a commit for it arrives, then a request for another job
         input(Topics.CONTROL).pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
-                Instant.ofEpochMilli(Estate.T0)));
+                Instant.ofEpochMilli(Estate.T0), null));
         input(Topics.REQUESTS).pipeInput("job-2", Estate.request("job-2", "vm-unknown").build());
 
         // then the commit is dead-lettered with the store's problem named, and the next request is processed

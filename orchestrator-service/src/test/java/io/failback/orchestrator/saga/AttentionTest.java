@@ -17,6 +17,7 @@ import static io.failback.messages.Step.ATTACH_TO_ON_PREMISES_VM;
 import static io.failback.messages.Step.DELETE_AZURE_VM;
 import static io.failback.messages.Step.ROLLBACK_ATTACH_TO_MASTER_TARGET;
 import static io.failback.messages.Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM;
+import static io.failback.messages.Step.ROLLBACK_RESUME_REPLICATION;
 import static io.failback.messages.Step.ROLLBACK_START_AZURE_VM;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -142,7 +143,8 @@ class AttentionTest {
         assertThat(w.jobState()).isEqualTo(JobState.ROLLED_BACK);
         List<World.Sent> retried = w.allCommands.stream().filter(s -> !before.contains(s.commandId())).toList();
         assertThat(retried).extracting(World.Sent::step)
-                .containsExactly(ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM);
+                .containsExactly(ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION,
+                        ROLLBACK_START_AZURE_VM);
         assertThat(w.claimHolders).doesNotContainKey("a");
         assertThat(w.all.audits).anyMatch(a -> a.getKind() == AuditKind.DECISION && a.getAction().equals("retry accepted"));
     }

@@ -17,6 +17,7 @@ import io.failback.messages.ControlCommand;
 import io.failback.messages.DisksChanged;
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.MasterTargetInspected;
+import io.failback.messages.OnPremisesVmInspected;
 import io.failback.messages.ProtectedItem;
 import io.failback.messages.ReasonCode;
 import io.failback.messages.RecoveryPoint;
@@ -196,8 +197,12 @@ public final class Intake {
         if (r.getOutcome() instanceof ConnectionChecked c) {
             b.setOutcome(new ConnectionChecked(c.getConnected(), LogSafe.of(c.getVersion(), 100)));
         } else if (r.getOutcome() instanceof MasterTargetInspected m) {
+            OnPremisesVmInspected o = m.getOnPremisesVm();
             b.setOutcome(new MasterTargetInspected(m.getExists(), m.getSnapshotCount(),
-                    m.getAttachedReplicaDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList()));
+                    m.getAttachedReplicaDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList(),
+                    m.getMasterTargetOsFamily(), LogSafe.of(m.getMasterTargetGuestId(), 100),
+                    o == null ? null : new OnPremisesVmInspected(o.getExists(), LogSafe.of(o.getName(), 100), o.getPoweredOff(),
+                            o.getLayoutProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList())));
         } else if (r.getOutcome() instanceof DisksChanged c) {
             b.setOutcome(new DisksChanged(c.getDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList()));
         } else if (r.getOutcome() instanceof ToolsEnabled t) {

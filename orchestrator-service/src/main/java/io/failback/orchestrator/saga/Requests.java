@@ -176,7 +176,8 @@ final class Requests {
                 vm = vm.withTarget(new Target(item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(),
                         List.copyOf(item.getReplicaDisks()), item.getAzureVmId(), item.getAzureResourceGroup(),
                         item.getOsType() == OsType.WINDOWS,
-                        job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer()));
+                        job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer(),
+                        item.getOnPremisesInstanceUuid(), item.getDiskLayout()));
                 vm = choice.point() != null ? vm.withPoint(choice.point()) : vm.withReason(choice.reason());
                 vm = vms.startPreflight(d, vm);
             }

@@ -275,11 +275,7 @@ public final class VcenterOperations {
         }
         List<VirtualDeviceConfigSpec> changes = new ArrayList<>();
         for (OriginalLayout.NewController nc : plan.newControllers()) {
-            ParaVirtualSCSIController controller = new ParaVirtualSCSIController();
-            controller.setKey(nc.key());
-            controller.setBusNumber(nc.busNumber());
-            controller.setSharedBus(VirtualSCSISharing.noSharing);
-            changes.add(add(controller));
+            changes.add(add(newScsiController(nc.key(), nc.busNumber())));
         }
         for (int i = 0; i < plan.additions().size(); i++) {
             OriginalLayout.Addition a = plan.additions().get(i);
@@ -342,17 +338,22 @@ public final class VcenterOperations {
         DiskLayout.Plan plan = DiskLayout.plan(controllers, used, files.size(), FIRST_NEW_CONTROLLER_KEY);
         List<VirtualDeviceConfigSpec> changes = new ArrayList<>();
         for (DiskLayout.NewController nc : plan.newControllers()) {
-            ParaVirtualSCSIController controller = new ParaVirtualSCSIController();
-            controller.setKey(nc.key());
-            controller.setBusNumber(nc.busNumber());
-            controller.setSharedBus(VirtualSCSISharing.noSharing);
-            changes.add(add(controller));
+            changes.add(add(newScsiController(nc.key(), nc.busNumber())));
         }
         for (int i = 0; i < files.size(); i++) {
             DiskLayout.Slot slot = plan.slots().get(i);
             changes.add(add(existingDisk(files.get(i), FIRST_NEW_DISK_KEY - i, slot.controllerKey(), slot.unit())));
         }
         return changes;
+    }
+
+    /** A paravirtual SCSI controller to add, with the temporary key its new disks refer to. */
+    private static ParaVirtualSCSIController newScsiController(int key, int busNumber) {
+        ParaVirtualSCSIController controller = new ParaVirtualSCSIController();
+        controller.setKey(key);
+        controller.setBusNumber(busNumber);
+        controller.setSharedBus(VirtualSCSISharing.noSharing);
+        return controller;
     }
 
     /** An existing disk file to add as it is: no file operation. */

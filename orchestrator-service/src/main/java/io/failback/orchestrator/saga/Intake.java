@@ -222,10 +222,14 @@ public final class Intake {
         if (item.getReplicaDisks().size() > MAX_RESULT_LIST) {
             return item.getReplicaDisks().size() + " replica disks";
         }
+        if (item.getDiskLayout().size() > MAX_RESULT_LIST) {
+            return item.getDiskLayout().size() + " disk placements";
+        }
         List<String> values = new ArrayList<>(item.getReplicaDisks());
         Collections.addAll(values, item.getVmName(), item.getAzureVmId(), item.getAzureResourceGroup(), item.getOsVersion(),
                 item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(), item.getReplicationGroup(),
-                item.getProcessServer(), item.getConfigurationServer());
+                item.getProcessServer(), item.getConfigurationServer(), item.getOnPremisesInstanceUuid());
+        item.getDiskLayout().forEach(p -> values.add(p.getDisk()));
         return values.stream().filter(v -> v != null && (v.length() > 1024 || !LogSafe.isPlain(v))).findFirst()
                 .map(v -> "a value of " + v.length() + " characters or with control characters ('" + quote(v) + "')").orElse(null);
     }

@@ -189,4 +189,20 @@ class OnPremisesChecksTest {
                 new DiskPlacement("[ds1] mt-01/a_0.vmdk", DiskControllerType.SCSI, 0, 0),
                 new DiskPlacement("[ds1] mt-01/a_1.vmdk", DiskControllerType.SCSI, 0, 1));
     }
+
+    @Test
+    void shouldRefuseAnItemWhoseInstanceUuidOrLayoutHoldsControlCharactersAndSendNothing() {
+        // given an inventory record with a hostile instance UUID, and one with a hostile disk in its layout
+        Estate estate = new Estate().vm("a", b -> b.setOnPremisesInstanceUuid("5011\u001b[2J"))
+                .vm("b", b -> b.setDiskLayout(List.of(new DiskPlacement("[ds1] b\n.vmdk", DiskControllerType.SCSI, 0, 0))));
+        World w = new World(estate);
+
+        // when they fail back
+        w.failBack(Estate.request("job-1", "a", "b").build());
+
+        // then both are refused as out of bounds, before any question to an agent
+        assertThat(w.reasonCodes("a")).containsExactly(ReasonCode.INVALID_FIELD);
+        assertThat(w.reasonCodes("b")).containsExactly(ReasonCode.INVALID_FIELD);
+        assertThat(w.allCommands).isEmpty();
+    }
 }

@@ -69,6 +69,10 @@ type VM struct {
 	Snapshots       int  `json:"snapshots"`
 	// ToolsUpgradePolicy as in config.tools (default "manual").
 	ToolsUpgradePolicy string `json:"toolsUpgradePolicy"`
+	// InstanceUuid as in config.instanceUuid (default: a new one); how the agent finds a VM whose name isn't unique.
+	InstanceUuid string `json:"instanceUuid"`
+	// Folder is a VM folder under the datacenter's VM folder, made when missing (default: the VM folder itself).
+	Folder string `json:"folder"`
 }
 
 func main() {
@@ -369,8 +373,16 @@ func apply(u *url.URL, username, password string, seed *Seed) error {
 		}
 		datastore = stores[0].Name()
 	}
+	made := map[string]*object.Folder{"": folders.VmFolder}
 	for _, spec := range append(append([]VM{}, seed.MasterTargets...), seed.Vms...) {
-		if err := createVM(ctx, client, datacenter, folders.VmFolder, pools[0], datastore, spec); err != nil {
+		folder, ok := made[spec.Folder]
+		if !ok {
+			if folder, err = folders.VmFolder.CreateFolder(ctx, spec.Folder); err != nil {
+				return fmt.Errorf("folder %s: %w", spec.Folder, err)
+			}
+			made[spec.Folder] = folder
+		}
+		if err := createVM(ctx, client, datacenter, folder, pools[0], datastore, spec); err != nil {
 			return fmt.Errorf("VM %s: %w", spec.Name, err)
 		}
 	}
@@ -410,6 +422,7 @@ func createVM(ctx context.Context, client *govmomi.Client, dc *object.Datacenter
 	config := types.VirtualMachineConfigSpec{
 		Name:         spec.Name,
 		GuestId:      guest,
+		InstanceUuid: spec.InstanceUuid,
 		Files:        &types.VirtualMachineFileInfo{VmPathName: "[" + datastore + "]"},
 		Tools:        &types.ToolsConfigInfo{ToolsUpgradePolicy: policy},
 		DeviceChange: add,

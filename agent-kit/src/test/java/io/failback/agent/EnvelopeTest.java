@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EnvelopeTest {
 
     private static final VcenterCommand OFF = new VcenterCommand("cmd-1", "job-1", "vm-web01", Instant.parse("2026-01-02T03:04:05Z"),
-            new PowerOffVm("vc01", "web01"));
+            new PowerOffVm("vc01", "web01", null));
 
     @Test
     void shouldTakeACommandReSentWithANewSendTimeForTheSameCommand() {
@@ -27,7 +27,7 @@ class EnvelopeTest {
 
     @Test
     void shouldTellAnIdReusedForAnotherOperationFromTheFirst() {
-        VcenterCommand on = VcenterCommand.newBuilder(OFF).setOperation(new PowerOnVm("vc01", "web01")).build();
+        VcenterCommand on = VcenterCommand.newBuilder(OFF).setOperation(new PowerOnVm("vc01", "web01", null)).build();
 
         assertThat(Envelope.fingerprint(Topics.VCENTER_COMMANDS, on)).isNotEqualTo(Envelope.fingerprint(Topics.VCENTER_COMMANDS, OFF));
     }

@@ -39,7 +39,7 @@ public final class Demo {
         long started = System.nanoTime();
         Path work = Path.of(args.length > 0 ? args[0] : "target/demo").toAbsolutePath();
         EstateSpec estate = EstateSpec.demo(24);
-        say("estate: plan-orders, %d VMs (%d Windows, %d Linux) in %d boot groups on master target mt-01; "
+        say("estate: plan-orders, %d VMs (%d Windows, %d Linux) in %d boot groups on master targets mt-01 (Linux) and mt-01-win (Windows); "
                         + "replication group orders-rg of 3 VMs; %s has no app-consistent point; plan-blocked on mt-02 (it has a snapshot)",
                 estate.members("plan-orders").size(), estate.members("plan-orders").stream().filter(VmSpec::windows).count(),
                 estate.members("plan-orders").stream().filter(v -> !v.windows()).count(), estate.groupCount("plan-orders"),
@@ -100,7 +100,7 @@ public final class Demo {
             problems.forEach(p -> say("   NOT VERIFIED: %s", p));
             return 1;
         }
-        say("   verified %d VMs: on-premises VM on with its %d replica disks, none left on mt-01, Tools set on %d Windows VMs,"
+        say("   verified %d VMs: on-premises VM on with its %d replica disks, at their original SCSI units, none left on the master targets, Tools set on %d Windows VMs,"
                 + " Azure VMs, disks and network interfaces deleted", plan.size(), plan.get(0).replicaDisks().size(),
                 plan.stream().filter(VmSpec::windows).count());
         return 0;
@@ -117,6 +117,11 @@ public final class Demo {
             if (!onPrem.diskFiles().containsAll(vm.replicaDisks())) {
                 problems.add(vm.onPremisesVm() + " has disks " + onPrem.diskFiles() + ", expected " + vm.replicaDisks());
             }
+            List<String> original = vm.originalLayout().stream().map(p -> p.getDisk() + " at SCSI " + p.getBusNumber() + ":"
+                    + p.getUnitNumber()).toList();
+            if (!onPrem.diskPlaces().containsAll(original)) {
+                problems.add(vm.onPremisesVm() + " has its disks at " + onPrem.diskPlaces() + ", not at their original places " + original);
+            }
             if (vm.windows() && !TOOLS_POLICY.equals(onPrem.toolsUpgradePolicy())) {
                 problems.add(vm.onPremisesVm() + " Tools upgrade policy is " + onPrem.toolsUpgradePolicy());
             }
@@ -131,9 +136,11 @@ public final class Demo {
             before.networkInterfaces().stream().filter(sandbox.arm()::networkInterfaceExists)
                     .forEach(n -> problems.add("network interface " + n + " still exists"));
         }
-        List<String> left = vsphere.vm("mt-01").diskFiles();
-        if (!left.isEmpty()) {
-            problems.add("master target mt-01 still holds " + left);
+        for (String masterTarget : List.of("mt-01", EstateSpec.Builder.windowsMasterTarget("mt-01"))) {
+            List<String> left = vsphere.vm(masterTarget).diskFiles();
+            if (!left.isEmpty()) {
+                problems.add("master target " + masterTarget + " still holds " + left);
+            }
         }
         return problems;
     }

@@ -217,13 +217,13 @@ public final class FailbackSandbox implements AutoCloseable {
             List<String> disks = new ArrayList<>();
             estate.vms().stream().filter(v -> v.masterTarget().equals(mt.name())).forEach(v -> disks.addAll(v.replicaDisks()));
             int controllers = Math.max(1, Math.min(4, (disks.size() + 14) / 15));
-            masterTargets.add(Map.of("name", mt.name(), "guestId", "windows9Server64Guest", "powerState", "poweredOn",
+            masterTargets.add(Map.of("name", mt.name(), "guestId", mt.guestId(), "powerState", "poweredOn",
                     "disks", disks, "scsiControllers", controllers, "snapshots", mt.snapshots()));
         }
         List<Map<String, Object>> vms = new ArrayList<>();
         for (VmSpec vm : estate.vms()) {
             Map<String, Object> onPrem = new LinkedHashMap<>(Map.of("name", vm.onPremisesVm(), "guestId", vm.guestId(),
-                    "powerState", "poweredOff", "toolsUpgradePolicy", "manual"));
+                    "powerState", "poweredOff", "toolsUpgradePolicy", "manual", "instanceUuid", vm.onPremisesInstanceUuid()));
             if (vm.onPremisesVmFull()) {
                 // 4 controllers x 15 units, all taken: nowhere to attach a replica disk
                 List<String> fillers = new ArrayList<>();

@@ -37,22 +37,42 @@ public final class Vsphere {
     }
 
     /** What a VM looks like to an administrator. */
-    public record VmFacts(String name, String powerState, List<String> diskFiles, String toolsUpgradePolicy, int snapshots) {
+    /** @param diskPlaces each disk as "file at SCSI bus:unit" (the controller's type and bus, the disk's unit) */
+    public record VmFacts(String name, String powerState, List<String> diskFiles, String toolsUpgradePolicy, int snapshots,
+                          List<String> diskPlaces) {
     }
 
     public VmFacts vm(String name) {
         return withSession(si -> {
             VirtualMachine vm = find(si, name);
             List<String> files = new ArrayList<>();
+            List<String> places = new ArrayList<>();
             for (VirtualDevice d : devices(vm)) {
                 if (d instanceof VirtualDisk disk && disk.getBacking() instanceof VirtualDiskFlatVer2BackingInfo b) {
                     files.add(b.getFileName());
+                    for (VirtualDevice c : devices(vm)) {
+                        if (c instanceof com.vmware.vim25.VirtualSCSIController scsi && c.getKey() == disk.getControllerKey()) {
+                            places.add(b.getFileName() + " at SCSI " + scsi.getBusNumber() + ":" + disk.getUnitNumber());
+                        }
+                    }
                 }
             }
             String policy = vm.getConfig().getTools() == null ? null : vm.getConfig().getTools().getToolsUpgradePolicy();
             int snapshots = vm.getSnapshot() == null || vm.getSnapshot().getRootSnapshotList() == null ? 0
                     : count(vm.getSnapshot().getRootSnapshotList());
-            return new VmFacts(name, String.valueOf(vm.getRuntime().getPowerState()), files, policy, snapshots);
+            return new VmFacts(name, String.valueOf(vm.getRuntime().getPowerState()), files, policy, snapshots, places);
+        });
+    }
+
+    /** Deletes the VM from vCenter (Destroy_Task), as an administrator would; its disks go with it. */
+    public void destroy(String name) {
+        withSession(si -> {
+            com.vmware.vim25.mo.Task task = find(si, name).destroy_Task();
+            String state = task.waitForTask();
+            if (!com.vmware.vim25.mo.Task.SUCCESS.equals(state)) {
+                throw new IllegalStateException("deleting VM " + name + " ended " + state);
+            }
+            return null;
         });
     }
 

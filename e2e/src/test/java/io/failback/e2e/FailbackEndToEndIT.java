@@ -60,6 +60,7 @@ class FailbackEndToEndIT {
                 // issue 12: a replication group failed back on its common app-consistent point, and AFTER_SHUTDOWN
                 .plan("plan-apps", "Apps", 6, "mt-06", 1)
                 .single("final-01", false, "mt-07", false)
+                .single("gone-01", false, "mt-08", false)
                 .build();
         // agents register well after the plan's last power-on, so reprotect is refused at first and retried
         FailbackSandbox.Options options = FailbackSandbox.Options.demo(work, estate).withAgentRegistrationDelay(Duration.ofSeconds(20));
@@ -101,8 +102,11 @@ class FailbackEndToEndIT {
             Vsphere.VmFacts onPrem = sandbox.vsphere().vm(vm.onPremisesVm());
             assertThat(onPrem.powerState()).as(vm.onPremisesVm()).isEqualTo("poweredOn");
             assertThat(onPrem.diskFiles()).as(vm.onPremisesVm()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
+            assertThat(onPrem.diskPlaces()).as(vm.onPremisesVm() + " disks at their original places").containsExactlyInAnyOrderElementsOf(
+                    vm.originalLayout().stream().map(p -> p.getDisk() + " at SCSI " + p.getBusNumber() + ":" + p.getUnitNumber()).toList());
         }
         assertThat(sandbox.vsphere().vm("mt-01").diskFiles()).as("the master target keeps no replica disk").isEmpty();
+        assertThat(sandbox.vsphere().vm("mt-01-win").diskFiles()).as("the Windows master target keeps no replica disk").isEmpty();
 
         assertThat(watch.await("e2e-orders", JOB_TIMEOUT, Set.of(JobState.COMPLETED, JobState.PARTIALLY_COMPLETED, JobState.FAILED)))
                 .isEqualTo(JobState.COMPLETED);
@@ -127,24 +131,45 @@ class FailbackEndToEndIT {
             assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).as("nothing changed").isEqualTo(ArmPowerState.RUNNING);
             assertThat(sandbox.vsphere().vm(vm.onPremisesVm()).diskFiles()).isEmpty();
         }
-        assertThat(sandbox.vsphere().vm("mt-02").diskFiles()).hasSize(4);
+        assertThat(sandbox.vsphere().vm("mt-02").diskFiles()).hasSize(2);
+        assertThat(sandbox.vsphere().vm("mt-02-win").diskFiles()).hasSize(2);
     }
 
+    // issue 12 item 3: a VM without room for its disks at their original places was rolled back after the attach
+    // failed; the preflight now finds it before anything changes
     @Test
-    void shouldRollBackWhenTheDiskAttachFailsAzureVmRunningAgainAndDisksBackOnTheMasterTarget() {
+    void shouldRefuseAtPreflightAVmWhoseOnPremisesVmHasNoRoomForItsDisksAtTheirPlaces() {
         VmSpec vm = estate.vm("full-01");
         watch.submit(JobWatch.vms("e2e-full", "full-01").build());
 
-        assertThat(watch.await("e2e-full", JOB_TIMEOUT, Set.of(JobState.ROLLED_BACK, JobState.FAILED, JobState.AWAITING_COMMIT, JobState.REJECTED)))
-                .as("%s", watch.vms("e2e-full")).isIn(JobState.ROLLED_BACK, JobState.FAILED);
+        assertThat(watch.await("e2e-full", JOB_TIMEOUT, Set.of(JobState.REJECTED, JobState.ROLLED_BACK, JobState.FAILED, JobState.AWAITING_COMMIT)))
+                .as("%s", watch.vms("e2e-full")).isEqualTo(JobState.REJECTED);
         VmStatus status = watch.vms("e2e-full").get("full-01");
-        assertThat(status.getState()).as("%s", watch.history("e2e-full", "full-01")).isEqualTo(VmState.ROLLED_BACK);
-        assertThat(status.getReasons()).as("the step's failure, in vCenter's words").anySatisfy(r ->
-                assertThat(r.getMessage()).contains("ATTACH_TO_ON_PREMISES_VM").contains("no free SCSI unit"));
-        assertThat(watch.history("e2e-full", "full-01")).extracting(VmStatus::getStep).contains(Step.ATTACH_TO_ON_PREMISES_VM);
+        assertThat(codes(status)).containsExactly(ReasonCode.NO_ROOM_FOR_REPLICA_DISKS);
+        assertThat(status.getReasons().get(0).getMessage()).contains("SCSI 0:0 is taken by");
         assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.RUNNING);
-        assertThat(sandbox.vsphere().vm("mt-05").diskFiles()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
+        assertThat(sandbox.vsphere().vm(vm.masterTarget()).diskFiles()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
         assertThat(sandbox.vsphere().vm(vm.onPremisesVm()).diskFiles()).hasSize(60).doesNotContainAnyElementsOf(vm.replicaDisks());
+    }
+
+    @Test
+    void shouldRefuseAtPreflightAVmWhoseOnPremisesVmWasDeletedWhileItsAzureVmKeepsRunning() {
+        // given an administrator deleted the on-premises VM
+        VmSpec vm = estate.vm("gone-01");
+        sandbox.vsphere().destroy(vm.onPremisesVm());
+
+        // when it is failed back
+        watch.submit(JobWatch.vms("e2e-gone", "gone-01").build());
+
+        // then the preflight refuses it by name, and the Azure VM was never shut down
+        assertThat(watch.await("e2e-gone", JOB_TIMEOUT, Set.of(JobState.REJECTED, JobState.ROLLED_BACK, JobState.FAILED, JobState.AWAITING_COMMIT)))
+                .as("%s", watch.vms("e2e-gone")).isEqualTo(JobState.REJECTED);
+        VmStatus status = watch.vms("e2e-gone").get("gone-01");
+        assertThat(codes(status)).containsExactly(ReasonCode.ON_PREMISES_VM_NOT_FOUND);
+        assertThat(status.getReasons().get(0).getMessage()).contains(vm.onPremisesInstanceUuid());
+        assertThat(watch.history("e2e-gone", "gone-01")).extracting(VmStatus::getStep).doesNotContain(Step.SHUT_DOWN_AZURE_VM);
+        assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.RUNNING);
+        assertThat(sandbox.vsphere().vm(vm.masterTarget()).diskFiles()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
     }
 
     @Test
@@ -162,7 +187,7 @@ class FailbackEndToEndIT {
             assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).as(vm.vmId()).isEqualTo(ArmPowerState.RUNNING);
             assertThat(sandbox.vsphere().vm(vm.onPremisesVm()).diskFiles()).as(vm.onPremisesVm()).isEmpty();
         }
-        assertThat(sandbox.vsphere().vm("mt-03").diskFiles()).hasSize(12);
+        assertThat(sandbox.vsphere().vm("mt-03").diskFiles().size() + sandbox.vsphere().vm("mt-03-win").diskFiles().size()).isEqualTo(12);
     }
 
     @Test

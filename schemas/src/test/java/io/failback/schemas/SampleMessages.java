@@ -55,11 +55,14 @@ final class SampleMessages {
 
     static List<VcenterCommand> vcenterCommands() {
         List<Object> ops = List.of(new CheckConnection("vc-east"),
-                new InspectMasterTarget("vc-east", "mt-win-01", List.of("[datastore1] mt-win-01/web01_0.vmdk")),
-                new PowerOffVm("vc-east", "web01"), new PowerOnVm("vc-east", "web01"),
-                new DetachDisks("vc-east", "mt-win-01", List.of("[datastore1] mt-win-01/web01_0.vmdk")),
-                new AttachDisks("vc-east", "web01", List.of("[datastore1] mt-win-01/web01_0.vmdk")),
-                new EnableVmwareTools("vc-east", "web01"));
+                new InspectMasterTarget("vc-east", "mt-win-01", List.of("[datastore1] mt-win-01/web01_0.vmdk"),
+                        new OnPremisesVmToCheck("web01", "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b", OsType.WINDOWS,
+                                List.of(new DiskPlacement("[datastore1] mt-win-01/web01_0.vmdk", DiskControllerType.SCSI, 0, 0)))),
+                new PowerOffVm("vc-east", "web01", null), new PowerOnVm("vc-east", "web01", "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b"),
+                new DetachDisks("vc-east", "mt-win-01", List.of("[datastore1] mt-win-01/web01_0.vmdk"), null),
+                new AttachDisks("vc-east", "web01", List.of("[datastore1] mt-win-01/web01_0.vmdk"), "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b",
+                        List.of(new DiskPlacement("[datastore1] mt-win-01/web01_0.vmdk", DiskControllerType.SCSI, 0, 0))),
+                new EnableVmwareTools("vc-east", "web01", null));
         List<VcenterCommand> out = new ArrayList<>();
         for (Object op : ops) {
             out.add(new VcenterCommand("cmd-" + out.size(), "job-1", "vm-web01", T, op));
@@ -69,7 +72,8 @@ final class SampleMessages {
 
     static List<VcenterResult> vcenterResults() {
         List<Object> outcomes = new ArrayList<>(List.of(new ConnectionChecked(true, "6.0.0"),
-                new MasterTargetInspected(true, 0, List.of("[datastore1] mt-win-01/web01_0.vmdk")),
+                new MasterTargetInspected(true, 0, List.of("[datastore1] mt-win-01/web01_0.vmdk"), OsType.WINDOWS,
+                        "windows9Server64Guest", new OnPremisesVmInspected(true, "web01", true, List.of())),
                 new VmPowerState(PowerState.POWERED_ON), new DisksChanged(List.of("[datastore1] a.vmdk")),
                 new ToolsEnabled("tools.upgrade.policy")));
         outcomes.add(null);
@@ -148,7 +152,8 @@ final class SampleMessages {
         return StoredVmJob.newBuilder().setJobId("job-1").setVmId("vm-web01").setGroup(2).setState(VmState.ROLLING_BACK)
                 .setStep(Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM)
                 .setTarget(new StoredTarget("vc-east", "mt-win-01", "web01", List.of("[datastore1] mt-win-01/web01_0.vmdk"),
-                        "/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Compute/virtualMachines/web01", "rg-dr", true, "ps-01"))
+                        "/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Compute/virtualMachines/web01", "rg-dr", true, "ps-01",
+                        "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b", List.of(new DiskPlacement("[datastore1] mt-win-01/web01_0.vmdk", DiskControllerType.SCSI, 0, 0))))
                 .setPoint(new ChosenRecoveryPoint("rp-9", T, Consistency.APP_CONSISTENT, "cg-7", 60_000L))
                 .setReasons(List.of()).setPending(List.of(new PendingCommand("cmd-7", Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM)))
                 .setClaimAnswered(true).setClaimed(true).setSequence(7).setAttempts(1).setDeadline(1_790_000_300_000L)

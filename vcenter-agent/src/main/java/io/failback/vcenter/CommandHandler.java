@@ -90,17 +90,17 @@ public final class CommandHandler implements io.failback.agent.CommandHandler<Vc
         if (op instanceof CheckConnection) {
             return operations.checkConnection(vcenter);
         } else if (op instanceof InspectMasterTarget c) {
-            return operations.inspectMasterTarget(vcenter, c.getMasterTarget(), c.getReplicaDisks());
+            return operations.inspectMasterTarget(vcenter, c.getMasterTarget(), c.getReplicaDisks(), c.getOnPremisesVm());
         } else if (op instanceof PowerOffVm c) {
-            return operations.powerOff(vcenter, c.getVm());
+            return operations.powerOff(vcenter, c.getVm(), c.getInstanceUuid());
         } else if (op instanceof PowerOnVm c) {
-            return operations.powerOn(vcenter, c.getVm());
+            return operations.powerOn(vcenter, c.getVm(), c.getInstanceUuid());
         } else if (op instanceof DetachDisks c) {
-            return operations.detach(vcenter, c.getVm(), c.getDisks());
+            return operations.detach(vcenter, c.getVm(), c.getDisks(), c.getInstanceUuid());
         } else if (op instanceof AttachDisks c) {
-            return operations.attach(vcenter, c.getVm(), c.getDisks());
+            return operations.attach(vcenter, c.getVm(), c.getDisks(), c.getInstanceUuid(), c.getLayout());
         } else if (op instanceof EnableVmwareTools c) {
-            return operations.enableTools(vcenter, c.getVm());
+            return operations.enableTools(vcenter, c.getVm(), c.getInstanceUuid());
         }
         throw new VcenterFailure(VcenterResultCode.INVALID_COMMAND, "unknown operation " + op.getClass().getSimpleName());
     }

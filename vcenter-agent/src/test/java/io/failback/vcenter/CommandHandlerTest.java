@@ -59,10 +59,10 @@ class CommandHandlerTest {
     @Test
     void shouldAnswerInvalidCommandForMissingNamesOrDisks() {
         List<VcenterCommand> invalid = List.of(
-                Commands.command("vm-1", new PowerOffVm("vc01", " ")),
-                Commands.command("vm-1", new PowerOffVm("", "web01")),
-                Commands.command("vm-1", new DetachDisks("vc01", "mt01", List.of())),
-                Commands.command("vm-1", new DetachDisks("vc01", "mt01", List.of("[ds] a.vmdk", ""))),
+                Commands.command("vm-1", new PowerOffVm("vc01", " ", null)),
+                Commands.command("vm-1", new PowerOffVm("", "web01", null)),
+                Commands.command("vm-1", new DetachDisks("vc01", "mt01", List.of(), null)),
+                Commands.command("vm-1", new DetachDisks("vc01", "mt01", List.of("[ds] a.vmdk", ""), null)),
                 VcenterCommand.newBuilder(Commands.powerOff("vc01", "web01")).setJobId("").build());
 
         assertThat(invalid).map(handler::handle).extracting(VcenterResult::getCode).containsOnly(VcenterResultCode.INVALID_COMMAND);

@@ -24,27 +24,27 @@ final class Commands {
     }
 
     static VcenterCommand inspect(String vcenter, String masterTarget, List<String> disks) {
-        return command("vm-" + masterTarget, new InspectMasterTarget(vcenter, masterTarget, disks));
+        return command("vm-" + masterTarget, new InspectMasterTarget(vcenter, masterTarget, disks, null));
     }
 
     static VcenterCommand powerOff(String vcenter, String vm) {
-        return command("vm-" + vm, new PowerOffVm(vcenter, vm));
+        return command("vm-" + vm, new PowerOffVm(vcenter, vm, null));
     }
 
     static VcenterCommand powerOn(String vcenter, String vm) {
-        return command("vm-" + vm, new PowerOnVm(vcenter, vm));
+        return command("vm-" + vm, new PowerOnVm(vcenter, vm, null));
     }
 
     static VcenterCommand detach(String vcenter, String vm, List<String> disks) {
-        return command("vm-" + vm, new DetachDisks(vcenter, vm, disks));
+        return command("vm-" + vm, new DetachDisks(vcenter, vm, disks, null));
     }
 
     static VcenterCommand attach(String vcenter, String vm, List<String> disks) {
-        return command("vm-" + vm, new AttachDisks(vcenter, vm, disks));
+        return command("vm-" + vm, new AttachDisks(vcenter, vm, disks, null, List.of()));
     }
 
     static VcenterCommand enableTools(String vcenter, String vm) {
-        return command("vm-" + vm, new EnableVmwareTools(vcenter, vm));
+        return command("vm-" + vm, new EnableVmwareTools(vcenter, vm, null));
     }
 
     static VcenterCommand command(String vmId, Object operation) {

@@ -17,6 +17,7 @@ import io.failback.messages.ControlCommand;
 import io.failback.messages.DisksChanged;
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.MasterTargetInspected;
+import io.failback.messages.OnPremisesVmInspected;
 import io.failback.messages.ProtectedItem;
 import io.failback.messages.ReasonCode;
 import io.failback.messages.RecoveryPoint;
@@ -199,8 +200,12 @@ public final class Intake {
         if (r.getOutcome() instanceof ConnectionChecked c) {
             b.setOutcome(new ConnectionChecked(c.getConnected(), LogSafe.of(c.getVersion(), 100)));
         } else if (r.getOutcome() instanceof MasterTargetInspected m) {
+            OnPremisesVmInspected o = m.getOnPremisesVm();
             b.setOutcome(new MasterTargetInspected(m.getExists(), m.getSnapshotCount(),
-                    m.getAttachedReplicaDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList()));
+                    m.getAttachedReplicaDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList(),
+                    m.getMasterTargetOsFamily(), LogSafe.of(m.getMasterTargetGuestId(), 100),
+                    o == null ? null : new OnPremisesVmInspected(o.getExists(), LogSafe.of(o.getName(), 100), o.getPoweredOff(),
+                            o.getLayoutProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList())));
         } else if (r.getOutcome() instanceof DisksChanged c) {
             b.setOutcome(new DisksChanged(c.getDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList()));
         } else if (r.getOutcome() instanceof ToolsEnabled t) {
@@ -225,10 +230,14 @@ public final class Intake {
         if (item.getReplicaDisks().size() > MAX_RESULT_LIST) {
             return item.getReplicaDisks().size() + " replica disks";
         }
+        if (item.getDiskLayout().size() > MAX_RESULT_LIST) {
+            return item.getDiskLayout().size() + " disk placements";
+        }
         List<String> values = new ArrayList<>(item.getReplicaDisks());
         Collections.addAll(values, item.getVmName(), item.getAzureVmId(), item.getAzureResourceGroup(), item.getOsVersion(),
                 item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(), item.getReplicationGroup(),
-                item.getProcessServer(), item.getConfigurationServer());
+                item.getProcessServer(), item.getConfigurationServer(), item.getOnPremisesInstanceUuid());
+        item.getDiskLayout().forEach(p -> values.add(p.getDisk()));
         return values.stream().filter(v -> v != null && (v.length() > 1024 || !LogSafe.isPlain(v))).findFirst()
                 .map(v -> "a value of " + v.length() + " characters or with control characters ('" + quote(v) + "')").orElse(null);
     }

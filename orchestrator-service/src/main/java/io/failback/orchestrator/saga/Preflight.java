@@ -131,6 +131,7 @@ public final class Preflight {
         if (!mt.getExists()) {
             reasons.add(new Reason(ReasonCode.MASTER_TARGET_NOT_FOUND, "master target " + target.masterTarget()
                     + " not found in vCenter " + target.vCenter()));
+            reasons.addAll(OnPremisesChecks.onPremisesVmReasons(vmId, target, mt.getOnPremisesVm()));
             return reasons;
         }
         if (mt.getSnapshotCount() > 0) {
@@ -142,6 +143,7 @@ public final class Preflight {
             reasons.add(new Reason(ReasonCode.REPLICA_DISKS_NOT_ON_MASTER_TARGET, vmId + ": replica disk(s) " + missing
                     + " are not attached to master target " + target.masterTarget()));
         }
+        reasons.addAll(OnPremisesChecks.reasons(vmId, target, mt));
         return reasons;
     }
 }

@@ -75,7 +75,8 @@ final class Procedure {
             step(Step.CHECK_AZURE_VM, Agent.AZURE, SagaSettings::azureStepTimeout, VmState.PREFLIGHT,
                     vm -> new ReadAzureVm(vm.target().azureVmId())),
             step(Step.CHECK_VCENTER, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.PREFLIGHT,
-                    vm -> new InspectMasterTarget(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks())),
+                    vm -> new InspectMasterTarget(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks(),
+                            OnPremisesChecks.question(vm.target()))),
 
             // ---- failover from Azure: shut the Azure VM down, bring the replica disks home, power on
             step(Step.SHUT_DOWN_AZURE_VM, Agent.AZURE, SagaSettings::azureStepTimeout, VmState.FAILING_BACK,
@@ -93,20 +94,21 @@ final class Procedure {
                     .onlyIf((job, vm) -> job.pointKind() == RecoveryPointKind.AFTER_SHUTDOWN)
                     .undoneBy(Step.ROLLBACK_RESUME_REPLICATION).then(Step.POWER_OFF_ON_PREMISES_VM),
             step(Step.POWER_OFF_ON_PREMISES_VM, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
-                    vm -> new PowerOffVm(vm.target().vCenter(), vm.target().onPremisesVm()))
+                    vm -> new PowerOffVm(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().onPremisesInstanceUuid()))
                     .then(Step.DETACH_FROM_MASTER_TARGET),
             step(Step.DETACH_FROM_MASTER_TARGET, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
-                    vm -> new DetachDisks(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks()))
+                    vm -> new DetachDisks(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks(), null))
                     .undoneBy(Step.ROLLBACK_ATTACH_TO_MASTER_TARGET).then(Step.ATTACH_TO_ON_PREMISES_VM),
             step(Step.ATTACH_TO_ON_PREMISES_VM, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
-                    vm -> new AttachDisks(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().replicaDisks()))
+                    vm -> new AttachDisks(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().replicaDisks(),
+                            vm.target().onPremisesInstanceUuid(), vm.target().diskLayout()))
                     .undoneBy(Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM).then(Step.ENABLE_VMWARE_TOOLS),
             // failover disabled VMware Tools on Windows VMs only
             step(Step.ENABLE_VMWARE_TOOLS, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
-                    vm -> new EnableVmwareTools(vm.target().vCenter(), vm.target().onPremisesVm()))
+                    vm -> new EnableVmwareTools(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().onPremisesInstanceUuid()))
                     .onlyIf((job, vm) -> vm.target().windows()).then(Step.POWER_ON_ON_PREMISES_VM),
             step(Step.POWER_ON_ON_PREMISES_VM, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
-                    vm -> new PowerOnVm(vm.target().vCenter(), vm.target().onPremisesVm()))
+                    vm -> new PowerOnVm(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().onPremisesInstanceUuid()))
                     .undoneBy(Step.ROLLBACK_POWER_OFF).gatedByBootGroup().ends(VmState.FAILED_BACK_AWAITING_COMMIT),
 
             // ---- commit: remove the failed-over VM from Azure, then reprotect if asked
@@ -119,11 +121,12 @@ final class Procedure {
 
             // ---- rollback: each undoes one step above, the latest first
             step(Step.ROLLBACK_POWER_OFF, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.ROLLING_BACK,
-                    vm -> new PowerOffVm(vm.target().vCenter(), vm.target().onPremisesVm())),
+                    vm -> new PowerOffVm(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().onPremisesInstanceUuid())),
             step(Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.ROLLING_BACK,
-                    vm -> new DetachDisks(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().replicaDisks())),
+                    vm -> new DetachDisks(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().replicaDisks(),
+                            vm.target().onPremisesInstanceUuid())),
             step(Step.ROLLBACK_ATTACH_TO_MASTER_TARGET, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.ROLLING_BACK,
-                    vm -> new AttachDisks(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks())),
+                    vm -> new AttachDisks(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks(), null, List.of())),
             step(Step.ROLLBACK_RESUME_REPLICATION, Agent.REPLICATION, SagaSettings::replicationStepTimeout, VmState.ROLLING_BACK,
                     vm -> new ResumeReplication(vm.vmId())),
             step(Step.ROLLBACK_START_AZURE_VM, Agent.AZURE, SagaSettings::azureStepTimeout, VmState.ROLLING_BACK,

@@ -68,6 +68,7 @@ record Reply(String jobId, String vmId, String commandId, String code, String wh
         ReasonCode failure = switch (r.getCode()) {
             case OK -> null;
             case DISK_ATTACHED_ELSEWHERE -> ReasonCode.DISK_ATTACHED_ELSEWHERE;
+            case LAYOUT_NOT_KEPT -> ReasonCode.DISK_LAYOUT_NOT_KEPT;
             case TIMEOUT -> ReasonCode.STEP_TIMEOUT;
             case NOT_CONNECTED, AUTHENTICATION_FAILED, UNKNOWN_VCENTER -> ReasonCode.VCENTER_NOT_CONNECTED;
             default -> ReasonCode.STEP_FAILED;

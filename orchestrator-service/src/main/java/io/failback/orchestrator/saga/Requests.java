@@ -176,7 +176,8 @@ final class Requests {
                 vm = vm.withTarget(new Target(item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(),
                         List.copyOf(item.getReplicaDisks()), item.getAzureVmId(), item.getAzureResourceGroup(),
                         item.getOsType() == OsType.WINDOWS,
-                        job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer()));
+                        job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer(),
+                        item.getOnPremisesInstanceUuid(), item.getDiskLayout()));
                 if (choice.point() != null) {
                     vm = vm.withPoint(choice.point());
                 } else if (choice.reason() != null) { // AFTER_SHUTDOWN chooses its point only after the shutdown

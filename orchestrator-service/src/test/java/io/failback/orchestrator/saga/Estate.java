@@ -149,4 +149,22 @@ public final class Estate implements Inventory {
         points.getOrDefault(vmId, new ArrayList<>()).removeIf(p -> p.getPointId().equals(pointId));
         return this;
     }
+
+    // ------------------------------------------------------------------ issue 12 items 3 and 5 (onprem)
+
+    /** The on-premises VM's instance UUID the inventory gives for {@code vmId}. */
+    public static String instanceUuid(String vmId) {
+        return java.util.UUID.nameUUIDFromBytes(vmId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The VM's protected item with its on-premises instance UUID and its disks' original layout: boot disk SCSI 0:0, the next 0:1. */
+    public Estate onPremisesKnown(String vmId) {
+        ProtectedItem item = items.get(vmId);
+        List<io.failback.messages.DiskPlacement> layout = new ArrayList<>();
+        for (int unit = 0; unit < item.getReplicaDisks().size(); unit++) {
+            layout.add(new io.failback.messages.DiskPlacement(item.getReplicaDisks().get(unit), io.failback.messages.DiskControllerType.SCSI, 0, unit));
+        }
+        items.put(vmId, ProtectedItem.newBuilder(item).setOnPremisesInstanceUuid(instanceUuid(vmId)).setDiskLayout(layout).build());
+        return this;
+    }
 }

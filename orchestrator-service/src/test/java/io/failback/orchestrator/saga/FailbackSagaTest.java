@@ -366,7 +366,7 @@ class FailbackSagaTest {
         void shouldRejectWhenTheMasterTargetHasSnapshots() {
             World w = new World(new Estate().vm("a"));
             w.agents = s -> s.step() == CHECK_VCENTER ? VcenterResult.newBuilder((VcenterResult) World.ok(s))
-                    .setOutcome(new MasterTargetInspected(true, 2, ((InspectMasterTarget) s.operation()).getReplicaDisks())).build()
+                    .setOutcome(MasterTargetInspected.newBuilder(World.inspection((InspectMasterTarget) s.operation())).setSnapshotCount(2).build()).build()
                     : World.ok(s);
 
             w.failBack(Estate.request("job-1", "a").build());

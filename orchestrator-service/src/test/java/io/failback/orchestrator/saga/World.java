@@ -210,7 +210,7 @@ public final class World {
         }
         Object outcome;
         if (op instanceof InspectMasterTarget i) {
-            outcome = new MasterTargetInspected(true, 0, i.getReplicaDisks());
+            outcome = inspection(i);
         } else if (op instanceof PowerOnVm) {
             outcome = new VmPowerState(PowerState.POWERED_ON);
         } else if (op instanceof PowerOffVm) {
@@ -328,5 +328,16 @@ public final class World {
             settle();
         }
         return this;
+    }
+
+    // ------------------------------------------------------------------ issue 12 items 3 and 5 (onprem)
+
+    /** A master target that holds the disks and runs the VM's OS family, and the on-premises VM found, off, with room. */
+    public static MasterTargetInspected inspection(InspectMasterTarget i) {
+        io.failback.messages.OnPremisesVmToCheck onPremises = i.getOnPremisesVm();
+        io.failback.messages.OsType os = onPremises == null ? io.failback.messages.OsType.LINUX : onPremises.getOsType();
+        return new MasterTargetInspected(true, 0, i.getReplicaDisks(), os,
+                os == io.failback.messages.OsType.WINDOWS ? "windows9Server64Guest" : "ubuntu64Guest",
+                onPremises == null ? null : new io.failback.messages.OnPremisesVmInspected(true, onPremises.getVm(), true, List.of()));
     }
 }

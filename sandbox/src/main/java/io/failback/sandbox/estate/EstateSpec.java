@@ -2,10 +2,12 @@ package io.failback.sandbox.estate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.ObjectMapper;
@@ -22,8 +24,15 @@ public record EstateSpec(String vCenter, String datastore, String subscriptionId
                          String configurationServer, String processServer, List<MasterTarget> masterTargets, List<Plan> plans,
                          List<VmSpec> vms) {
 
-    /** A master target VM; snapshots on it fail preflight rule 8 for every VM whose disks it holds. */
-    public record MasterTarget(String name, int snapshots) {
+    /**
+     * A master target VM; snapshots on it fail preflight rule 8 for every VM whose disks it holds. Its OS
+     * ("WINDOWS" or "LINUX") is that of the VMs it serves: Windows VMs fail back through a Windows master target.
+     */
+    public record MasterTarget(String name, int snapshots, String os) {
+
+        public String guestId() {
+            return "WINDOWS".equals(os) ? "windows9Server64Guest" : "rhel7_64Guest";
+        }
     }
 
     public record Plan(String planId, String name) {
@@ -66,10 +75,10 @@ public record EstateSpec(String vCenter, String datastore, String subscriptionId
         /**
          * A plan of {@code count} VMs over {@code groups} boot-order groups (databases, application servers,
          * web front ends), every third one Windows; its first three VMs form a replication group and its
-         * last VM has no app-consistent point.
+         * last VM has no app-consistent point. Linux VMs' disks are on {@code masterTarget}, Windows VMs' on
+         * the Windows master target {@link #windowsMasterTarget}.
          */
         public Builder plan(String planId, String name, int count, String masterTarget, int groups) {
-            masterTarget(masterTarget, 0);
             plans.add(new Plan(planId, name));
             String[] roles = {"db", "app", "web", "svc", "batch"};
             String prefix = planId.replaceFirst("^plan-", "");
@@ -86,33 +95,40 @@ public record EstateSpec(String vCenter, String datastore, String subscriptionId
 
         /** A plan that fails preflight: its master target has a snapshot and one of its VMs has no recovery point. */
         public Builder blockedPlan() {
-            masterTarget("mt-02", 1);
             plans.add(new Plan("plan-blocked", "Reporting (blocked)"));
             vms.add(vm("blocked-01", true, "plan-blocked", 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, "mt-02", false));
             vms.add(vm("blocked-02", false, "plan-blocked", 1, null, VmSpec.Points.NONE, "mt-02", false));
+            masterTargets.replaceAll(m -> m.name().startsWith("mt-02") ? new MasterTarget(m.name(), 1, m.os()) : m);
             return this;
         }
 
         /** A single VM outside any plan; {@code onPremisesVmFull} leaves its on-premises VM no SCSI unit to attach to. */
         public Builder single(String vmId, boolean windows, String masterTarget, boolean onPremisesVmFull) {
-            masterTarget(masterTarget, 0);
             vms.add(vm(vmId, windows, null, 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, masterTarget, onPremisesVmFull));
             return this;
         }
 
-        private void masterTarget(String name, int snapshots) {
+        private void masterTarget(String name, int snapshots, boolean windows) {
             if (masterTargets.stream().noneMatch(m -> m.name().equals(name))) {
-                masterTargets.add(new MasterTarget(name, snapshots));
+                masterTargets.add(new MasterTarget(name, snapshots, windows ? "WINDOWS" : "LINUX"));
             }
         }
 
-        private static VmSpec vm(String vmId, boolean windows, String planId, int group, String replicationGroup, VmSpec.Points points,
-                                 String masterTarget, boolean onPremisesVmFull) {
+        /** The Windows master target beside the (Linux) master target {@code name}: "mt-01" gives "mt-01-win". */
+        public static String windowsMasterTarget(String name) {
+            return name + "-win";
+        }
+
+        private VmSpec vm(String vmId, boolean windows, String planId, int group, String replicationGroup, VmSpec.Points points,
+                          String linuxMasterTarget, boolean onPremisesVmFull) {
+            String masterTarget = windows ? windowsMasterTarget(linuxMasterTarget) : linuxMasterTarget;
+            masterTarget(masterTarget, 0, windows);
             List<String> disks = List.of("[LocalDS_0] " + masterTarget + "/" + vmId + "_0.vmdk",
                     "[LocalDS_0] " + masterTarget + "/" + vmId + "_1.vmdk");
             return new VmSpec(vmId, vmId, windows ? "WINDOWS" : "LINUX", windows ? "Windows Server 2019" : "Ubuntu 22.04",
                     windows ? "windows9Server64Guest" : "ubuntu64Guest", planId, group, replicationGroup, points, masterTarget,
-                    vmId + "-onprem", vmId, disks, onPremisesVmFull);
+                    vmId + "-onprem", vmId, disks, onPremisesVmFull,
+                    UUID.nameUUIDFromBytes(("on-premises/" + vmId).getBytes(StandardCharsets.UTF_8)).toString());
         }
 
         public EstateSpec build() {

@@ -279,6 +279,7 @@ public final class ReplicationEngine {
                 .setTargetHypervisor(TargetHypervisor.VMWARE_VCENTER).setVCenter(estate.vCenter())
                 .setMasterTarget(vm.masterTarget()).setOnPremisesVm(vm.onPremisesVm()).setReplicaDisks(vm.replicaDisks())
                 .setReplicationGroup(vm.replicationGroup()).setProcessServer(estate.processServer())
-                .setConfigurationServer(estate.configurationServer()).build();
+                .setConfigurationServer(estate.configurationServer())
+                .setOnPremisesInstanceUuid(vm.onPremisesInstanceUuid()).setDiskLayout(vm.originalLayout()).build();
     }
 }

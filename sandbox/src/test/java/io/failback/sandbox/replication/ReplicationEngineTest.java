@@ -119,6 +119,21 @@ class ReplicationEngineTest {
         return new VcenterResult("job-1:" + vm + ":7:POWER_ON_ON_PREMISES_VM", "job-1", vm, VcenterResultCode.OK, "", T0, new VmPowerState(state));
     }
 
+    @Test
+    void shouldPublishEachItemsOnPremisesInstanceUuidAndTheBootDiskAtScsiZeroZero() {
+        List<ProtectedItem> items = engine.inventory(T0).stream().map(k -> k.value().getEntry())
+                .filter(ProtectedItem.class::isInstance).map(ProtectedItem.class::cast).toList();
+
+        assertThat(items).allSatisfy(item -> {
+            assertThat(item.getOnPremisesInstanceUuid()).as(item.getVmId()).isEqualTo(estate.vm(item.getVmId()).onPremisesInstanceUuid());
+            assertThat(item.getDiskLayout()).extracting(io.failback.messages.DiskPlacement::getDisk).containsExactlyElementsOf(item.getReplicaDisks());
+            assertThat(item.getDiskLayout().get(0).getBusNumber() * 100 + item.getDiskLayout().get(0).getUnitNumber()).as("boot disk at SCSI 0:0").isZero();
+        });
+        assertThat(items.stream().map(ProtectedItem::getOnPremisesInstanceUuid).distinct()).hasSameSizeAs(items);
+        assertThat(items).as("Windows VMs on a Windows master target, Linux VMs on a Linux one").allSatisfy(item ->
+                assertThat(item.getMasterTarget().endsWith("-win")).as(item.getVmId()).isEqualTo(item.getOsType() == io.failback.messages.OsType.WINDOWS));
+    }
+
     private static List<RecoveryPoint> values(List<ReplicationEngine.Keyed<RecoveryPoint>> keyed) {
         return keyed.stream().map(ReplicationEngine.Keyed::value).filter(java.util.Objects::nonNull).collect(Collectors.toList());
     }

@@ -28,8 +28,11 @@ import com.vmware.vim25.VirtualMachineSnapshotTree;
 import com.vmware.vim25.VirtualSCSIController;
 import com.vmware.vim25.VirtualSCSISharing;
 import io.failback.messages.ConnectionChecked;
+import io.failback.messages.DiskPlacement;
 import io.failback.messages.DisksChanged;
 import io.failback.messages.MasterTargetInspected;
+import io.failback.messages.OnPremisesVmInspected;
+import io.failback.messages.OnPremisesVmToCheck;
 import io.failback.messages.PowerState;
 import io.failback.messages.ToolsEnabled;
 import io.failback.messages.VcenterResultCode;
@@ -60,33 +63,61 @@ public final class VcenterOperations {
         });
     }
 
-    public MasterTargetInspected inspectMasterTarget(VsphereClient vcenter, String vm, List<String> replicaDisks) {
+    /**
+     * The preflight's one question to vCenter: the master target (present, snapshots, replica disks, guest
+     * OS family) and, when asked, the on-premises VM (found by instance UUID, powered off, room for the
+     * replica disks at their original places). Reads only.
+     */
+    public MasterTargetInspected inspectMasterTarget(VsphereClient vcenter, String vm, List<String> replicaDisks,
+                                                     OnPremisesVmToCheck onPremises) {
         return vcenter.execute("inspect master target " + vm, s -> {
+            OnPremisesVmInspected onPremisesVm = onPremises == null ? null : inspectOnPremises(s, onPremises, replicaDisks);
             List<ManagedObjectReference> found = s.vmsNamed(vm);
             if (found.isEmpty()) {
-                return new MasterTargetInspected(false, 0, List.of());
+                return new MasterTargetInspected(false, 0, List.of(), null, "", onPremisesVm);
             }
             ManagedObjectReference mor = s.vmNamed(vm);
-            Map<String, Object> props = s.read(mor, "snapshot", "config.hardware.device");
+            Map<String, Object> props = s.read(mor, "snapshot", "config.hardware.device", "config.guestId");
             int snapshots = props.get("snapshot") instanceof VirtualMachineSnapshotInfo info ? count(info.getRootSnapshotList()) : 0;
             Set<String> attached = diskFiles(VimSession.devices(props.get("config.hardware.device"))).keySet();
             List<String> present = replicaDisks.stream().filter(d -> attached.contains(DiskPaths.normalize(d))).toList();
-            return new MasterTargetInspected(true, snapshots, present);
+            String guestId = props.get("config.guestId") == null ? "" : props.get("config.guestId").toString();
+            return new MasterTargetInspected(true, snapshots, present, GuestFamily.of(guestId), guestId, onPremisesVm);
         });
     }
 
-    public VmPowerState powerOff(VsphereClient vcenter, String vm) {
-        return power(vcenter, vm, VirtualMachinePowerState.poweredOff);
+    private static OnPremisesVmInspected inspectOnPremises(VimSession s, OnPremisesVmToCheck check, List<String> replicaDisks)
+            throws RemoteException {
+        ManagedObjectReference mor;
+        if (check.getInstanceUuid() != null && !check.getInstanceUuid().isBlank()) {
+            mor = s.vmByInstanceUuid(check.getInstanceUuid());
+        } else {
+            List<ManagedObjectReference> named = s.vmsNamed(check.getVm());
+            mor = named.isEmpty() ? null : s.vmNamed(check.getVm());
+        }
+        if (mor == null) {
+            return new OnPremisesVmInspected(false, "", false, List.of());
+        }
+        Map<String, Object> props = s.read(mor, "name", "runtime.powerState", "config.hardware.device");
+        List<String> problems = check.getDiskLayout().isEmpty() ? List.of()
+                : OriginalLayout.plan(VimSession.devices(props.get("config.hardware.device")), replicaDisks, check.getDiskLayout(),
+                        FIRST_NEW_CONTROLLER_KEY).problems();
+        boolean off = String.valueOf(props.get("runtime.powerState")).equals(VirtualMachinePowerState.poweredOff.name());
+        return new OnPremisesVmInspected(true, String.valueOf(props.get("name")), off, problems);
     }
 
-    public VmPowerState powerOn(VsphereClient vcenter, String vm) {
-        return power(vcenter, vm, VirtualMachinePowerState.poweredOn);
+    public VmPowerState powerOff(VsphereClient vcenter, String vm, String instanceUuid) {
+        return power(vcenter, vm, instanceUuid, VirtualMachinePowerState.poweredOff);
     }
 
-    private VmPowerState power(VsphereClient vcenter, String vm, VirtualMachinePowerState wanted) {
+    public VmPowerState powerOn(VsphereClient vcenter, String vm, String instanceUuid) {
+        return power(vcenter, vm, instanceUuid, VirtualMachinePowerState.poweredOn);
+    }
+
+    private VmPowerState power(VsphereClient vcenter, String vm, String instanceUuid, VirtualMachinePowerState wanted) {
         String what = (wanted == VirtualMachinePowerState.poweredOn ? "power on " : "power off ") + vm;
         return vcenter.execute(what, s -> {
-            ManagedObjectReference mor = s.vmNamed(vm);
+            ManagedObjectReference mor = s.vm(vm, instanceUuid);
             VirtualMachinePowerState before = powerState(s, mor);
             if (before == wanted) {
                 return new VmPowerState(map(before));
@@ -107,13 +138,13 @@ public final class VcenterOperations {
     }
 
     /** Removes the disks from the VM's configuration; the files stay where they are. */
-    public DisksChanged detach(VsphereClient vcenter, String vm, List<String> disks) {
-        return onDevicesOf(vcenter, vm, () -> detachNow(vcenter, vm, disks));
+    public DisksChanged detach(VsphereClient vcenter, String vm, List<String> disks, String instanceUuid) {
+        return onDevicesOf(vcenter, vm, () -> detachNow(vcenter, vm, disks, instanceUuid));
     }
 
-    private DisksChanged detachNow(VsphereClient vcenter, String vm, List<String> disks) {
+    private DisksChanged detachNow(VsphereClient vcenter, String vm, List<String> disks, String instanceUuid) {
         return vcenter.execute("detach disks from " + vm, s -> {
-            ManagedObjectReference mor = s.vmNamed(vm);
+            ManagedObjectReference mor = s.vm(vm, instanceUuid);
             Map<String, VirtualDisk> onVm = diskFiles(devices(s, mor));
             List<VirtualDeviceConfigSpec> changes = new ArrayList<>();
             for (String disk : disks) {
@@ -140,9 +171,13 @@ public final class VcenterOperations {
         });
     }
 
-    /** Adds the existing disk files to the VM on free SCSI units, adding controllers when none is free. */
-    public DisksChanged attach(VsphereClient vcenter, String vm, List<String> disks) {
-        return onDevicesOf(vcenter, vm, () -> attachNow(vcenter, vm, disks));
+    /**
+     * Adds the existing disk files to the VM: each at its original place when a layout is given (refused
+     * with LAYOUT_NOT_KEPT, nothing changed, when one can't be), else on free SCSI units, adding
+     * controllers when none is free.
+     */
+    public DisksChanged attach(VsphereClient vcenter, String vm, List<String> disks, String instanceUuid, List<DiskPlacement> layout) {
+        return onDevicesOf(vcenter, vm, () -> attachNow(vcenter, vm, disks, instanceUuid, layout));
     }
 
     /** Device changes reconfigured at once per VM. */
@@ -184,9 +219,9 @@ public final class VcenterOperations {
         }
     }
 
-    private DisksChanged attachNow(VsphereClient vcenter, String vm, List<String> disks) {
+    private DisksChanged attachNow(VsphereClient vcenter, String vm, List<String> disks, String instanceUuid, List<DiskPlacement> layout) {
         return vcenter.execute("attach disks to " + vm, s -> {
-            ManagedObjectReference mor = s.vmNamed(vm);
+            ManagedObjectReference mor = s.vm(vm, instanceUuid);
             List<VirtualDevice> devices = List.of();
             Map<String, String> elsewhere = new HashMap<>();
             for (VimSession.VmDevices other : s.allVmDevices()) {
@@ -208,6 +243,9 @@ public final class VcenterOperations {
                     missing.add(disk);
                 }
             }
+            if (!layout.isEmpty()) {
+                return attachAtOriginalPlaces(vcenter, s, mor, vm, devices, disks, layout);
+            }
             if (missing.isEmpty()) {
                 return new DisksChanged(List.copyOf(disks));
             }
@@ -223,10 +261,47 @@ public final class VcenterOperations {
         });
     }
 
+    /** Puts every disk back at its original place, or refuses before any change; each place is read back. */
+    private static DisksChanged attachAtOriginalPlaces(VsphereClient vcenter, VimSession s, ManagedObjectReference mor, String vm,
+                                                       List<VirtualDevice> devices, List<String> disks, List<DiskPlacement> layout)
+            throws RemoteException, InterruptedException {
+        OriginalLayout.Plan plan = OriginalLayout.plan(devices, disks, layout, FIRST_NEW_CONTROLLER_KEY);
+        if (!plan.problems().isEmpty()) {
+            throw new VcenterFailure(VcenterResultCode.LAYOUT_NOT_KEPT, "the disks can't go back to their original places on "
+                    + vm + ", nothing changed: " + String.join("; ", plan.problems()));
+        }
+        if (plan.additions().isEmpty()) {
+            return new DisksChanged(List.copyOf(disks));
+        }
+        List<VirtualDeviceConfigSpec> changes = new ArrayList<>();
+        for (OriginalLayout.NewController nc : plan.newControllers()) {
+            changes.add(add(newScsiController(nc.key(), nc.busNumber())));
+        }
+        for (int i = 0; i < plan.additions().size(); i++) {
+            OriginalLayout.Addition a = plan.additions().get(i);
+            changes.add(add(existingDisk(a.disk(), FIRST_NEW_DISK_KEY - i, a.controllerKey(), a.unit())));
+        }
+        reconfigure(s, mor, changes);
+        Map<String, String> now = OriginalLayout.placesOf(devices(s, mor));
+        List<String> misplaced = new ArrayList<>();
+        for (DiskPlacement p : layout) {
+            String wanted = OriginalLayout.name(p.getControllerType(), p.getBusNumber(), p.getUnitNumber());
+            String file = DiskPaths.normalize(p.getDisk());
+            if (disks.stream().anyMatch(d -> DiskPaths.normalize(d).equals(file)) && !wanted.equals(now.get(file))) {
+                misplaced.add(p.getDisk() + " at " + now.get(file) + " instead of " + wanted);
+            }
+        }
+        if (!misplaced.isEmpty()) {
+            throw new VcenterFailure(VcenterResultCode.TASK_FAILED, "ReconfigVM_Task succeeded but " + misplaced);
+        }
+        log.info("vCenter {}: attached {} disk(s) to {} at their original places", vcenter.name(), plan.additions().size(), LogSafe.of(vm));
+        return new DisksChanged(List.copyOf(disks));
+    }
+
     /** Sets the VM to check and upgrade VMware Tools at its next power cycle (see the README). */
-    public ToolsEnabled enableTools(VsphereClient vcenter, String vm) {
+    public ToolsEnabled enableTools(VsphereClient vcenter, String vm, String instanceUuid) {
         return vcenter.execute("enable VMware Tools on " + vm, s -> {
-            ManagedObjectReference mor = s.vmNamed(vm);
+            ManagedObjectReference mor = s.vm(vm, instanceUuid);
             if (TOOLS_UPGRADE_POLICY.equals(toolsPolicy(s, mor))) {
                 return new ToolsEnabled(TOOLS_MECHANISM);
             }
@@ -263,26 +338,35 @@ public final class VcenterOperations {
         DiskLayout.Plan plan = DiskLayout.plan(controllers, used, files.size(), FIRST_NEW_CONTROLLER_KEY);
         List<VirtualDeviceConfigSpec> changes = new ArrayList<>();
         for (DiskLayout.NewController nc : plan.newControllers()) {
-            ParaVirtualSCSIController controller = new ParaVirtualSCSIController();
-            controller.setKey(nc.key());
-            controller.setBusNumber(nc.busNumber());
-            controller.setSharedBus(VirtualSCSISharing.noSharing);
-            changes.add(add(controller));
+            changes.add(add(newScsiController(nc.key(), nc.busNumber())));
         }
         for (int i = 0; i < files.size(); i++) {
             DiskLayout.Slot slot = plan.slots().get(i);
-            VirtualDiskFlatVer2BackingInfo backing = new VirtualDiskFlatVer2BackingInfo();
-            backing.setFileName(files.get(i));
-            backing.setDiskMode("persistent");
-            VirtualDisk disk = new VirtualDisk();
-            disk.setKey(FIRST_NEW_DISK_KEY - i);
-            disk.setControllerKey(slot.controllerKey());
-            disk.setUnitNumber(slot.unit());
-            disk.setBacking(backing);
-            // no file operation: the file exists and is attached as it is
-            changes.add(add(disk));
+            changes.add(add(existingDisk(files.get(i), FIRST_NEW_DISK_KEY - i, slot.controllerKey(), slot.unit())));
         }
         return changes;
+    }
+
+    /** A paravirtual SCSI controller to add, with the temporary key its new disks refer to. */
+    private static ParaVirtualSCSIController newScsiController(int key, int busNumber) {
+        ParaVirtualSCSIController controller = new ParaVirtualSCSIController();
+        controller.setKey(key);
+        controller.setBusNumber(busNumber);
+        controller.setSharedBus(VirtualSCSISharing.noSharing);
+        return controller;
+    }
+
+    /** An existing disk file to add as it is: no file operation. */
+    private static VirtualDisk existingDisk(String file, int key, int controllerKey, int unit) {
+        VirtualDiskFlatVer2BackingInfo backing = new VirtualDiskFlatVer2BackingInfo();
+        backing.setFileName(file);
+        backing.setDiskMode("persistent");
+        VirtualDisk disk = new VirtualDisk();
+        disk.setKey(key);
+        disk.setControllerKey(controllerKey);
+        disk.setUnitNumber(unit);
+        disk.setBacking(backing);
+        return disk;
     }
 
     private static VirtualDeviceConfigSpec add(VirtualDevice device) {

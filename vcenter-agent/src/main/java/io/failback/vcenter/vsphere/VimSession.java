@@ -113,6 +113,26 @@ final class VimSession {
         return found.get(0);
     }
 
+    /** The VM whose config.instanceUuid this is, through vCenter's search index; null when there is none. */
+    ManagedObjectReference vmByInstanceUuid(String instanceUuid) throws RemoteException {
+        return vim.findByUuid(content.getSearchIndex(), null, instanceUuid, true, Boolean.TRUE);
+    }
+
+    /**
+     * The VM a command names: by its instance UUID when the command carries one (names are not unique in a
+     * vCenter), else the one VM of that name; a NOT_FOUND failure when there is none.
+     */
+    ManagedObjectReference vm(String name, String instanceUuid) throws RemoteException {
+        if (instanceUuid == null || instanceUuid.isBlank()) {
+            return vmNamed(name);
+        }
+        ManagedObjectReference found = vmByInstanceUuid(instanceUuid);
+        if (found == null) {
+            throw new VcenterFailure(VcenterResultCode.NOT_FOUND, "VM " + name + " (instance UUID " + instanceUuid + ") not found");
+        }
+        return found;
+    }
+
     /** The given properties of one object; a property that is unset is absent from the map. */
     Map<String, Object> read(ManagedObjectReference obj, String... paths) throws RemoteException {
         ObjectSpec os = new ObjectSpec();

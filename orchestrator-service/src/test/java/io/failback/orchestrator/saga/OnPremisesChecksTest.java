@@ -26,6 +26,7 @@ import static io.failback.messages.Step.CHECK_VCENTER;
 import static io.failback.messages.Step.DELETE_AZURE_VM;
 import static io.failback.messages.Step.ROLLBACK_ATTACH_TO_MASTER_TARGET;
 import static io.failback.messages.Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM;
+import static io.failback.messages.Step.ROLLBACK_RESUME_REPLICATION;
 import static io.failback.messages.Step.ROLLBACK_START_AZURE_VM;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -170,7 +171,8 @@ class OnPremisesChecksTest {
         // then the VM is rolled back (the agent changed nothing on the on-premises VM), the reason named
         List<Step> steps = w.stepsOf("a");
         assertThat(steps.subList(steps.indexOf(ATTACH_TO_ON_PREMISES_VM) + 1, steps.size()))
-                .containsExactly(ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_START_AZURE_VM);
+                .containsExactly(ROLLBACK_DETACH_FROM_ON_PREMISES_VM, ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION,
+                        ROLLBACK_START_AZURE_VM);
         assertThat(steps).doesNotContain(DELETE_AZURE_VM);
         assertThat(w.vmState("a")).isEqualTo(VmState.ROLLED_BACK);
         assertThat(w.reasonCodes("a")).containsExactly(ReasonCode.DISK_LAYOUT_NOT_KEPT);

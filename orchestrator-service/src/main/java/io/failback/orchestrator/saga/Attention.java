@@ -29,7 +29,7 @@ final class Attention {
         }
         d.audit(AuditKind.DECISION, vm.vmId(), null, null, "rollback step tried again", step + " failed (" + why.code() + ": "
                 + why.message() + "); try " + (tries + 1) + " of " + maxTries);
-        VmSaga.store(d, sendAgain.get().withAttempts(tries + 1));
+        VmOutput.store(d, sendAgain.get().withAttempts(tries + 1));
     }
 
     /** {@code step} of {@code vm}'s rollback failed for good: the VM waits for an operator, nothing is forgotten. */
@@ -40,7 +40,7 @@ final class Attention {
                         + vm.jobId() + " --vm " + vm.vmId()));
         d.audit(AuditKind.DECISION, vm.vmId(), null, null, "VM " + VmState.NEEDS_ATTENTION,
                 step + " failed: " + why.code() + ": " + why.message() + "; still to undo " + vm.compensations());
-        VmSaga.store(d, stuck);
+        VmOutput.store(d, stuck);
     }
 
     /** What the job tells an operator when it stops with VMs needing attention. */

@@ -186,7 +186,7 @@ final class Requests {
                 vm = vms.startPreflight(d, vm);
             }
             d.claim(vmId, ClaimAction.CLAIM);
-            VmSaga.store(d, vm);
+            VmOutput.store(d, vm);
         }
         return d;
     }

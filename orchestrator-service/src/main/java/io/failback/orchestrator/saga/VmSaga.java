@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.failback.messages.AuditKind;
-import io.failback.messages.AzureCommand;
 import io.failback.messages.ClaimAction;
 import io.failback.messages.ReasonCode;
-import io.failback.messages.ReplicationCommand;
 import io.failback.messages.Step;
-import io.failback.messages.VcenterCommand;
 import io.failback.messages.VmClaimAnswer;
 import io.failback.messages.VmState;
+
+import static io.failback.orchestrator.saga.VmOutput.emit;
+import static io.failback.orchestrator.saga.VmOutput.send;
+import static io.failback.orchestrator.saga.VmOutput.store;
 
 /**
  * One VM's way through the {@link Procedure}: its claim, every agent's reply (one path for all agents), its
@@ -109,7 +110,7 @@ final class VmSaga {
         }
         VmJob vm = stored;
         if (vm.pending().isEmpty() && vm.state() == VmState.REPROTECTING) {
-            store(d, send(d, vm, Step.REPROTECT));
+            store(d, send(d, vm, Step.REPROTECT, settings));
         } else if (vm.pending().isEmpty()) {
             store(d, vm.withDeadline(0));
         } else if (vm.attempts() < settings.maxAttempts() && !vm.cancelRequested()
@@ -196,7 +197,7 @@ final class VmSaga {
 
     /** A VM's first commands: the preflight checks the table lists for the agents. */
     VmJob startPreflight(Decision d, VmJob vm) {
-        return send(d, send(d, vm, Step.CHECK_AZURE_VM), Step.CHECK_VCENTER);
+        return send(d, send(d, vm, Step.CHECK_AZURE_VM, settings), Step.CHECK_VCENTER, settings);
     }
 
     // ================================================================== through the table
@@ -226,7 +227,7 @@ final class VmSaga {
         VmJob vm = answered.withAttempts(0).withDeadline(0);
         switch (vm.state()) {
             case ROLLING_BACK -> Attention.undoFailed(d, vm, step, reason, answered.attempts(), settings.maxAttempts(),
-                    () -> send(d, vm, step));
+                    () -> send(d, vm, step, settings));
             case COMMITTING -> finish(d, vm.withReason(new Reason(reason.code(), reason.message()
                     + "; the on-premises VM runs, the Azure VM is shut down but not deleted")), VmState.FAILED);
             case REPROTECTING -> finish(d, vm.withReason(reason), VmState.FAILED);
@@ -260,7 +261,7 @@ final class VmSaga {
                 // the agent of a VM just powered on registers within minutes: reprotect keeps asking until then
                 vm = vm.withReprotectUntil(d.now() + settings.reprotectWindow().toMillis());
             }
-            store(d, send(d, vm.withState(row.during()), step));
+            store(d, send(d, vm.withState(row.during()), step, settings));
         }
     }
 
@@ -279,7 +280,7 @@ final class VmSaga {
             finish(d, vm, VmState.ROLLED_BACK);
             return;
         }
-        store(d, send(d, vm, vm.compensations().get(vm.compensations().size() - 1)));
+        store(d, send(d, vm, vm.compensations().get(vm.compensations().size() - 1), settings));
     }
 
     private void rollbackIfActive(Decision d, VmJob vm, Reason reason) {
@@ -320,41 +321,5 @@ final class VmSaga {
         } else {
             store(d, vm.withStep(vm.pending().isEmpty() ? Step.CHECK_INVENTORY : vm.pending().values().iterator().next()));
         }
-    }
-
-    // ================================================================== output
-
-    /** Keeps {@code vm}, moves the job's counters with it, and tells the operator when what they see changed. */
-    static void store(Decision d, VmJob vm) {
-        VmJob previous = d.recorded(vm.vmId());
-        d.setJob(d.working().counting(previous, vm));
-        d.put(vm);
-        if (previous == null || previous.state() != vm.state() || previous.step() != vm.step()
-                || !previous.reasons().equals(vm.reasons()) || !Objects.equals(previous.point(), vm.point())
-                || !Objects.equals(previous.appliedPoint(), vm.appliedPoint())) {
-            d.vmStatus(vm);
-        }
-    }
-
-    /** {@code vm} with {@code step} sent: a new command id, pending, its deadline set. */
-    private VmJob send(Decision d, VmJob vm, Step step) {
-        int sequence = vm.sequence() + 1;
-        String commandId = vm.jobId() + ":" + vm.vmId() + ":" + sequence + ":" + step;
-        VmJob sent = vm.withSequence(sequence).withPending(commandId, step).withStep(step).withAttempts(1)
-                .withDeadline(d.now() + Procedure.timeout(step, settings).toMillis());
-        emit(d, sent, commandId, step, "sent");
-        return sent;
-    }
-
-    private static void emit(Decision d, VmJob vm, String commandId, Step step, String verb) {
-        Instant at = Instant.ofEpochMilli(d.now());
-        Object operation = Procedure.of(step).command().apply(vm);
-        switch (Procedure.of(step).agent()) {
-            case AZURE -> d.azure(new AzureCommand(commandId, vm.jobId(), vm.vmId(), at, operation));
-            case VCENTER -> d.vcenter(new VcenterCommand(commandId, vm.jobId(), vm.vmId(), at, operation));
-            case REPLICATION -> d.replication(new ReplicationCommand(commandId, vm.jobId(), vm.vmId(), at, operation));
-            default -> throw new IllegalTransitionException("step " + step + " has no command");
-        }
-        d.audit(AuditKind.COMMAND, vm.vmId(), commandId, null, step + " " + verb, "attempt " + vm.attempts());
     }
 }

@@ -418,7 +418,7 @@ class FailbackCtlIT {
         assertThat(missing[0]).isEqualTo("4");
         assertThat(missing[2]).isEqualTo("failbackctl: job it-launcher-missing not found on failback.status\n");
         assertThat(bad[0]).isEqualTo("2");
-        assertThat(bad[2]).contains("expected one of latest, latest-app-consistent (got 'newest')").doesNotContain("\tat ");
+        assertThat(bad[2]).contains("expected one of latest, latest-app-consistent, after-shutdown (got 'newest')").doesNotContain("\tat ");
         assertThat(notBuilt[0]).isEqualTo("1");
         assertThat(notBuilt[2]).contains("failbackctl: not built yet", "target/failbackctl.jar is missing", "./mvnw");
     }

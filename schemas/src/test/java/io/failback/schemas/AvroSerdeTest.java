@@ -95,7 +95,7 @@ class AvroSerdeTest {
     void shouldNameTruncatedAndCorruptData() {
         AvroSerde<FailbackRequest> serde = AvroSerde.of(FailbackRequest.class);
         byte[] whole = serde.serialize("t", SampleMessages.planRequest());
-        byte[] truncated = Arrays.copyOf(whole, whole.length - 12);
+        byte[] truncated = Arrays.copyOf(whole, whole.length - 13);
         byte[] garbage = whole.clone();
         Arrays.fill(garbage, 10, garbage.length, (byte) 0xFF);
 

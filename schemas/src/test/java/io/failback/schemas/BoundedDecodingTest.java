@@ -239,7 +239,8 @@ class BoundedDecodingTest {
      * 10 delaySeconds, 11 reprotect branch.
      */
     private static Object[] valid() {
-        return new Object[] {"req-1", "ops", 1_790_000_000_000L, 2L, "vm-a", "vm-b", 0L, 0L, 1L, 2L, 600L, 0L};
+        // ..., reprotect null, no alternate locations
+        return new Object[] {"req-1", "ops", 1_790_000_000_000L, 2L, "vm-a", "vm-b", 0L, 0L, 1L, 2L, 600L, 0L, 0L};
     }
 
     private static Object[] replace(int index, Object with) {
@@ -268,7 +269,7 @@ class BoundedDecodingTest {
         Object[] parts = valid();
         long size = 2 * (1 + "vm-a".length());
         return new Object[] {parts[0], parts[1], parts[2], -2L, sizeError < -1 ? (long) sizeError : size + sizeError,
-                "vm-a", "vm-b", 0L, 0L, 1L, 2L, 600L, 0L};
+                "vm-a", "vm-b", 0L, 0L, 1L, 2L, 600L, 0L, 0L};
     }
 
     private static Arguments refused(String what, Problem problem, Object[] datum) {

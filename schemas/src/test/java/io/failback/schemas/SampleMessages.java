@@ -31,7 +31,17 @@ final class SampleMessages {
 
     static FailbackRequest vmRequest() {
         return FailbackRequest.newBuilder().setRequestId("req-2").setRequestedBy("ops").setRequestedAt(T)
-                .setVmIds(List.of("vm-web01", "vm-db01")).build();
+                .setVmIds(List.of("vm-web01", "vm-db01")).setAlternateLocations(List.of(new VmAlternateLocation("vm-db01", location()))).build();
+    }
+
+    /** issue 12 item 4 (alr) */
+    static AlternateLocation location() {
+        return AlternateLocation.newBuilder().setDatacenter("DC0").setCluster("DC0_C0").setDatastore("LocalDS_0")
+                .setFolder("Recovered").setNetwork("VM Network").setVmName("db01-recovered").build();
+    }
+
+    static MachineShape shape() {
+        return new MachineShape(4, 8192, Firmware.EFI, "windows9Server64Guest");
     }
 
     static ProtectedItem item() {
@@ -43,12 +53,13 @@ final class SampleMessages {
                 .setOsVersion("Windows Server 2019").setTargetHypervisor(TargetHypervisor.VMWARE_VCENTER)
                 .setVCenter("vc-east").setMasterTarget("mt-win-01").setOnPremisesVm("web01")
                 .setReplicaDisks(List.of("[datastore1] mt-win-01/web01_0.vmdk")).setReplicationGroup("rg-erp")
-                .setProcessServer("ps-01").setConfigurationServer("cs-01").build();
+                .setProcessServer("ps-01").setConfigurationServer("cs-01").setShape(shape()).build();
     }
 
     static List<InventoryRecord> inventory() {
         return List.of(new InventoryRecord(item()), new InventoryRecord(new RecoveryPlan("plan-erp", "ERP", 3, 24)),
-                new InventoryRecord(new RecoveryPlanMember("plan-erp", "vm-web01", 2)),
+                new InventoryRecord(new RecoveryPlanMember("plan-erp", "vm-web01", 2, null)),
+                new InventoryRecord(new RecoveryPlanMember("plan-erp", "vm-db01", 1, location())),
                 new InventoryRecord(new ConfigServerHeartbeat("cs-01", ConfigServerState.RUNNING, true, T)),
                 new InventoryRecord(new AgentRegistration("vm-web01", true, T)));
     }
@@ -57,7 +68,12 @@ final class SampleMessages {
         List<Object> ops = List.of(new CheckConnection("vc-east"),
                 new InspectMasterTarget("vc-east", "mt-win-01", List.of("[datastore1] mt-win-01/web01_0.vmdk"),
                         new OnPremisesVmToCheck("web01", "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b", OsType.WINDOWS,
-                                List.of(new DiskPlacement("[datastore1] mt-win-01/web01_0.vmdk", DiskControllerType.SCSI, 0, 0)))),
+                                List.of(new DiskPlacement("[datastore1] mt-win-01/web01_0.vmdk", DiskControllerType.SCSI, 0, 0))), null),
+                new InspectMasterTarget("vc-east", "mt-win-01", List.of("[datastore1] mt-win-01/db01_0.vmdk"), null,
+                        new AlternateLocationToCheck(location(), "job-1/vm-db01")),
+                new CreateVm(location(), shape(), "6a1b2c3d-0000-3000-8000-000000000001", "job-1/vm-db01",
+                        List.of(new DiskPlacement("[datastore1] mt-win-01/db01_0.vmdk", DiskControllerType.SCSI, 0, 0))),
+                new DestroyCreatedVm("vc-east", "6a1b2c3d-0000-3000-8000-000000000001", "job-1/vm-db01"),
                 new PowerOffVm("vc-east", "web01", null), new PowerOnVm("vc-east", "web01", "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b"),
                 new DetachDisks("vc-east", "mt-win-01", List.of("[datastore1] mt-win-01/web01_0.vmdk"), null),
                 new AttachDisks("vc-east", "web01", List.of("[datastore1] mt-win-01/web01_0.vmdk"), "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b",
@@ -73,7 +89,9 @@ final class SampleMessages {
     static List<VcenterResult> vcenterResults() {
         List<Object> outcomes = new ArrayList<>(List.of(new ConnectionChecked(true, "6.0.0"),
                 new MasterTargetInspected(true, 0, List.of("[datastore1] mt-win-01/web01_0.vmdk"), OsType.WINDOWS,
-                        "windows9Server64Guest", new OnPremisesVmInspected(true, "web01", true, List.of())),
+                        "windows9Server64Guest", new OnPremisesVmInspected(true, "web01", true, List.of()),
+                        List.of("folder Recovered: not found in datacenter DC0")),
+                new VmCreated("db01-recovered", "6a1b2c3d-0000-3000-8000-000000000001", false), new CreatedVmDestroyed(true),
                 new VmPowerState(PowerState.POWERED_ON), new DisksChanged(List.of("[datastore1] a.vmdk")),
                 new ToolsEnabled("tools.upgrade.policy")));
         outcomes.add(null);
@@ -153,7 +171,8 @@ final class SampleMessages {
                 .setStep(Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM)
                 .setTarget(new StoredTarget("vc-east", "mt-win-01", "web01", List.of("[datastore1] mt-win-01/web01_0.vmdk"),
                         "/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Compute/virtualMachines/web01", "rg-dr", true, "ps-01",
-                        "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b", List.of(new DiskPlacement("[datastore1] mt-win-01/web01_0.vmdk", DiskControllerType.SCSI, 0, 0))))
+                        "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b", List.of(new DiskPlacement("[datastore1] mt-win-01/web01_0.vmdk", DiskControllerType.SCSI, 0, 0)),
+                        location(), shape()))
                 .setPoint(new ChosenRecoveryPoint("rp-9", T, Consistency.APP_CONSISTENT, "cg-7", 60_000L))
                 .setReasons(List.of()).setPending(List.of(new PendingCommand("cmd-7", Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM)))
                 .setClaimAnswered(true).setClaimed(true).setSequence(7).setAttempts(1).setDeadline(1_790_000_300_000L)

@@ -24,7 +24,7 @@ final class Commands {
     }
 
     static VcenterCommand inspect(String vcenter, String masterTarget, List<String> disks) {
-        return command("vm-" + masterTarget, new InspectMasterTarget(vcenter, masterTarget, disks, null));
+        return command("vm-" + masterTarget, new InspectMasterTarget(vcenter, masterTarget, disks, null, null));
     }
 
     static VcenterCommand powerOff(String vcenter, String vm) {

@@ -93,7 +93,7 @@ class OnPremisesVmIT {
 
     private static MasterTargetInspected inspect(String uuid, OsType os, List<String> disks, List<DiskPlacement> layout) {
         VcenterResult result = handler.handle(Commands.command("vm-web01",
-                new InspectMasterTarget(VC, "mt-lin", disks, new OnPremisesVmToCheck("web01", uuid, os, layout))));
+                new InspectMasterTarget(VC, "mt-lin", disks, new OnPremisesVmToCheck("web01", uuid, os, layout), null)));
         assertThat(result.getCode()).as(result.getMessage()).isEqualTo(VcenterResultCode.OK);
         return (MasterTargetInspected) result.getOutcome();
     }

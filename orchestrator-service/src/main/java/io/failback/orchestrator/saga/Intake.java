@@ -205,7 +205,8 @@ public final class Intake {
                     m.getAttachedReplicaDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList(),
                     m.getMasterTargetOsFamily(), LogSafe.of(m.getMasterTargetGuestId(), 100),
                     o == null ? null : new OnPremisesVmInspected(o.getExists(), LogSafe.of(o.getName(), 100), o.getPoweredOff(),
-                            o.getLayoutProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList())));
+                            o.getLayoutProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList()),
+                    m.getAlternateLocationProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList()));
         } else if (r.getOutcome() instanceof DisksChanged c) {
             b.setOutcome(new DisksChanged(c.getDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList()));
         } else if (r.getOutcome() instanceof ToolsEnabled t) {

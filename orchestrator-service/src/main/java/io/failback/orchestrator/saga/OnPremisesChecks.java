@@ -20,7 +20,7 @@ final class OnPremisesChecks {
 
     /** What the preflight asks of vCenter about the on-premises VM. */
     static OnPremisesVmToCheck question(Target target) {
-        return new OnPremisesVmToCheck(target.onPremisesVm(), target.onPremisesInstanceUuid(), target.osType(), target.diskLayout());
+        return target.alternate() ? null : new OnPremisesVmToCheck(target.onPremisesVm(), target.onPremisesInstanceUuid(), target.osType(), target.diskLayout());
     }
 
     /** The reasons from an inspection of a master target that exists. */
@@ -32,12 +32,16 @@ final class OnPremisesChecks {
                     ? "an OS of neither family (guest id '" + mt.getMasterTargetGuestId() + "')" : mt.getMasterTargetOsFamily())
                     + "; a " + target.osType() + " VM fails back through a " + target.osType() + " master target"));
         }
-        reasons.addAll(onPremisesVmReasons(vmId, target, mt.getOnPremisesVm()));
+        reasons.addAll(onPremisesVmReasons(vmId, target, mt));
         return reasons;
     }
 
     /** The reasons about the on-premises VM itself; an answer without it is from an agent that did not check it. */
-    static List<Reason> onPremisesVmReasons(String vmId, Target target, OnPremisesVmInspected vm) {
+    static List<Reason> onPremisesVmReasons(String vmId, Target target, MasterTargetInspected mt) {
+        if (target.alternate()) { // a new VM: its place is checked instead (issue 12 item 4)
+            return AlternateLocations.inspected(vmId, target, mt.getAlternateLocationProblems());
+        }
+        OnPremisesVmInspected vm = mt.getOnPremisesVm();
         String which = "on-premises VM " + target.onPremisesVm()
                 + (target.onPremisesInstanceUuid() == null ? "" : " (instance UUID " + target.onPremisesInstanceUuid() + ")");
         if (vm == null) {

@@ -131,7 +131,7 @@ public final class Preflight {
         if (!mt.getExists()) {
             reasons.add(new Reason(ReasonCode.MASTER_TARGET_NOT_FOUND, "master target " + target.masterTarget()
                     + " not found in vCenter " + target.vCenter()));
-            reasons.addAll(OnPremisesChecks.onPremisesVmReasons(vmId, target, mt.getOnPremisesVm()));
+            reasons.addAll(OnPremisesChecks.onPremisesVmReasons(vmId, target, mt));
             return reasons;
         }
         if (mt.getSnapshotCount() > 0) {

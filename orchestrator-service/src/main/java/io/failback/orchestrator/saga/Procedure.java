@@ -8,6 +8,8 @@ import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 import io.failback.messages.AttachDisks;
+import io.failback.messages.CreateVm;
+import io.failback.messages.DestroyCreatedVm;
 import io.failback.messages.DeleteAzureVm;
 import io.failback.messages.DetachDisks;
 import io.failback.messages.EnableVmwareTools;
@@ -76,7 +78,7 @@ final class Procedure {
                     vm -> new ReadAzureVm(vm.target().azureVmId())),
             step(Step.CHECK_VCENTER, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.PREFLIGHT,
                     vm -> new InspectMasterTarget(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks(),
-                            OnPremisesChecks.question(vm.target()))),
+                            OnPremisesChecks.question(vm.target()), AlternateLocations.question(vm))),
 
             // ---- failover from Azure: shut the Azure VM down, bring the replica disks home, power on
             step(Step.SHUT_DOWN_AZURE_VM, Agent.AZURE, SagaSettings::azureStepTimeout, VmState.FAILING_BACK,
@@ -92,10 +94,16 @@ final class Procedure {
             step(Step.PREPARE_FINAL_POINT, Agent.REPLICATION, SagaSettings::finalPointTimeout, VmState.FAILING_BACK,
                     vm -> new PrepareFailback(vm.vmId(), null))
                     .onlyIf((job, vm) -> job.pointKind() == RecoveryPointKind.AFTER_SHUTDOWN)
-                    .undoneBy(Step.ROLLBACK_RESUME_REPLICATION).then(Step.POWER_OFF_ON_PREMISES_VM),
+                    .undoneBy(Step.ROLLBACK_RESUME_REPLICATION).then(Step.CREATE_ON_PREMISES_VM),
+            // alternate location recovery: a new VM with the source's shape and the controllers of the disks' layout
+            step(Step.CREATE_ON_PREMISES_VM, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
+                    vm -> new CreateVm(vm.target().alternateLocation(), vm.target().shape(), vm.target().onPremisesInstanceUuid(),
+                            AlternateLocations.createdFor(vm), vm.target().diskLayout()))
+                    .onlyIf((job, vm) -> vm.target().alternate())
+                    .undoneBy(Step.ROLLBACK_DESTROY_CREATED_VM).then(Step.POWER_OFF_ON_PREMISES_VM),
             step(Step.POWER_OFF_ON_PREMISES_VM, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
                     vm -> new PowerOffVm(vm.target().vCenter(), vm.target().onPremisesVm(), vm.target().onPremisesInstanceUuid()))
-                    .then(Step.DETACH_FROM_MASTER_TARGET),
+                    .onlyIf((job, vm) -> !vm.target().alternate()).then(Step.DETACH_FROM_MASTER_TARGET),
             step(Step.DETACH_FROM_MASTER_TARGET, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.FAILING_BACK,
                     vm -> new DetachDisks(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks(), null))
                     .undoneBy(Step.ROLLBACK_ATTACH_TO_MASTER_TARGET).then(Step.ATTACH_TO_ON_PREMISES_VM),
@@ -127,6 +135,9 @@ final class Procedure {
                             vm.target().onPremisesInstanceUuid())),
             step(Step.ROLLBACK_ATTACH_TO_MASTER_TARGET, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.ROLLING_BACK,
                     vm -> new AttachDisks(vm.target().vCenter(), vm.target().masterTarget(), vm.target().replicaDisks(), null, List.of())),
+            // only the VM this failback created, found by its instance UUID and mark, its disks already detached
+            step(Step.ROLLBACK_DESTROY_CREATED_VM, Agent.VCENTER, SagaSettings::vcenterStepTimeout, VmState.ROLLING_BACK,
+                    vm -> new DestroyCreatedVm(vm.target().vCenter(), vm.target().onPremisesInstanceUuid(), AlternateLocations.createdFor(vm))),
             step(Step.ROLLBACK_RESUME_REPLICATION, Agent.REPLICATION, SagaSettings::replicationStepTimeout, VmState.ROLLING_BACK,
                     vm -> new ResumeReplication(vm.vmId())),
             step(Step.ROLLBACK_START_AZURE_VM, Agent.AZURE, SagaSettings::azureStepTimeout, VmState.ROLLING_BACK,

@@ -2,7 +2,9 @@ package io.failback.orchestrator.saga;
 
 import java.util.List;
 
+import io.failback.messages.AlternateLocation;
 import io.failback.messages.DiskPlacement;
+import io.failback.messages.MachineShape;
 import io.failback.messages.OsType;
 
 /**
@@ -10,10 +12,15 @@ import io.failback.messages.OsType;
  *
  * @param onPremisesInstanceUuid how the vcenter-agent finds the on-premises VM (names are not unique); null when unknown
  * @param diskLayout each replica disk's original place on the on-premises VM; empty when unknown
+ * @param alternateLocation where the failback creates a new VM (issue 12 item 4, ALR), its vCenter always set; null
+ *        for a failback to the original VM. With it, {@code onPremisesVm} and {@code onPremisesInstanceUuid} name
+ *        the VM to be created.
+ * @param shape the source machine's shape the new VM is created with; null when unknown
  */
 public record Target(String vCenter, String masterTarget, String onPremisesVm, List<String> replicaDisks,
                      String azureVmId, String azureResourceGroup, boolean windows, String processServer,
-                     String onPremisesInstanceUuid, List<DiskPlacement> diskLayout) {
+                     String onPremisesInstanceUuid, List<DiskPlacement> diskLayout,
+                     AlternateLocation alternateLocation, MachineShape shape) {
 
     public Target {
         diskLayout = diskLayout == null ? List.of() : List.copyOf(diskLayout);
@@ -22,10 +29,30 @@ public record Target(String vCenter, String masterTarget, String onPremisesVm, L
     /** A target without the on-premises VM's identity and layout (an item from before issue 12). */
     public Target(String vCenter, String masterTarget, String onPremisesVm, List<String> replicaDisks,
                   String azureVmId, String azureResourceGroup, boolean windows, String processServer) {
-        this(vCenter, masterTarget, onPremisesVm, replicaDisks, azureVmId, azureResourceGroup, windows, processServer, null, List.of());
+        this(vCenter, masterTarget, onPremisesVm, replicaDisks, azureVmId, azureResourceGroup, windows, processServer, null, List.of(),
+                null, null);
+    }
+
+    /** A failback to the original on-premises VM. */
+    public Target(String vCenter, String masterTarget, String onPremisesVm, List<String> replicaDisks,
+                  String azureVmId, String azureResourceGroup, boolean windows, String processServer,
+                  String onPremisesInstanceUuid, List<DiskPlacement> diskLayout) {
+        this(vCenter, masterTarget, onPremisesVm, replicaDisks, azureVmId, azureResourceGroup, windows, processServer,
+                onPremisesInstanceUuid, diskLayout, null, null);
     }
 
     public OsType osType() {
         return windows ? OsType.WINDOWS : OsType.LINUX;
+    }
+
+    /** Whether the failback creates a new VM (alternate location recovery) rather than using the original one. */
+    public boolean alternate() {
+        return alternateLocation != null;
+    }
+
+    /** The same target, the created VM found under this instance UUID (vCenter may not keep the one asked for). */
+    public Target withOnPremisesInstanceUuid(String uuid) {
+        return new Target(vCenter, masterTarget, onPremisesVm, replicaDisks, azureVmId, azureResourceGroup, windows, processServer,
+                uuid, diskLayout, alternateLocation, shape);
     }
 }

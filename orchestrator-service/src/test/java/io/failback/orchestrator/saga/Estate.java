@@ -84,7 +84,7 @@ public final class Estate implements Inventory {
         List<RecoveryPlanMember> list = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
             for (String vm : groups.get(g)) {
-                list.add(new RecoveryPlanMember(planId, vm, g + 1));
+                list.add(new RecoveryPlanMember(planId, vm, g + 1, null));
                 if (!items.containsKey(vm)) {
                     vm(vm);
                 }

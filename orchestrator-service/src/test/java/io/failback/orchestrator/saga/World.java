@@ -338,6 +338,7 @@ public final class World {
         io.failback.messages.OsType os = onPremises == null ? io.failback.messages.OsType.LINUX : onPremises.getOsType();
         return new MasterTargetInspected(true, 0, i.getReplicaDisks(), os,
                 os == io.failback.messages.OsType.WINDOWS ? "windows9Server64Guest" : "ubuntu64Guest",
-                onPremises == null ? null : new io.failback.messages.OnPremisesVmInspected(true, onPremises.getVm(), true, List.of()));
+                onPremises == null ? null : new io.failback.messages.OnPremisesVmInspected(true, onPremises.getVm(), true, List.of()),
+                List.of());
     }
 }

@@ -93,7 +93,7 @@ public final class ReplicationEngine {
                     new RecoveryPlan(plan.planId(), plan.name(), estate.groupCount(plan.planId()), members.size()))));
             for (VmSpec vm : members) {
                 out.add(new Keyed<>(InventoryKeys.planMember(plan.planId(), vm.vmId()),
-                        new InventoryRecord(new RecoveryPlanMember(plan.planId(), vm.vmId(), vm.group()))));
+                        new InventoryRecord(new RecoveryPlanMember(plan.planId(), vm.vmId(), vm.group(), null))));
             }
         }
         out.add(heartbeat(now));

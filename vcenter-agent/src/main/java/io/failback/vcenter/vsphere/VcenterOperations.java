@@ -74,7 +74,7 @@ public final class VcenterOperations {
             OnPremisesVmInspected onPremisesVm = onPremises == null ? null : inspectOnPremises(s, onPremises, replicaDisks);
             List<ManagedObjectReference> found = s.vmsNamed(vm);
             if (found.isEmpty()) {
-                return new MasterTargetInspected(false, 0, List.of(), null, "", onPremisesVm);
+                return new MasterTargetInspected(false, 0, List.of(), null, "", onPremisesVm, List.of());
             }
             ManagedObjectReference mor = s.vmNamed(vm);
             Map<String, Object> props = s.read(mor, "snapshot", "config.hardware.device", "config.guestId");
@@ -82,7 +82,7 @@ public final class VcenterOperations {
             Set<String> attached = diskFiles(VimSession.devices(props.get("config.hardware.device"))).keySet();
             List<String> present = replicaDisks.stream().filter(d -> attached.contains(DiskPaths.normalize(d))).toList();
             String guestId = props.get("config.guestId") == null ? "" : props.get("config.guestId").toString();
-            return new MasterTargetInspected(true, snapshots, present, GuestFamily.of(guestId), guestId, onPremisesVm);
+            return new MasterTargetInspected(true, snapshots, present, GuestFamily.of(guestId), guestId, onPremisesVm, List.of());
         });
     }
 

@@ -151,6 +151,19 @@ final class AlternateLocations {
                 + ": can't create " + target.onPremisesVm() + " at the alternate location: " + String.join("; ", problems)));
     }
 
+    /** Audits the VM a creation made or found, where it is and under which instance UUID. */
+    static void auditCreated(Decision d, VmJob vm, Reply r, io.failback.messages.Step step) {
+        if (step == io.failback.messages.Step.CREATE_ON_PREMISES_VM && r.ok()
+                && r.outcome() instanceof io.failback.messages.VmCreated created) {
+            AlternateLocation l = vm.target().alternateLocation();
+            d.audit(io.failback.messages.AuditKind.DECISION, vm.vmId(), r.commandId(), null,
+                    created.getAlreadyExisted() ? "created VM found" : "VM created",
+                    created.getName() + " (instance UUID " + created.getInstanceUuid() + ") in " + l.getDatacenter() + "/"
+                            + (l.getCluster() != null ? l.getCluster() : l.getHost()) + " on " + l.getDatastore()
+                            + (created.getAlreadyExisted() ? ", made by an earlier attempt of this failback" : ""));
+        }
+    }
+
     /** What is wrong with a location's fields; null when it is well formed. */
     static String problem(AlternateLocation l) {
         if (l.getCluster() == null && l.getHost() == null) {

@@ -12,7 +12,8 @@ import io.failback.messages.VmState;
 /**
  * A rollback that can't go on by itself: a VM whose undo step still failed (or went unanswered) after its
  * attempts waits in NEEDS_ATTENTION with the step and why, keeping its claim, until an operator's RETRY runs its
- * remaining undo steps again with new command ids. A retry runs undo steps only, so it never deletes anything.
+ * remaining undo steps again with new command ids. A retry runs undo steps only, so it never deletes an Azure VM or a
+ * disk; the one thing an undo step removes is an empty VM the failback itself created at an alternate location.
  */
 final class Attention {
 
@@ -74,7 +75,7 @@ final class Attention {
         }
         d.audit(AuditKind.DECISION, control.getVmId(), null, control.getRequestedBy(), "retry accepted",
                 (named != null ? "VM " + named.vmId() : j.count(VmState.NEEDS_ATTENTION) + " VM(s)")
-                        + " run their remaining undo steps again; nothing is deleted");
+                        + " run their remaining undo steps again; no Azure VM and no disk is deleted");
         d.followup(new Followup(Followup.Kind.RETRY_ATTENTION, 0, null, control.getVmId()));
         d.jobStatus();
         return d;

@@ -40,6 +40,8 @@ public final class Intake {
     /** VM, plan and process-server ids as the inventory names them: printable ASCII, no space or '/'. */
     public static final Pattern NAME = Pattern.compile("[\\x21-\\x2e\\x30-\\x7e]{1,128}");
     public static final int MAX_REQUESTED_BY_CHARS = 256;
+    /** vSphere's instance UUIDs are 36 hexadecimal digits and dashes. */
+    static final Pattern INSTANCE_UUID = Pattern.compile("[0-9A-Fa-f-]{32,36}");
     /** The most VMs one job holds, listed or through its plan. */
     public static final int MAX_VMS_PER_JOB = 10_000;
     public static final int MAX_COMMIT_DELAY_SECONDS = 7 * 24 * 3600;
@@ -99,6 +101,7 @@ public final class Intake {
         if (r.getReprotect() != null && r.getReprotect().getProcessServer().isBlank()) {
             reasons.add(new Reason(ReasonCode.INVALID_FIELD, "reprotect needs a process server"));
         }
+        reasons.addAll(AlternateLocations.validate(r, facts.members()));
         return reasons;
     }
 
@@ -119,6 +122,7 @@ public final class Intake {
                 problems.add("vmIds must each be 1 to 128 printable characters without space or '/': " + list(bad));
             }
         }
+        AlternateLocations.bounds(r, problems);
         if (r.getPlanId() != null && !isName(r.getPlanId())) {
             problems.add("planId must be 1 to 128 printable characters without space or '/' (got '" + quote(r.getPlanId()) + "')");
         }
@@ -211,6 +215,10 @@ public final class Intake {
             b.setOutcome(new DisksChanged(c.getDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList()));
         } else if (r.getOutcome() instanceof ToolsEnabled t) {
             b.setOutcome(new ToolsEnabled(LogSafe.of(t.getMechanism(), 100)));
+        } else if (r.getOutcome() instanceof io.failback.messages.VmCreated c) {
+            // the instance UUID goes to state and finds the VM afterwards: kept only when it can be one
+            b.setOutcome(new io.failback.messages.VmCreated(LogSafe.of(c.getName(), 100),
+                    INSTANCE_UUID.matcher(c.getInstanceUuid()).matches() ? c.getInstanceUuid() : "", c.getAlreadyExisted()));
         }
         return b.build();
     }

@@ -15,6 +15,7 @@ import io.failback.messages.ReplicationResultCode;
 import io.failback.messages.Step;
 import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
+import io.failback.messages.VmCreated;
 import io.failback.messages.VmPowerState;
 
 /**
@@ -89,6 +90,11 @@ record Reply(String jobId, String vmId, String commandId, String code, String wh
                 r.getCompletedAt().toEpochMilli());
     }
 
+    /** Whether an OK answer carries what the step must read back: a created VM answers with the VM it made. */
+    boolean proves(Step step) {
+        return step != Step.CREATE_ON_PREMISES_VM || outcome instanceof VmCreated c && !c.getInstanceUuid().isEmpty();
+    }
+
     /** {@code vm} with what this answer proves: the Azure VM's resources, power-on and attach as the agent read them back. */
     VmJob readInto(VmJob vm, Step step) {
         if (!ok) {
@@ -100,6 +106,9 @@ record Reply(String jobId, String vmId, String commandId, String code, String wh
         }
         if (outcome instanceof FailbackPrepared prepared) {
             read = PointApplication.applied(read, prepared);
+        }
+        if (outcome instanceof VmCreated created && step == Step.CREATE_ON_PREMISES_VM) { // vCenter may give another UUID
+            read = read.withTarget(read.target().withOnPremisesInstanceUuid(created.getInstanceUuid()));
         }
         return switch (step) {
             case SHUT_DOWN_AZURE_VM -> read.withShutdownAt(at);

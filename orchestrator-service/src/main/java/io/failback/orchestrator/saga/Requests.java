@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.failback.messages.AlternateLocation;
 import io.failback.messages.AuditKind;
 import io.failback.messages.ClaimAction;
 import io.failback.messages.ConfigServerHeartbeat;
@@ -173,11 +174,14 @@ final class Requests {
                     item == null ? null : facts.heartbeats().get(item.getConfigurationServer()), now, settings));
             RecoveryPointChooser.Choice choice = choices.get(vmId);
             if (item != null && Intake.outOfBounds(item) == null) {
-                vm = vm.withTarget(new Target(item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(),
+                String processServer = job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer();
+                AlternateLocation location = AlternateLocations.of(vmId, request, facts.members());
+                vm = vm.withReasonsAdded(AlternateLocations.reasons(vmId, item, location));
+                vm = vm.withTarget(location != null
+                        ? AlternateLocations.target(job.jobId(), vmId, item, location, processServer)
+                        : new Target(item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(),
                         List.copyOf(item.getReplicaDisks()), item.getAzureVmId(), item.getAzureResourceGroup(),
-                        item.getOsType() == OsType.WINDOWS,
-                        job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer(),
-                        item.getOnPremisesInstanceUuid(), item.getDiskLayout()));
+                        item.getOsType() == OsType.WINDOWS, processServer, item.getOnPremisesInstanceUuid(), item.getDiskLayout()));
                 if (choice.point() != null) {
                     vm = vm.withPoint(choice.point());
                 } else if (choice.reason() != null) { // AFTER_SHUTDOWN chooses its point only after the shutdown

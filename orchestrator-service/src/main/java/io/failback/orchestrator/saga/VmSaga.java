@@ -69,9 +69,10 @@ final class VmSaga {
         d.audit(AuditKind.RESULT, stored.vmId(), r.commandId(), null, step + " " + r.code(), r.detail());
         VmJob vm = r.readInto(stored.withAnswered(r.commandId()), step);
         PointApplication.auditApplied(d, stored, vm, r.commandId());
+        AlternateLocations.auditCreated(d, vm, r, step);
         if (Procedure.of(step).during() == VmState.PREFLIGHT) {
             finishPreflightIfDone(d, vm.withReasonsAdded(r.preflight().reasons(vm.vmId(), vm.target())));
-        } else if (r.ok() && vm.verifiedAfter(step)) {
+        } else if (r.ok() && vm.verifiedAfter(step) && r.proves(step)) {
             succeeded(d, vm, step);
         } else if (r.ok()) {
             failed(d, vm, step, new Reason(ReasonCode.STEP_FAILED, step

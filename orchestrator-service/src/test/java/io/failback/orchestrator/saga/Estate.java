@@ -167,4 +167,39 @@ public final class Estate implements Inventory {
         items.put(vmId, ProtectedItem.newBuilder(item).setOnPremisesInstanceUuid(instanceUuid(vmId)).setDiskLayout(layout).build());
         return this;
     }
+
+    // ------------------------------------------------------------------ issue 12 item 4 (alr)
+
+    /** The source machine's shape the inventory gives every item made by {@link #located}. */
+    public static final io.failback.messages.MachineShape SHAPE =
+            new io.failback.messages.MachineShape(4, 8192, io.failback.messages.Firmware.EFI, "rhel8_64Guest");
+
+    /** A place to create a VM named {@code vmName}, in the item's vCenter. */
+    public static io.failback.messages.AlternateLocation location(String vmName) {
+        return io.failback.messages.AlternateLocation.newBuilder().setDatacenter("DC0").setCluster("DC0_C0")
+                .setDatastore("LocalDS_0").setFolder("Recovered").setNetwork("VM Network").setVmName(vmName).build();
+    }
+
+    /** The VM's protected item with its source's shape (needed to create a VM for it) and its disks' layout. */
+    public Estate located(String vmId) {
+        if (!items.containsKey(vmId)) {
+            vm(vmId);
+        }
+        onPremisesKnown(vmId);
+        items.put(vmId, ProtectedItem.newBuilder(items.get(vmId)).setShape(SHAPE).build());
+        return this;
+    }
+
+    /** A physical server (RHEL 8), its shape known. */
+    public Estate physical(String vmId) {
+        vm(vmId, b -> b.setServerType(io.failback.messages.ServerType.PHYSICAL_SERVER).setOsVersion("Red Hat Enterprise Linux 8.6"));
+        return located(vmId);
+    }
+
+    /** Every member of the plan listed with the location of {@code locations} by VM, if any. */
+    public Estate locatedInPlan(String planId, Map<String, io.failback.messages.AlternateLocation> locations) {
+        members.put(planId, members.get(planId).stream().map(m -> RecoveryPlanMember.newBuilder(m)
+                .setAlternateLocation(locations.get(m.getVmId())).build()).toList());
+        return this;
+    }
 }

@@ -312,10 +312,12 @@ class FailbackSagaTest {
 
         @Test
         void shouldAllowAPhysicalServerOnANewerWindows() {
+            // a physical server fails back to a new VM only (issue 12 item 4): the request names where
             World w = new World(new Estate().vm("a", b -> b.setServerType(ServerType.PHYSICAL_SERVER).setOsType(OsType.WINDOWS)
-                    .setOsVersion("Windows Server 2012 R2")));
+                    .setOsVersion("Windows Server 2012 R2").setMasterTarget("mt-win-01")).located("a"));
 
-            w.failBack(Estate.request("job-1", "a").build());
+            w.failBack(Estate.request("job-1", "a").setAlternateLocations(List.of(
+                    new io.failback.messages.VmAlternateLocation("a", Estate.location("a-vm")))).build());
 
             assertThat(w.vmState("a")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
         }

@@ -221,6 +221,10 @@ public final class World {
             outcome = new DisksChanged(dd.getDisks());
         } else if (op instanceof EnableVmwareTools) {
             outcome = new ToolsEnabled("toolsUpgradePolicy");
+        } else if (op instanceof io.failback.messages.CreateVm c) {
+            outcome = new io.failback.messages.VmCreated(c.getLocation().getVmName(), c.getInstanceUuid(), false);
+        } else if (op instanceof io.failback.messages.DestroyCreatedVm) {
+            outcome = new io.failback.messages.CreatedVmDestroyed(false);
         } else {
             outcome = new ConnectionChecked(true, "6.0");
         }
@@ -335,7 +339,9 @@ public final class World {
     /** A master target that holds the disks and runs the VM's OS family, and the on-premises VM found, off, with room. */
     public static MasterTargetInspected inspection(InspectMasterTarget i) {
         io.failback.messages.OnPremisesVmToCheck onPremises = i.getOnPremisesVm();
-        io.failback.messages.OsType os = onPremises == null ? io.failback.messages.OsType.LINUX : onPremises.getOsType();
+        // without the on-premises VM asked about (a new VM at an alternate location), a master target named "mt-win..." runs Windows
+        io.failback.messages.OsType os = onPremises != null ? onPremises.getOsType()
+                : i.getMasterTarget().startsWith("mt-win") ? io.failback.messages.OsType.WINDOWS : io.failback.messages.OsType.LINUX;
         return new MasterTargetInspected(true, 0, i.getReplicaDisks(), os,
                 os == io.failback.messages.OsType.WINDOWS ? "windows9Server64Guest" : "ubuntu64Guest",
                 onPremises == null ? null : new io.failback.messages.OnPremisesVmInspected(true, onPremises.getVm(), true, List.of()),

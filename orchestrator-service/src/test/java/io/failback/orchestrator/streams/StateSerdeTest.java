@@ -162,7 +162,12 @@ class StateSerdeTest {
         pending.put("cmd-a-azure", Step.CHECK_AZURE_VM);
         return new VmJob("job-1", "vm-web01", 2, VmState.FAILING_BACK, Step.ATTACH_TO_ON_PREMISES_VM,
                 new Target("vc-east", "mt-01", "web01", List.of("[ds1] mt-01/web01_0.vmdk", "[ds1] mt-01/web01_1.vmdk"),
-                        "/sub/vm/web01", "rg-dr", true, "ps-1"),
+                        "/sub/vm/web01", "rg-dr", true, "ps-1", "42a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b",
+                        List.of(new io.failback.messages.DiskPlacement("[ds1] mt-01/web01_0.vmdk", io.failback.messages.DiskControllerType.SCSI, 0, 0),
+                                new io.failback.messages.DiskPlacement("[ds1] mt-01/web01_1.vmdk", io.failback.messages.DiskControllerType.SATA, 0, 1)),
+                        new io.failback.messages.AlternateLocation("vc-east", "DC0", "DC0_C0", "DC0_C0_H0", "Prod/Web", "LocalDS_0",
+                                "Recovered", "VM Network", "web01-recovered"),
+                        new io.failback.messages.MachineShape(4, 8192, io.failback.messages.Firmware.EFI, "windows9Server64Guest")),
                 new ChosenPoint("rp-9", 1_789_999_000_123L, Consistency.CRASH_CONSISTENT, "cg-7", 1_000_877L),
                 List.of(new Reason(ReasonCode.STEP_TIMEOUT, "slow")), pending, true, true, 9, 2, 1_790_000_300_000L,
                 List.of(Step.ROLLBACK_START_AZURE_VM, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET), true,

@@ -221,7 +221,7 @@ public final class FailbackSandbox implements AutoCloseable {
                     "disks", disks, "scsiControllers", controllers, "snapshots", mt.snapshots()));
         }
         List<Map<String, Object>> vms = new ArrayList<>();
-        for (VmSpec vm : estate.vms()) {
+        for (VmSpec vm : estate.vms().stream().filter(v -> !v.physical()).toList()) { // a physical server has no VM
             Map<String, Object> onPrem = new LinkedHashMap<>(Map.of("name", vm.onPremisesVm(), "guestId", vm.guestId(),
                     "powerState", "poweredOff", "toolsUpgradePolicy", "manual", "instanceUuid", vm.onPremisesInstanceUuid()));
             if (vm.onPremisesVmFull()) {

@@ -64,6 +64,11 @@ public final class Vsphere {
         });
     }
 
+    /** Whether a VM of that name exists in the simulator. */
+    public boolean exists(String name) {
+        return withSession(si -> new InventoryNavigator(si.getRootFolder()).searchManagedEntity("VirtualMachine", name) != null);
+    }
+
     /** Deletes the VM from vCenter (Destroy_Task), as an administrator would; its disks go with it. */
     public void destroy(String name) {
         withSession(si -> {

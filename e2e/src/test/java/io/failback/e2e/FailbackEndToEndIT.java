@@ -16,12 +16,14 @@ import io.failback.messages.Consistency;
 import io.failback.messages.RecoveryPoint;
 import io.failback.messages.RecoveryPointKind;
 import io.failback.messages.CommitPolicyKind;
+import io.failback.messages.AlternateLocation;
 import io.failback.messages.ControlAction;
 import io.failback.messages.JobState;
 import io.failback.messages.Reason;
 import io.failback.messages.ReasonCode;
 import io.failback.messages.Step;
 import io.failback.messages.VmState;
+import io.failback.messages.VmAlternateLocation;
 import io.failback.messages.VmStatus;
 import io.failback.sandbox.arm.ArmPowerState;
 import io.failback.sandbox.estate.EstateSpec;
@@ -61,6 +63,9 @@ class FailbackEndToEndIT {
                 .plan("plan-apps", "Apps", 6, "mt-06", 1)
                 .single("final-01", false, "mt-07", false)
                 .single("gone-01", false, "mt-08", false)
+                // issue 12 item 4: physical servers, failed back to new VMs at an alternate location
+                .physical("phys-01", "mt-09")
+                .physical("phys-02", "mt-09")
                 .build();
         // agents register well after the plan's last power-on, so reprotect is refused at first and retried
         FailbackSandbox.Options options = FailbackSandbox.Options.demo(work, estate).withAgentRegistrationDelay(Duration.ofSeconds(20));
@@ -233,6 +238,66 @@ class FailbackEndToEndIT {
         assertThat(vm.getAppliedPoint().getPointId()).isEqualTo(applied.getPointId());
         assertThat(vm.getAppliedPoint().getDataLossWindowMillis()).as("data lost").isZero();
         assertThat(watch.history("e2e-final", "final-01")).extracting(VmStatus::getStep).contains(Step.PREPARE_FINAL_POINT);
+    }
+
+    @Test
+    void shouldFailAPhysicalServerBackToANewVmWithItsDisksAtTheirOriginalUnitsOnlyWhenALocationIsNamed() {
+        VmSpec vm = estate.vm("phys-01");
+        // given a request that names no location: refused, nothing changed
+        watch.submit(JobWatch.vms("e2e-phys-nowhere", "phys-01").build());
+        assertThat(watch.await("e2e-phys-nowhere", JOB_TIMEOUT, Set.of(JobState.REJECTED, JobState.AWAITING_COMMIT, JobState.FAILED)))
+                .isEqualTo(JobState.REJECTED);
+        assertThat(codes(watch.vms("e2e-phys-nowhere").get("phys-01"))).containsExactly(ReasonCode.ALTERNATE_LOCATION_REQUIRED);
+        assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.RUNNING);
+
+        // when it is failed back to a new VM in the simulator's cluster
+        watch.submit(JobWatch.vms("e2e-phys", "phys-01").setAlternateLocations(List.of(new VmAlternateLocation("phys-01",
+                location("phys-01-vm")))).build());
+
+        // then the VM is created with the server's shape, its disks at their original units, and powered on
+        assertThat(watch.await("e2e-phys", JOB_TIMEOUT, Set.of(JobState.AWAITING_COMMIT, JobState.FAILED, JobState.REJECTED,
+                JobState.ROLLED_BACK))).as("%s", watch.vms("e2e-phys")).isEqualTo(JobState.AWAITING_COMMIT);
+        Vsphere.VmFacts created = sandbox.vsphere().vm("phys-01-vm");
+        assertThat(created.powerState()).isEqualTo("poweredOn");
+        assertThat(created.diskFiles()).containsExactlyInAnyOrderElementsOf(vm.replicaDisks());
+        assertThat(created.diskPlaces()).as("disks at their original places").containsExactlyInAnyOrderElementsOf(
+                vm.originalLayout().stream().map(p -> p.getDisk() + " at SCSI " + p.getBusNumber() + ":" + p.getUnitNumber()).toList());
+        assertThat(watch.audit("e2e-phys")).anySatisfy(a -> assertThat(a.getAction()).isEqualTo("VM created"));
+        assertAppliedAsChosen(watch.vms("e2e-phys").get("phys-01"));
+
+        // and on commit the Azure VM is deleted, the new VM kept
+        watch.control("e2e-phys", ControlAction.COMMIT);
+        assertThat(watch.await("e2e-phys", JOB_TIMEOUT, Set.of(JobState.COMPLETED, JobState.PARTIALLY_COMPLETED, JobState.FAILED)))
+                .isEqualTo(JobState.COMPLETED);
+        assertThat(sandbox.arm().vm(estate.azureVmId(vm))).isEmpty();
+        assertThat(sandbox.vsphere().vm("phys-01-vm").powerState()).isEqualTo("poweredOn");
+    }
+
+    @Test
+    void shouldDestroyOnlyTheVmItCreatedAfterGivingTheDisksBackWhenAnAlternateLocationFailbackIsCancelled() {
+        VmSpec vm = estate.vm("phys-02");
+        watch.submit(JobWatch.vms("e2e-phys-cancel", "phys-02").setAlternateLocations(List.of(new VmAlternateLocation("phys-02",
+                location("phys-02-vm")))).build());
+        assertThat(watch.await("e2e-phys-cancel", JOB_TIMEOUT, Set.of(JobState.AWAITING_COMMIT, JobState.FAILED, JobState.REJECTED,
+                JobState.ROLLED_BACK))).as("%s", watch.vms("e2e-phys-cancel")).isEqualTo(JobState.AWAITING_COMMIT);
+        assertThat(sandbox.vsphere().exists("phys-02-vm")).isTrue();
+
+        // when the operator cancels
+        watch.control("e2e-phys-cancel", ControlAction.CANCEL);
+
+        // then the disks are back on the master target, the created VM is gone, and the Azure VM runs again
+        assertThat(watch.await("e2e-phys-cancel", JOB_TIMEOUT, Set.of(JobState.ROLLED_BACK, JobState.CANCELLED, JobState.FAILED,
+                JobState.NEEDS_ATTENTION))).as("%s", watch.vms("e2e-phys-cancel")).isIn(JobState.ROLLED_BACK, JobState.CANCELLED);
+        assertThat(sandbox.vsphere().vm(vm.masterTarget()).diskFiles()).containsAll(vm.replicaDisks());
+        assertThat(sandbox.vsphere().exists("phys-02-vm")).as("the VM the failback created").isFalse();
+        assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.RUNNING);
+        assertThat(watch.history("e2e-phys-cancel", "phys-02")).extracting(VmStatus::getStep).contains(Step.ROLLBACK_DESTROY_CREATED_VM);
+    }
+
+    /** A place in the simulator's default inventory for a new VM named {@code vmName}. */
+    private static AlternateLocation location(String vmName) {
+        return AlternateLocation.newBuilder().setDatacenter("DC0").setCluster("DC0_C0").setDatastore("LocalDS_0")
+                .setNetwork("VM Network").setVmName(vmName).build();
     }
 
     /** The point the engine rolled the VM's disks to is the one chosen for it, as the status and the simulator say. */

@@ -108,6 +108,17 @@ public record EstateSpec(String vCenter, String datastore, String subscriptionId
             return this;
         }
 
+        /**
+         * A physical server (RHEL 8) outside any plan: no on-premises VM; it fails back only to a new VM created at an
+         * alternate location (issue 12 item 4).
+         */
+        public Builder physical(String vmId, String masterTarget) {
+            VmSpec v = vm(vmId, false, null, 1, null, VmSpec.Points.CRASH_AND_APP_CONSISTENT, masterTarget, false);
+            vms.add(new VmSpec(v.vmId(), v.name(), v.os(), "Red Hat Enterprise Linux 8.6", "rhel8_64Guest", null, 1, null, v.points(),
+                    v.masterTarget(), v.vmId(), v.azureVmName(), v.replicaDisks(), false, null, true));
+            return this;
+        }
+
         private void masterTarget(String name, int snapshots, boolean windows) {
             if (masterTargets.stream().noneMatch(m -> m.name().equals(name))) {
                 masterTargets.add(new MasterTarget(name, snapshots, windows ? "WINDOWS" : "LINUX"));
@@ -128,7 +139,7 @@ public record EstateSpec(String vCenter, String datastore, String subscriptionId
             return new VmSpec(vmId, vmId, windows ? "WINDOWS" : "LINUX", windows ? "Windows Server 2019" : "Ubuntu 22.04",
                     windows ? "windows9Server64Guest" : "ubuntu64Guest", planId, group, replicationGroup, points, masterTarget,
                     vmId + "-onprem", vmId, disks, onPremisesVmFull,
-                    UUID.nameUUIDFromBytes(("on-premises/" + vmId).getBytes(StandardCharsets.UTF_8)).toString());
+                    UUID.nameUUIDFromBytes(("on-premises/" + vmId).getBytes(StandardCharsets.UTF_8)).toString(), false);
         }
 
         public EstateSpec build() {

@@ -275,11 +275,11 @@ public final class ReplicationEngine {
                 .setProtectionState(ProtectionState.PROTECTED).setReplicationDirection(ReplicationDirection.AZURE_TO_ON_PREMISES)
                 .setReplicationHealth(ReplicationHealth.OK).setMigrationCompleted(false)
                 .setAzureVmId(estate.azureVmId(vm)).setAzureResourceGroup(estate.azureResourceGroup())
-                .setServerType(ServerType.VMWARE_VM).setOsType(OsType.valueOf(vm.os())).setOsVersion(vm.osVersion())
+                .setServerType(vm.physical() ? ServerType.PHYSICAL_SERVER : ServerType.VMWARE_VM).setOsType(OsType.valueOf(vm.os())).setOsVersion(vm.osVersion())
                 .setTargetHypervisor(TargetHypervisor.VMWARE_VCENTER).setVCenter(estate.vCenter())
                 .setMasterTarget(vm.masterTarget()).setOnPremisesVm(vm.onPremisesVm()).setReplicaDisks(vm.replicaDisks())
                 .setReplicationGroup(vm.replicationGroup()).setProcessServer(estate.processServer())
                 .setConfigurationServer(estate.configurationServer())
-                .setOnPremisesInstanceUuid(vm.onPremisesInstanceUuid()).setDiskLayout(vm.originalLayout()).build();
+                .setOnPremisesInstanceUuid(vm.onPremisesInstanceUuid()).setDiskLayout(vm.originalLayout()).setShape(vm.shape()).build();
     }
 }

@@ -4,11 +4,24 @@ package io.failback.orchestrator.saga;
  * Work a decision leaves for every VM of its job (or one group of it), which the caller applies VM by
  * VM through {@link VmSaga#onFollowup}, so no single step loads a whole plan at once.
  */
-public record Followup(Kind kind, int group, Reason reason, String vmId) {
+public record Followup(Kind kind, int group, Reason reason, String vmId, String consistencyId, java.util.Map<String, ChosenPoint> points) {
+
+    public Followup {
+        points = points == null ? java.util.Map.of() : java.util.Map.copyOf(points);
+    }
+
+    public Followup(Kind kind, int group, Reason reason, String vmId) {
+        this(kind, group, reason, vmId, null, null);
+    }
 
     /** A follow-up for every VM its kind concerns (no single VM named). */
     public Followup(Kind kind, int group, Reason reason) {
         this(kind, group, reason, null);
+    }
+
+    /** The members of a replication group still on the expired point set {@code consistencyId} take {@code points}. */
+    static Followup repoint(String consistencyId, java.util.Map<String, ChosenPoint> points) {
+        return new Followup(Kind.REPOINT_GROUP, 0, null, null, consistencyId, points);
     }
 
     public enum Kind {
@@ -27,7 +40,9 @@ public record Followup(Kind kind, int group, Reason reason, String vmId) {
         /** Commit: every VM awaiting commit has its Azure VM deleted. */
         COMMIT_ALL,
         /** An operator's retry: VMs in NEEDS_ATTENTION ({@code vmId} alone when named) run their rollback on. */
-        RETRY_ATTENTION
+        RETRY_ATTENTION,
+        /** A replication group's common point expired for one member: the others take the new common point too. */
+        REPOINT_GROUP
     }
 
     static Followup of(Kind kind) {

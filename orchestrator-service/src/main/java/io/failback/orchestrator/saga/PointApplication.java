@@ -21,10 +21,13 @@ import io.failback.messages.Step;
  */
 final class PointApplication {
 
-    /** The same rule that chose a VM's point at the start of its job, asked again now, without the expired point. */
+    /**
+     * The same rule that chose a VM's point at the start of its job, asked again now, without the expired point:
+     * the choice for the VM and, for a member of a replication group, for the group's other members in the job.
+     */
     @FunctionalInterface
     interface Rechoice {
-        RecoveryPointChooser.Choice choose(Job job, VmJob vm, String expiredPointId);
+        Map<String, RecoveryPointChooser.Choice> choose(Job job, VmJob vm, String expiredPointId);
     }
 
     /** A VM sent back to PREPARE_FAILBACK with a new point, or the reason it can't be. */
@@ -58,7 +61,20 @@ final class PointApplication {
                 // the engine may answer POINT_EXPIRED before its tombstone reaches the inventory
                 points.put(id, inventory.recoveryPoints(id).stream().filter(p -> !p.getPointId().equals(expired)).toList());
             }
-            return RecoveryPointChooser.choose(job.pointKind(), members, Intake.wellFormed(points), groups, now).get(vm.vmId());
+            Map<String, RecoveryPointChooser.Choice> choices =
+                    RecoveryPointChooser.choose(job.pointKind(), members, Intake.wellFormed(points), groups, now);
+            RecoveryPointChooser.Choice own = choices.get(vm.vmId());
+            String common = own == null || own.point() == null ? null : own.point().consistencyId();
+            // a member already rolled to another point can't move any more: this VM must not split the group from it
+            List<String> rolled = members.stream().filter(id -> !id.equals(vm.vmId())).map(id -> store.vm(job.jobId(), id))
+                    .filter(o -> o != null && o.appliedPoint() != null && !java.util.Objects.equals(o.appliedPoint().consistencyId(), common))
+                    .map(VmJob::vmId).toList();
+            if (group != null && own != null && own.point() != null && !rolled.isEmpty()) {
+                return Map.of(vm.vmId(), new RecoveryPointChooser.Choice(null, new Reason(ReasonCode.RECOVERY_POINT_EXPIRED,
+                        "replication group " + group + ": " + Intake.list(rolled) + " already rolled to the group's point "
+                                + "that just expired for " + vm.vmId() + "; another point for it would split the group's consistency")));
+            }
+            return choices;
         };
     }
 
@@ -69,7 +85,8 @@ final class PointApplication {
             return new Rechosen(null, new Reason(ReasonCode.RECOVERY_POINT_EXPIRED, "recovery point " + expired
                     + " expired before the replica disks were rolled to it, after it had been chosen again once already"));
         }
-        RecoveryPointChooser.Choice choice = rechoice.choose(job, vm, expired);
+        Map<String, RecoveryPointChooser.Choice> choices = rechoice.choose(job, vm, expired);
+        RecoveryPointChooser.Choice choice = choices.get(vm.vmId());
         if (choice == null || choice.point() == null) {
             return new Rechosen(null, new Reason(ReasonCode.RECOVERY_POINT_EXPIRED, "recovery point " + expired
                     + " expired before the replica disks were rolled to it, and no other point meets the rule"
@@ -77,7 +94,39 @@ final class PointApplication {
         }
         d.audit(AuditKind.DECISION, vm.vmId(), null, null, "recovery point chosen again",
                 expired + " expired; now " + choice.point().pointId() + " at " + Instant.ofEpochMilli(choice.point().time()));
+        Map<String, ChosenPoint> others = new HashMap<>();
+        choices.forEach((id, c) -> {
+            if (!id.equals(vm.vmId()) && c.point() != null) {
+                others.put(id, c.point());
+            }
+        });
+        if (vm.point().consistencyId() != null && !others.isEmpty()) {
+            // the rest of the replication group follows before its disks are rolled, so the group stays on one point
+            d.followup(Followup.repoint(vm.point().consistencyId(), others));
+        }
         return new Rechosen(vm.withPoint(choice.point()).withPointRechosen(true), null);
+    }
+
+    /**
+     * A member of a replication group whose common point expired for another member: it takes the group's new
+     * common point, and a prepare in flight for the old one is sent again for the new (the old answer is then stale).
+     * A member already rolled, or no longer holding the old point, stays as it is.
+     */
+    static void repoint(Decision d, VmJob vm, Followup f, SagaSettings settings) {
+        ChosenPoint to = f.points().get(vm.vmId());
+        if (to == null || vm.point() == null || !f.consistencyId().equals(vm.point().consistencyId()) || vm.appliedPoint() != null
+                || vm.isFinished() || vm.state() == io.failback.messages.VmState.ROLLING_BACK) {
+            return;
+        }
+        VmJob moved = vm.withPoint(to).withPointRechosen(true);
+        d.audit(AuditKind.DECISION, vm.vmId(), null, null, "recovery point chosen again", "the replication group's point "
+                + vm.point().pointId() + " expired for another member; now " + to.pointId() + " at " + Instant.ofEpochMilli(to.time()));
+        String inFlight = vm.pending().entrySet().stream().filter(e -> e.getValue() == Step.PREPARE_FAILBACK)
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        if (inFlight != null) {
+            moved = VmOutput.send(d, moved.withAnswered(inFlight), Step.PREPARE_FAILBACK, settings);
+        }
+        VmOutput.store(d, moved);
     }
 
     /** {@code vm} with the point the engine says it rolled the disks to; its data loss runs from the shutdown. */

@@ -185,6 +185,7 @@ final class VmSaga {
                     }
                 }
             }
+            case REPOINT_GROUP -> PointApplication.repoint(d, vm, f, settings);
             case RETRY_ATTENTION -> {
                 if (Attention.retries(vm, f)) {
                     continueRollback(d, Attention.resumed(d, vm));

@@ -136,6 +136,64 @@ class PointApplicationTest {
         }
 
         @Test
+        void shouldMoveTheWholeReplicationGroupToItsNewCommonPointWhenItExpiresForOneMemberWhileAnotherIsPreparing() {
+            // given a group whose point c2 is pruned for both while a's prepare is still in flight
+            Estate e = groupOfTwo();
+            World w = new World(e);
+            w.agents = s -> {
+                if (s.step() == PREPARE_FAILBACK && s.vmId().equals("a") && "a-c2".equals(((PrepareFailback) s.operation()).getPointId())) {
+                    return null; // the engine hasn't answered a's prepare for c2 yet
+                }
+                if (s.step() == PREPARE_FAILBACK && s.vmId().equals("b")) {
+                    e.expire("a", "a-c2").expire("b", "b-c2");
+                }
+                return w.answer(s);
+            };
+
+            // when the group fails back and b's prepare finds c2 gone
+            w.failBack(Estate.request("job-1", "a", "b").setRecoveryPoint(RecoveryPointKind.LATEST_APP_CONSISTENT).build());
+
+            // then b chooses c1 again, a follows it with a new prepare, and both roll to c1: the group is never split
+            assertThat(w.allCommands).filteredOn(s -> s.step() == PREPARE_FAILBACK && s.vmId().equals("a"))
+                    .extracting(s -> ((PrepareFailback) s.operation()).getPointId()).containsExactly("a-c2", "a-c1");
+            assertThat(w.applied("a").pointId()).isEqualTo("a-c1");
+            assertThat(w.applied("b").pointId()).isEqualTo("b-c1");
+            assertThat(w.vmState("a")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(w.vmState("b")).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+        }
+
+        @Test
+        void shouldFailAMemberByNameRatherThanSplitTheGroupWhenAnotherMemberAlreadyRolledToTheExpiredPoint() {
+            // given a's disks were rolled to c2 before c2 is pruned for b
+            Estate e = groupOfTwo();
+            World w = new World(e);
+            w.agents = s -> {
+                if (s.step() == PREPARE_FAILBACK && s.vmId().equals("b")) {
+                    e.expire("b", "b-c2");
+                }
+                return w.answer(s);
+            };
+
+            // when the group fails back
+            w.failBack(Estate.request("job-1", "a", "b").setRecoveryPoint(RecoveryPointKind.LATEST_APP_CONSISTENT).build());
+
+            // then a stays on c2, and b is not rolled to c1: it rolls back, naming why, before any detach
+            assertThat(w.applied("a").pointId()).isEqualTo("a-c2");
+            assertThat(w.vm("job-1", "b").appliedPoint()).isNull();
+            assertThat(w.reasonCodes("b")).containsExactly(ReasonCode.RECOVERY_POINT_EXPIRED);
+            assertThat(w.vm("job-1", "b").reasons().get(0).message()).contains("split");
+            assertThat(w.stepsOf("b")).doesNotContain(Step.DETACH_FROM_MASTER_TARGET);
+        }
+
+        private static Estate groupOfTwo() {
+            return new Estate().vm("a", b -> b.setReplicationGroup("rg1")).vm("b", b -> b.setReplicationGroup("rg1"))
+                    .point("a", "a-c1", Estate.T0 - 300_000, Consistency.APP_CONSISTENT, "c1")
+                    .point("b", "b-c1", Estate.T0 - 299_000, Consistency.APP_CONSISTENT, "c1")
+                    .point("a", "a-c2", Estate.T0 - 60_000, Consistency.APP_CONSISTENT, "c2")
+                    .point("b", "b-c2", Estate.T0 - 59_000, Consistency.APP_CONSISTENT, "c2");
+        }
+
+        @Test
         void shouldFailTheVmByNameBeforeAnyDetachWhenThePointChosenAgainExpiresToo() {
             // given an engine whose retention prunes every point it is asked for
             World w = new World(new Estate().vm("db01").point("db01", "app-old", Estate.T0 - 1_200_000, Consistency.APP_CONSISTENT, null));

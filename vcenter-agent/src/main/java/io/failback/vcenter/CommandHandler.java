@@ -2,14 +2,21 @@ package io.failback.vcenter;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.failback.messages.AlternateLocation;
+import io.failback.messages.AlternateLocationToCheck;
 import io.failback.messages.AttachDisks;
 import io.failback.messages.CheckConnection;
 import io.failback.messages.ConnectionChecked;
+import io.failback.messages.CreateVm;
+import io.failback.messages.DestroyCreatedVm;
 import io.failback.messages.DetachDisks;
 import io.failback.messages.EnableVmwareTools;
 import io.failback.messages.InspectMasterTarget;
+import io.failback.messages.MachineShape;
+import io.failback.messages.MasterTargetInspected;
 import io.failback.messages.PowerOffVm;
 import io.failback.messages.PowerOnVm;
 import io.failback.messages.VcenterCommand;
@@ -33,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandHandler implements io.failback.agent.CommandHandler<VcenterCommand, VcenterResult> {
 
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
+    private static final Pattern INSTANCE_UUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
 
     private final VcenterClients vcenters;
     private final VcenterOperations operations;
@@ -90,7 +98,16 @@ public final class CommandHandler implements io.failback.agent.CommandHandler<Vc
         if (op instanceof CheckConnection) {
             return operations.checkConnection(vcenter);
         } else if (op instanceof InspectMasterTarget c) {
-            return operations.inspectMasterTarget(vcenter, c.getMasterTarget(), c.getReplicaDisks(), c.getOnPremisesVm());
+            MasterTargetInspected inspected = operations.inspectMasterTarget(vcenter, c.getMasterTarget(), c.getReplicaDisks(),
+                    c.getOnPremisesVm());
+            if (c.getAlternateLocation() != null) {
+                inspected.setAlternateLocationProblems(alternateLocationProblems(vcenter, c.getAlternateLocation()));
+            }
+            return inspected;
+        } else if (op instanceof CreateVm c) {
+            return operations.createVm(vcenter, c);
+        } else if (op instanceof DestroyCreatedVm c) {
+            return operations.destroyCreatedVm(vcenter, c);
         } else if (op instanceof PowerOffVm c) {
             return operations.powerOff(vcenter, c.getVm(), c.getInstanceUuid());
         } else if (op instanceof PowerOnVm c) {
@@ -103,6 +120,31 @@ public final class CommandHandler implements io.failback.agent.CommandHandler<Vc
             return operations.enableTools(vcenter, c.getVm(), c.getInstanceUuid());
         }
         throw new VcenterFailure(VcenterResultCode.INVALID_COMMAND, "unknown operation " + op.getClass().getSimpleName());
+    }
+
+    /**
+     * The location's problems, looked for in its own vCenter (the master target's when it names none). What
+     * keeps them from being looked for is a problem too: the master target's answer stands either way.
+     */
+    private List<String> alternateLocationProblems(VsphereClient inspected, AlternateLocationToCheck check) {
+        String invalid = invalidLocation(check.getLocation());
+        if (invalid == null && blank(check.getCreatedFor())) {
+            invalid = "createdFor is blank";
+        }
+        if (invalid != null) {
+            return List.of("the alternate location can't be checked: " + invalid);
+        }
+        String name = check.getLocation().getVCenter();
+        VsphereClient vcenter = name == null ? inspected : vcenters.get(name).orElse(null);
+        if (vcenter == null) {
+            return List.of("vCenter " + name + " of the alternate location is not configured (known: " + known() + ")");
+        }
+        try {
+            return operations.alternateLocationProblems(vcenter, check);
+        } catch (VcenterFailure f) {
+            log.debug("the alternate location of {} could not be checked", LogSafe.of(check.getLocation().getVmName()), f);
+            return List.of("the alternate location could not be checked: " + f.code() + " " + f.getMessage());
+        }
     }
 
     /** What is wrong with a readable command, or null. */
@@ -125,11 +167,61 @@ public final class CommandHandler implements io.failback.agent.CommandHandler<Vc
         if (disks != null && (disks.isEmpty() || disks.stream().anyMatch(CommandHandler::blank))) {
             return "the operation needs at least one disk and no blank disk path";
         }
+        if (op instanceof CreateVm c) {
+            return invalidCreate(c);
+        }
+        if (op instanceof DestroyCreatedVm c) {
+            return !INSTANCE_UUID.matcher(String.valueOf(c.getInstanceUuid())).matches() ? "instanceUuid is not a UUID"
+                    : blank(c.getCreatedFor()) ? "createdFor is blank" : null;
+        }
         return null;
     }
 
-    /** Every operation record names its vCenter in a field called vCenter. */
+    private static String invalidCreate(CreateVm c) {
+        String location = invalidLocation(c.getLocation());
+        if (location != null) {
+            return location;
+        }
+        MachineShape shape = c.getShape();
+        if (shape == null || blank(shape.getGuestId()) || shape.getNumCpus() < 1 || shape.getMemoryMb() < 1) {
+            return "the shape needs a guest id, at least one CPU and some memory";
+        }
+        if (!INSTANCE_UUID.matcher(String.valueOf(c.getInstanceUuid())).matches()) {
+            return "instanceUuid is not a UUID";
+        }
+        if (blank(c.getCreatedFor())) {
+            return "createdFor is blank";
+        }
+        if (c.getLayout().stream().anyMatch(p -> blank(p.getDisk()))) {
+            return "the layout has a blank disk path";
+        }
+        return null;
+    }
+
+    /** What is wrong with a location's names, or null: a name given must not be blank (null means the default). */
+    private static String invalidLocation(AlternateLocation l) {
+        if (l == null) {
+            return "no location";
+        }
+        if (blank(l.getDatacenter()) || blank(l.getDatastore()) || blank(l.getVmName())) {
+            return "the location needs a datacenter, a datastore and a VM name";
+        }
+        if (l.getCluster() == null && l.getHost() == null) {
+            return "the location needs a cluster or a host";
+        }
+        for (String optional : new String[] {l.getCluster(), l.getHost(), l.getResourcePool(), l.getFolder(), l.getNetwork(), l.getVCenter()}) {
+            if (optional != null && optional.isBlank()) {
+                return "a name of the location is blank (leave it out for the default)";
+            }
+        }
+        return null;
+    }
+
+    /** Every operation record names its vCenter in a field called vCenter; CreateVm in its location. */
     static String vcenterOf(Object op) {
+        if (op instanceof CreateVm c) {
+            return c.getLocation() == null ? null : c.getLocation().getVCenter();
+        }
         return (String) field(op, "vCenter");
     }
 

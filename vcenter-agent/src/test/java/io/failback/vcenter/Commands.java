@@ -4,11 +4,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.failback.messages.AlternateLocation;
 import io.failback.messages.AttachDisks;
 import io.failback.messages.CheckConnection;
+import io.failback.messages.CreateVm;
+import io.failback.messages.DestroyCreatedVm;
 import io.failback.messages.DetachDisks;
+import io.failback.messages.DiskPlacement;
 import io.failback.messages.EnableVmwareTools;
 import io.failback.messages.InspectMasterTarget;
+import io.failback.messages.MachineShape;
 import io.failback.messages.PowerOffVm;
 import io.failback.messages.PowerOnVm;
 import io.failback.messages.VcenterCommand;
@@ -45,6 +50,15 @@ final class Commands {
 
     static VcenterCommand enableTools(String vcenter, String vm) {
         return command("vm-" + vm, new EnableVmwareTools(vcenter, vm, null));
+    }
+
+    static VcenterCommand createVm(AlternateLocation location, MachineShape shape, String instanceUuid, String createdFor,
+                                   List<DiskPlacement> layout) {
+        return command("vm-" + location.getVmName(), new CreateVm(location, shape, instanceUuid, createdFor, layout));
+    }
+
+    static VcenterCommand destroyCreatedVm(String vcenter, String instanceUuid, String createdFor) {
+        return command("vm-" + instanceUuid, new DestroyCreatedVm(vcenter, instanceUuid, createdFor));
     }
 
     static VcenterCommand command(String vmId, Object operation) {

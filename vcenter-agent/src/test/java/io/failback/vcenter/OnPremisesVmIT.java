@@ -1,14 +1,7 @@
 package io.failback.vcenter;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
-import com.vmware.vim25.VirtualController;
-import com.vmware.vim25.VirtualDevice;
-import com.vmware.vim25.VirtualDeviceFileBackingInfo;
-import com.vmware.vim25.VirtualDisk;
 import com.vmware.vim25.mo.VirtualMachine;
 import io.failback.messages.AttachDisks;
 import io.failback.messages.DiskControllerType;
@@ -22,14 +15,9 @@ import io.failback.messages.PowerOffVm;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
-import io.failback.sandbox.vcsim.Vcsim;
-import io.failback.testsupport.VcsimExtension;
-import io.failback.vcenter.vsphere.VcenterOperations;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OnPremisesVmIT {
 
-    private static final String VC = "vc01";
+    private static final String VC = SimulatedVcenter.VC;
     private static final String EAST_UUID = "50112233-4455-6677-8899-aabbccddee01";
     private static final String WEST_UUID = "50112233-4455-6677-8899-aabbccddee02";
     private static final String BUSY_UUID = "50112233-4455-6677-8899-aabbccddee03";
@@ -50,10 +38,8 @@ class OnPremisesVmIT {
     private static final String DATA = "[LocalDS_0] mt-lin/web01_1.vmdk";
     private static final String BUSY_BOOT = "[LocalDS_0] mt-lin/busy01_0.vmdk";
 
-    @TempDir
-    static Path dir;
     @RegisterExtension
-    static final VcsimExtension vcenter = VcsimExtension.of(b -> b.trace().seedJson("""
+    static final SimulatedVcenter vcenter = SimulatedVcenter.of(b -> b.trace().seedJson("""
             {"masterTargets": [
                {"name": "mt-lin", "guestId": "rhel7_64Guest", "powerState": "poweredOn", "disks": ["%s", "%s", "%s"]}],
              "vms": [
@@ -64,27 +50,11 @@ class OnPremisesVmIT {
                {"name": "busy01", "instanceUuid": "%s", "guestId": "rhel7_64Guest", "powerState": "poweredOff",
                 "disks": ["[LocalDS_0] busy01/own.vmdk"]}]}
             """.formatted(BOOT, DATA, BUSY_BOOT, EAST_UUID, WEST_UUID, APP_EAST_UUID, APP_WEST_UUID, BUSY_UUID)));
-    static Vcsim vcsim;
-    static Inventory inventory;
-    static VcenterClients clients;
-    static CommandHandler handler;
+    static SimulatedVcenter.Agent agent;
 
     @BeforeAll
-    static void start() throws Exception {
-        vcsim = vcenter.get();
-        inventory = new Inventory(vcsim);
-        clients = new VcenterClients(new VcenterProperties(List.of(Servers.trusting(VC, vcsim, dir))));
-        handler = new CommandHandler(clients, new VcenterOperations(), Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (clients != null) {
-            clients.close();
-        }
-        if (inventory != null) {
-            inventory.close();
-        }
+    static void start() {
+        agent = vcenter.get();
     }
 
     private static List<DiskPlacement> originalLayout() {
@@ -92,7 +62,7 @@ class OnPremisesVmIT {
     }
 
     private static MasterTargetInspected inspect(String uuid, OsType os, List<String> disks, List<DiskPlacement> layout) {
-        VcenterResult result = handler.handle(Commands.command("vm-web01",
+        VcenterResult result = agent.handle(Commands.command("vm-web01",
                 new InspectMasterTarget(VC, "mt-lin", disks, new OnPremisesVmToCheck("web01", uuid, os, layout), null)));
         assertThat(result.getCode()).as(result.getMessage()).isEqualTo(VcenterResultCode.OK);
         return (MasterTargetInspected) result.getOutcome();
@@ -121,10 +91,10 @@ class OnPremisesVmIT {
     @Test
     void shouldPowerOffOnlyTheVmWithTheInstanceUuid() throws Exception {
         // given the west app01 is on and the east one off
-        VcenterResult byName = handler.handle(Commands.powerOff(VC, "app01"));
+        VcenterResult byName = agent.handle(Commands.powerOff(VC, "app01"));
 
         // when the west one is powered off by its UUID, the name shared with the east one
-        VcenterResult result = handler.handle(Commands.command("vm-app01", new PowerOffVm(VC, "app01", APP_WEST_UUID)));
+        VcenterResult result = agent.handle(Commands.command("vm-app01", new PowerOffVm(VC, "app01", APP_WEST_UUID)));
 
         // then it is off; by the name alone the agent refused to pick one
         assertThat(result.getCode()).as(result.getMessage()).isEqualTo(VcenterResultCode.OK);
@@ -144,20 +114,20 @@ class OnPremisesVmIT {
     @Test
     void shouldAttachEveryDiskAtItsOriginalControllerAndUnitAndAgainWithoutChange() throws Exception {
         // given the replica disks are detached from the master target
-        assertThat(handler.handle(Commands.detach(VC, "mt-lin", List.of(BOOT, DATA))).getCode()).isEqualTo(VcenterResultCode.OK);
+        assertThat(agent.handle(Commands.detach(VC, "mt-lin", List.of(BOOT, DATA))).getCode()).isEqualTo(VcenterResultCode.OK);
 
         // when they are attached to the east web01 with their original layout (the data disk on a second SCSI bus)
         VcenterCommand attach = Commands.command("vm-web01", new AttachDisks(VC, "web01", List.of(BOOT, DATA), EAST_UUID, originalLayout()));
-        VcenterResult result = handler.handle(attach);
+        VcenterResult result = agent.handle(attach);
 
         // then each disk is where it was, on that VM only, and a repeat changes nothing
         assertThat(result.getCode()).as(result.getMessage()).isEqualTo(VcenterResultCode.OK);
         assertThat(places(byUuid(EAST_UUID))).containsExactlyInAnyOrder(BOOT + " at bus 0 unit 0", DATA + " at bus 1 unit 3");
         assertThat(places(byUuid(WEST_UUID))).isEmpty();
-        int reconfigs = vcsim.calls("ReconfigVM_Task");
-        VcenterResult again = handler.handle(Commands.command("vm-web01", attach.getOperation()));
+        int reconfigs = agent.vcsim().calls("ReconfigVM_Task");
+        VcenterResult again = agent.handle(Commands.command("vm-web01", attach.getOperation()));
         assertThat(again.getCode()).as(again.getMessage()).isEqualTo(VcenterResultCode.OK);
-        assertThat(vcsim.calls("ReconfigVM_Task")).isEqualTo(reconfigs);
+        assertThat(agent.vcsim().calls("ReconfigVM_Task")).isEqualTo(reconfigs);
     }
 
     @Test
@@ -165,12 +135,12 @@ class OnPremisesVmIT {
         // given busy01 has a disk of its own at SCSI 0:0, where its replica boot disk was
         List<DiskPlacement> layout = List.of(new DiskPlacement(BUSY_BOOT, DiskControllerType.SCSI, 0, 0));
         OnPremisesVmInspected preflight = inspect(BUSY_UUID, OsType.LINUX, List.of(BUSY_BOOT), layout).getOnPremisesVm();
-        assertThat(handler.handle(Commands.detach(VC, "mt-lin", List.of(BUSY_BOOT))).getCode()).isEqualTo(VcenterResultCode.OK);
+        assertThat(agent.handle(Commands.detach(VC, "mt-lin", List.of(BUSY_BOOT))).getCode()).isEqualTo(VcenterResultCode.OK);
         List<String> before = places(byUuid(BUSY_UUID));
-        int reconfigs = vcsim.calls("ReconfigVM_Task");
+        int reconfigs = agent.vcsim().calls("ReconfigVM_Task");
 
         // when the attach is asked to put the boot disk back at SCSI 0:0
-        VcenterResult result = handler.handle(Commands.command("vm-busy01",
+        VcenterResult result = agent.handle(Commands.command("vm-busy01",
                 new AttachDisks(VC, "busy01", List.of(BUSY_BOOT), BUSY_UUID, layout)));
 
         // then the preflight had named the problem, the attach refuses with a named code, and nothing changed
@@ -178,29 +148,15 @@ class OnPremisesVmIT {
                 .contains(BUSY_BOOT).contains("SCSI 0:0 is taken by [LocalDS_0] busy01/own.vmdk");
         assertThat(result.getCode()).isEqualTo(VcenterResultCode.LAYOUT_NOT_KEPT);
         assertThat(result.getMessage()).contains("nothing changed").contains("SCSI 0:0 is taken");
-        assertThat(vcsim.calls("ReconfigVM_Task")).isEqualTo(reconfigs);
+        assertThat(agent.vcsim().calls("ReconfigVM_Task")).isEqualTo(reconfigs);
         assertThat(places(byUuid(BUSY_UUID))).isEqualTo(before);
     }
 
     private static VirtualMachine byUuid(String uuid) throws Exception {
-        VirtualMachine vm = (VirtualMachine) inventory.serviceInstance().getSearchIndex().findByUuid(null, uuid, true, true);
-        assertThat(vm).as("VM with instance UUID " + uuid).isNotNull();
-        return vm;
+        return agent.inventory().vmByUuid(uuid);
     }
 
-    /** Each disk of the VM as "file at bus B unit U". */
     private static List<String> places(VirtualMachine vm) {
-        List<String> places = new ArrayList<>();
-        VirtualDevice[] devices = vm.getConfig().getHardware().getDevice();
-        for (VirtualDevice d : devices) {
-            if (d instanceof VirtualDisk && d.getBacking() instanceof VirtualDeviceFileBackingInfo b) {
-                for (VirtualDevice c : devices) {
-                    if (c instanceof VirtualController controller && c.getKey() == d.getControllerKey()) {
-                        places.add(b.getFileName() + " at bus " + controller.getBusNumber() + " unit " + d.getUnitNumber());
-                    }
-                }
-            }
-        }
-        return places;
+        return Inventory.places(vm);
     }
 }

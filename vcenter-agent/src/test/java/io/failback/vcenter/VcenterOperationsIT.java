@@ -1,7 +1,5 @@
 package io.failback.vcenter;
 
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,14 +12,10 @@ import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
 import io.failback.messages.VcenterResultCode;
 import io.failback.messages.VmPowerState;
-import io.failback.sandbox.vcsim.Vcsim;
-import io.failback.testsupport.VcsimExtension;
 import io.failback.vcenter.vsphere.VcenterOperations;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class VcenterOperationsIT {
 
-    private static final String VC = "vc01";
+    private static final String VC = SimulatedVcenter.VC;
     private static final String MT_WEB_1 = "[LocalDS_0] mt01/web01_1.vmdk";
     private static final String MT_WEB_2 = "[LocalDS_0] mt01/web01_2.vmdk";
     private static final String MT_APP = "[LocalDS_0] mt01/app01_1.vmdk";
@@ -40,31 +34,13 @@ class VcenterOperationsIT {
     private static final String MT_FULL = "[LocalDS_0] mt01/full01_1.vmdk";
     private static final String MT_EXTRA = "[LocalDS_0] mt02/extra.vmdk";
 
-    @TempDir
-    static Path dir;
     @RegisterExtension
-    static final VcsimExtension vcenter = VcsimExtension.of(b -> b.trace().seedJson(seed()));
-    static Vcsim vcsim;
-    static Inventory inventory;
-    static VcenterClients clients;
-    static CommandHandler handler;
+    static final SimulatedVcenter vcenter = SimulatedVcenter.of(b -> b.trace().seedJson(seed()));
+    static SimulatedVcenter.Agent agent;
 
     @BeforeAll
-    static void start() throws Exception {
-        vcsim = vcenter.get();
-        inventory = new Inventory(vcsim);
-        clients = new VcenterClients(new VcenterProperties(List.of(Servers.trusting(VC, vcsim, dir))));
-        handler = new CommandHandler(clients, new VcenterOperations(), Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (clients != null) {
-            clients.close();
-        }
-        if (inventory != null) {
-            inventory.close();
-        }
+    static void start() {
+        agent = vcenter.get();
     }
 
     static String seed() {
@@ -89,7 +65,7 @@ class VcenterOperationsIT {
     }
 
     private static VcenterResult run(VcenterCommand command) {
-        VcenterResult result = handler.handle(command);
+        VcenterResult result = agent.handle(command);
         assertThat(result.getCommandId()).isEqualTo(command.getCommandId());
         assertThat(result.getJobId()).isEqualTo(command.getJobId());
         assertThat(result.getVmId()).isEqualTo(command.getVmId());
@@ -105,15 +81,15 @@ class VcenterOperationsIT {
 
     /** Runs the command again with new ids and checks that vCenter saw no change. */
     private static VcenterResult repeatedWithoutChange(VcenterCommand original, String vm) throws Exception {
-        int reconfigs = vcsim.calls("ReconfigVM_Task");
-        int powerOns = vcsim.calls("PowerOnVM_Task");
-        int powerOffs = vcsim.calls("PowerOffVM_Task");
-        List<String> placement = inventory.diskPlacement(vm);
+        int reconfigs = agent.vcsim().calls("ReconfigVM_Task");
+        int powerOns = agent.vcsim().calls("PowerOnVM_Task");
+        int powerOffs = agent.vcsim().calls("PowerOffVM_Task");
+        List<String> placement = agent.inventory().diskPlacement(vm);
         VcenterResult again = ok(Commands.command(original.getVmId(), original.getOperation()));
-        assertThat(vcsim.calls("ReconfigVM_Task")).isEqualTo(reconfigs);
-        assertThat(vcsim.calls("PowerOnVM_Task")).isEqualTo(powerOns);
-        assertThat(vcsim.calls("PowerOffVM_Task")).isEqualTo(powerOffs);
-        assertThat(inventory.diskPlacement(vm)).isEqualTo(placement);
+        assertThat(agent.vcsim().calls("ReconfigVM_Task")).isEqualTo(reconfigs);
+        assertThat(agent.vcsim().calls("PowerOnVM_Task")).isEqualTo(powerOns);
+        assertThat(agent.vcsim().calls("PowerOffVM_Task")).isEqualTo(powerOffs);
+        assertThat(agent.inventory().diskPlacement(vm)).isEqualTo(placement);
         return again;
     }
 
@@ -151,71 +127,71 @@ class VcenterOperationsIT {
         // power off the on-premises VM
         VcenterCommand off = Commands.powerOff(VC, "web01");
         assertThat(((VmPowerState) ok(off).getOutcome()).getPowerState()).isEqualTo(PowerState.POWERED_OFF);
-        assertThat(inventory.powerState("web01")).isEqualTo("poweredOff");
+        assertThat(agent.inventory().powerState("web01")).isEqualTo("poweredOff");
         repeatedWithoutChange(off, "web01");
 
         // detach the replica disks from the master target, keeping the files
         VcenterCommand detach = Commands.detach(VC, "mt01", replicas);
         assertThat(((DisksChanged) ok(detach).getOutcome()).getDisks()).containsExactlyElementsOf(replicas);
-        assertThat(inventory.diskFiles("mt01")).doesNotContainAnyElementsOf(replicas).contains(MT_APP);
+        assertThat(agent.inventory().diskFiles("mt01")).doesNotContainAnyElementsOf(replicas).contains(MT_APP);
         repeatedWithoutChange(detach, "mt01");
 
         // attach them to the on-premises VM (the files must still exist for this to work)
         VcenterCommand attach = Commands.attach(VC, "web01", replicas);
         assertThat(((DisksChanged) ok(attach).getOutcome()).getDisks()).containsExactlyElementsOf(replicas);
-        assertThat(inventory.diskFiles("web01")).containsExactly("[LocalDS_0] web01/system.vmdk", MT_WEB_1, MT_WEB_2);
-        assertThat(inventory.diskFiles("mt01")).doesNotContainAnyElementsOf(replicas);
-        assertThat(inventory.scsiControllers("web01")).isEqualTo(1);
+        assertThat(agent.inventory().diskFiles("web01")).containsExactly("[LocalDS_0] web01/system.vmdk", MT_WEB_1, MT_WEB_2);
+        assertThat(agent.inventory().diskFiles("mt01")).doesNotContainAnyElementsOf(replicas);
+        assertThat(agent.inventory().scsiControllers("web01")).isEqualTo(1);
         repeatedWithoutChange(attach, "web01");
 
         // re-enable VMware Tools (Windows)
-        assertThat(inventory.toolsUpgradePolicy("web01")).isEqualTo("manual");
+        assertThat(agent.inventory().toolsUpgradePolicy("web01")).isEqualTo("manual");
         VcenterCommand tools = Commands.enableTools(VC, "web01");
         assertThat(((ToolsEnabled) ok(tools).getOutcome()).getMechanism()).isEqualTo(VcenterOperations.TOOLS_MECHANISM);
-        assertThat(inventory.toolsUpgradePolicy("web01")).isEqualTo("upgradeAtPowerCycle");
+        assertThat(agent.inventory().toolsUpgradePolicy("web01")).isEqualTo("upgradeAtPowerCycle");
         repeatedWithoutChange(tools, "web01");
 
         // power it on
         VcenterCommand on = Commands.powerOn(VC, "web01");
         assertThat(((VmPowerState) ok(on).getOutcome()).getPowerState()).isEqualTo(PowerState.POWERED_ON);
-        assertThat(inventory.powerState("web01")).isEqualTo("poweredOn");
+        assertThat(agent.inventory().powerState("web01")).isEqualTo("poweredOn");
         repeatedWithoutChange(on, "web01");
     }
 
     @Test
     void shouldRefuseADiskAttachedToAnotherVmAndTakeNothing() throws Exception {
-        List<String> appBefore = inventory.diskPlacement("app01");
-        int reconfigs = vcsim.calls("ReconfigVM_Task");
+        List<String> appBefore = agent.inventory().diskPlacement("app01");
+        int reconfigs = agent.vcsim().calls("ReconfigVM_Task");
 
         VcenterResult result = run(Commands.attach(VC, "app01", List.of(MT_APP)));
 
         assertThat(result.getCode()).isEqualTo(VcenterResultCode.DISK_ATTACHED_ELSEWHERE);
         assertThat(result.getMessage()).contains(MT_APP).contains("mt01");
-        assertThat(vcsim.calls("ReconfigVM_Task")).isEqualTo(reconfigs);
-        assertThat(inventory.diskPlacement("app01")).isEqualTo(appBefore);
-        assertThat(inventory.diskFiles("mt01")).contains(MT_APP);
+        assertThat(agent.vcsim().calls("ReconfigVM_Task")).isEqualTo(reconfigs);
+        assertThat(agent.inventory().diskPlacement("app01")).isEqualTo(appBefore);
+        assertThat(agent.inventory().diskFiles("mt01")).contains(MT_APP);
     }
 
     @Test
     void shouldAddAScsiControllerToAVmThatHasNone() throws Exception {
         ok(Commands.detach(VC, "mt01", List.of(MT_DB)));
-        assertThat(inventory.scsiControllers("db01")).isZero();
+        assertThat(agent.inventory().scsiControllers("db01")).isZero();
 
         ok(Commands.attach(VC, "db01", List.of(MT_DB)));
 
-        assertThat(inventory.scsiControllers("db01")).isEqualTo(1);
-        assertThat(inventory.diskFiles("db01")).containsExactly(MT_DB);
+        assertThat(agent.inventory().scsiControllers("db01")).isEqualTo(1);
+        assertThat(agent.inventory().diskFiles("db01")).containsExactly(MT_DB);
     }
 
     @Test
     void shouldAddAScsiControllerWhenEveryUnitIsTaken() throws Exception {
         ok(Commands.detach(VC, "mt01", List.of(MT_FULL)));
-        assertThat(inventory.diskFiles("full01")).hasSize(15);
+        assertThat(agent.inventory().diskFiles("full01")).hasSize(15);
 
         ok(Commands.attach(VC, "full01", List.of(MT_FULL)));
 
-        assertThat(inventory.scsiControllers("full01")).isEqualTo(2);
-        assertThat(inventory.diskFiles("full01")).hasSize(16).contains(MT_FULL);
+        assertThat(agent.inventory().scsiControllers("full01")).isEqualTo(2);
+        assertThat(agent.inventory().diskFiles("full01")).hasSize(16).contains(MT_FULL);
     }
 
     @Test
@@ -223,7 +199,7 @@ class VcenterOperationsIT {
         VmPowerState state = (VmPowerState) ok(Commands.powerOn(VC, "sus01")).getOutcome();
 
         assertThat(state.getPowerState()).isEqualTo(PowerState.POWERED_ON);
-        assertThat(inventory.powerState("sus01")).isEqualTo("poweredOn");
+        assertThat(agent.inventory().powerState("sus01")).isEqualTo("poweredOn");
     }
 
     @Test

@@ -27,7 +27,11 @@ import com.vmware.vim25.VirtualMachineSnapshotInfo;
 import com.vmware.vim25.VirtualMachineSnapshotTree;
 import com.vmware.vim25.VirtualSCSIController;
 import com.vmware.vim25.VirtualSCSISharing;
+import io.failback.messages.AlternateLocationToCheck;
 import io.failback.messages.ConnectionChecked;
+import io.failback.messages.CreateVm;
+import io.failback.messages.CreatedVmDestroyed;
+import io.failback.messages.DestroyCreatedVm;
 import io.failback.messages.DiskPlacement;
 import io.failback.messages.DisksChanged;
 import io.failback.messages.MasterTargetInspected;
@@ -36,6 +40,7 @@ import io.failback.messages.OnPremisesVmToCheck;
 import io.failback.messages.PowerState;
 import io.failback.messages.ToolsEnabled;
 import io.failback.messages.VcenterResultCode;
+import io.failback.messages.VmCreated;
 import io.failback.messages.VmPowerState;
 import io.failback.schemas.LogSafe;
 import org.slf4j.Logger;
@@ -104,6 +109,24 @@ public final class VcenterOperations {
                         FIRST_NEW_CONTROLLER_KEY).problems();
         boolean off = String.valueOf(props.get("runtime.powerState")).equals(VirtualMachinePowerState.poweredOff.name());
         return new OnPremisesVmInspected(true, String.valueOf(props.get("name")), off, problems);
+    }
+
+    /**
+     * Alternate location recovery at preflight: one line per place of the location missing in this vCenter, and
+     * one when its VM name is taken by a VM that is not this failback's own. Reads only.
+     */
+    public List<String> alternateLocationProblems(VsphereClient vcenter, AlternateLocationToCheck check) {
+        return vcenter.execute("check the alternate location of " + check.getLocation().getVmName(), s -> CreatedVms.problems(s, check));
+    }
+
+    /** Creates the VM of an alternate location recovery, or finds the one an earlier attempt created (see CreatedVms). */
+    public VmCreated createVm(VsphereClient vcenter, CreateVm command) {
+        return vcenter.execute("create VM " + command.getLocation().getVmName(), s -> CreatedVms.create(vcenter, s, command));
+    }
+
+    /** Destroys a VM this failback created, only when it is off and has no disk left (see CreatedVms). */
+    public CreatedVmDestroyed destroyCreatedVm(VsphereClient vcenter, DestroyCreatedVm command) {
+        return vcenter.execute("destroy created VM " + command.getInstanceUuid(), s -> CreatedVms.destroy(vcenter, s, command));
     }
 
     public VmPowerState powerOff(VsphereClient vcenter, String vm, String instanceUuid) {
@@ -369,7 +392,7 @@ public final class VcenterOperations {
         return disk;
     }
 
-    private static VirtualDeviceConfigSpec add(VirtualDevice device) {
+    static VirtualDeviceConfigSpec add(VirtualDevice device) {
         VirtualDeviceConfigSpec spec = new VirtualDeviceConfigSpec();
         spec.setOperation(VirtualDeviceConfigSpecOperation.add);
         spec.setDevice(device);

@@ -4,16 +4,21 @@ import java.net.MalformedURLException;
 import java.rmi.RemoteException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.net.ssl.SSLSocketFactory;
 
+import com.vmware.vim25.ArrayOfManagedObjectReference;
+import com.vmware.vim25.ArrayOfOptionValue;
 import com.vmware.vim25.ArrayOfVirtualDevice;
 import com.vmware.vim25.DynamicProperty;
 import com.vmware.vim25.ManagedObjectReference;
 import com.vmware.vim25.ObjectContent;
 import com.vmware.vim25.ObjectSpec;
+import com.vmware.vim25.OptionValue;
 import com.vmware.vim25.PropertyFilterSpec;
 import com.vmware.vim25.PropertySpec;
 import com.vmware.vim25.SelectionSpec;
@@ -176,6 +181,100 @@ final class VimSession {
         return array == null ? List.of() : List.of(array);
     }
 
+    /** An inventory object, its name and the other properties asked for (an unset one is absent). */
+    record Named(ManagedObjectReference mor, String name, Map<String, Object> props) {
+    }
+
+    /**
+     * The objects of one type (or a subtype) below a container (a folder, datacenter, compute resource or host),
+     * with their names and the given properties: its direct children only unless recursive. The view lives for
+     * this call only.
+     */
+    List<Named> within(ManagedObjectReference container, String type, boolean recursive, String... paths) throws RemoteException {
+        ManagedObjectReference view = vim.createContainerView(content.getViewManager(), container, new String[] {type}, recursive);
+        try {
+            List<Named> found = new ArrayList<>();
+            for (ObjectContent oc : retrieveThrough(view, type, withName(paths))) {
+                found.add(named(oc));
+            }
+            return found;
+        } finally {
+            try {
+                vim.destroyView(view);
+            } catch (RemoteException | RuntimeException e) {
+                // a view left behind goes with the session; the answer already read stands
+            }
+        }
+    }
+
+    /**
+     * A reference read as a single property value: yavijava takes its xsi:type ("ManagedObjectReference") for the
+     * object's type, so the caller, who knows the type the API gives that property, restores it.
+     */
+    static ManagedObjectReference typed(Object property, String type) {
+        return property instanceof ManagedObjectReference m ? mor(type, m.getVal()) : null;
+    }
+
+    /** These objects (of any types) with their names and the given properties, in one round trip. */
+    List<Named> names(List<ManagedObjectReference> objects, String... paths) throws RemoteException {
+        if (objects.isEmpty()) {
+            return List.of();
+        }
+        Set<String> types = new LinkedHashSet<>();
+        List<ObjectSpec> specs = new ArrayList<>();
+        for (ManagedObjectReference mor : objects) {
+            types.add(mor.getType());
+            ObjectSpec os = new ObjectSpec();
+            os.setObj(mor);
+            os.setSkip(false);
+            specs.add(os);
+        }
+        List<PropertySpec> props = new ArrayList<>();
+        for (String type : types) {
+            props.add(propertySpec(type, withName(paths)));
+        }
+        PropertyFilterSpec spec = new PropertyFilterSpec();
+        spec.setObjectSet(specs.toArray(new ObjectSpec[0]));
+        spec.setPropSet(props.toArray(new PropertySpec[0]));
+        ObjectContent[] contents = vim.retrieveProperties(content.getPropertyCollector(), new PropertyFilterSpec[] {spec});
+        List<Named> named = new ArrayList<>();
+        if (contents != null) {
+            for (ObjectContent oc : contents) {
+                named.add(named(oc));
+            }
+        }
+        return named;
+    }
+
+    /** A property holding references (a cluster's hosts, a folder's children), as a list. */
+    static List<ManagedObjectReference> mors(Object property) {
+        ManagedObjectReference[] array = null;
+        if (property instanceof ArrayOfManagedObjectReference a) {
+            array = a.getManagedObjectReference();
+        } else if (property instanceof ManagedObjectReference[] a) {
+            array = a;
+        }
+        return array == null ? List.of() : List.of(array);
+    }
+
+    /** The value of one key of a VM's config.extraConfig; null when absent. */
+    static String extraConfig(Object property, String key) {
+        OptionValue[] array = null;
+        if (property instanceof ArrayOfOptionValue a) {
+            array = a.getOptionValue();
+        } else if (property instanceof OptionValue[] a) {
+            array = a;
+        }
+        if (array != null) {
+            for (OptionValue o : array) {
+                if (key.equals(o.getKey())) {
+                    return o.getValue() == null ? null : o.getValue().toString();
+                }
+            }
+        }
+        return null;
+    }
+
     /** Polls the task until it ends; interrupted when the operation's deadline passed. */
     TaskInfo await(ManagedObjectReference task) throws RemoteException, InterruptedException {
         long pause = 20;
@@ -190,28 +289,46 @@ final class VimSession {
     }
 
     private ObjectContent[] retrieveAll(String... paths) throws RemoteException {
+        return retrieveThrough(vmView, VIRTUAL_MACHINE, paths);
+    }
+
+    private ObjectContent[] retrieveThrough(ManagedObjectReference view, String type, String... paths) throws RemoteException {
         TraversalSpec throughView = new TraversalSpec();
         throughView.setName("view");
         throughView.setType("ContainerView");
         throughView.setPath("view");
         throughView.setSkip(false);
         ObjectSpec os = new ObjectSpec();
-        os.setObj(vmView);
+        os.setObj(view);
         os.setSkip(true);
         os.setSelectSet(new SelectionSpec[] {throughView});
-        ObjectContent[] contents = retrieve(os, VIRTUAL_MACHINE, paths);
+        ObjectContent[] contents = retrieve(os, type, paths);
         return contents == null ? new ObjectContent[0] : contents;
     }
 
     private ObjectContent[] retrieve(ObjectSpec os, String type, String... paths) throws RemoteException {
-        PropertySpec ps = new PropertySpec();
-        ps.setType(type);
-        ps.setAll(false);
-        ps.setPathSet(paths);
         PropertyFilterSpec spec = new PropertyFilterSpec();
         spec.setObjectSet(new ObjectSpec[] {os});
-        spec.setPropSet(new PropertySpec[] {ps});
+        spec.setPropSet(new PropertySpec[] {propertySpec(type, paths)});
         return vim.retrieveProperties(content.getPropertyCollector(), new PropertyFilterSpec[] {spec});
+    }
+
+    private static String[] withName(String... paths) {
+        String[] all = new String[paths.length + 1];
+        all[0] = "name";
+        System.arraycopy(paths, 0, all, 1, paths.length);
+        return all;
+    }
+
+    private static Named named(ObjectContent oc) {
+        Map<String, Object> props = new HashMap<>();
+        if (oc.getPropSet() != null) {
+            for (DynamicProperty p : oc.getPropSet()) {
+                props.put(p.getName(), p.getVal());
+            }
+        }
+        Object name = props.remove("name");
+        return new Named(oc.getObj(), name == null ? "" : name.toString(), props);
     }
 
     private static Object value(ObjectContent oc, String path) {
@@ -223,5 +340,13 @@ final class VimSession {
             }
         }
         return null;
+    }
+
+    private static PropertySpec propertySpec(String type, String... paths) {
+        PropertySpec ps = new PropertySpec();
+        ps.setType(type);
+        ps.setAll(false);
+        ps.setPathSet(paths);
+        return ps;
     }
 }

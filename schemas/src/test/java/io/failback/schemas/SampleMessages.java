@@ -172,7 +172,7 @@ final class SampleMessages {
                 .setTarget(new StoredTarget("vc-east", "mt-win-01", "web01", List.of("[datastore1] mt-win-01/web01_0.vmdk"),
                         "/subscriptions/s/resourceGroups/rg-dr/providers/Microsoft.Compute/virtualMachines/web01", "rg-dr", true, "ps-01",
                         "5029c6a1-7c3e-4b7e-9f0a-1c2d3e4f5a6b", List.of(new DiskPlacement("[datastore1] mt-win-01/web01_0.vmdk", DiskControllerType.SCSI, 0, 0)),
-                        location(), shape()))
+                        location(), shape(), false))
                 .setPoint(new ChosenRecoveryPoint("rp-9", T, Consistency.APP_CONSISTENT, "cg-7", 60_000L))
                 .setReasons(List.of()).setPending(List.of(new PendingCommand("cmd-7", Step.ROLLBACK_DETACH_FROM_ON_PREMISES_VM)))
                 .setClaimAnswered(true).setClaimed(true).setSequence(7).setAttempts(1).setDeadline(1_790_000_300_000L)

@@ -124,7 +124,8 @@ final class AlternateLocations {
         AlternateLocation in = AlternateLocation.newBuilder(location).setVCenter(item.getVCenter()).build();
         return new Target(item.getVCenter(), item.getMasterTarget(), location.getVmName(), List.copyOf(item.getReplicaDisks()),
                 item.getAzureVmId(), item.getAzureResourceGroup(), item.getOsType() == io.failback.messages.OsType.WINDOWS,
-                processServer, instanceUuid(jobId, vmId), item.getDiskLayout(), in, item.getShape());
+                processServer, instanceUuid(jobId, vmId), item.getDiskLayout(), in, item.getShape(),
+                item.getServerType() == ServerType.PHYSICAL_SERVER);
     }
 
     /**

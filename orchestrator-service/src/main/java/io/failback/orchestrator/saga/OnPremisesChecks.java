@@ -20,7 +20,7 @@ final class OnPremisesChecks {
 
     /** What the preflight asks of vCenter about the on-premises VM. */
     static OnPremisesVmToCheck question(Target target) {
-        return target.alternate() ? null : new OnPremisesVmToCheck(target.onPremisesVm(), target.onPremisesInstanceUuid(), target.osType(), target.diskLayout());
+        return target.alternate() || target.physical() ? null : new OnPremisesVmToCheck(target.onPremisesVm(), target.onPremisesInstanceUuid(), target.osType(), target.diskLayout());
     }
 
     /** The reasons from an inspection of a master target that exists. */
@@ -40,6 +40,9 @@ final class OnPremisesChecks {
     static List<Reason> onPremisesVmReasons(String vmId, Target target, MasterTargetInspected mt) {
         if (target.alternate()) { // a new VM: its place is checked instead (issue 12 item 4)
             return AlternateLocations.inspected(vmId, target, mt.getAlternateLocationProblems());
+        }
+        if (target.physical()) { // no VM to check: it is refused for want of a location (ALTERNATE_LOCATION_REQUIRED)
+            return List.of();
         }
         OnPremisesVmInspected vm = mt.getOnPremisesVm();
         String which = "on-premises VM " + target.onPremisesVm()

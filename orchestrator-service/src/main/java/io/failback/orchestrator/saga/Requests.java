@@ -22,6 +22,7 @@ import io.failback.messages.JobState;
 import io.failback.messages.OsType;
 import io.failback.messages.ProtectedItem;
 import io.failback.messages.ReasonCode;
+import io.failback.messages.ServerType;
 import io.failback.messages.RecoveryPlan;
 import io.failback.messages.RecoveryPlanMember;
 import io.failback.messages.RecoveryPoint;
@@ -182,6 +183,9 @@ final class Requests {
                         : new Target(item.getVCenter(), item.getMasterTarget(), item.getOnPremisesVm(),
                         List.copyOf(item.getReplicaDisks()), item.getAzureVmId(), item.getAzureResourceGroup(),
                         item.getOsType() == OsType.WINDOWS, processServer, item.getOnPremisesInstanceUuid(), item.getDiskLayout()));
+                if (item.getServerType() == ServerType.PHYSICAL_SERVER) {
+                    vm = vm.withTarget(vm.target().asPhysical());
+                }
                 if (choice.point() != null) {
                     vm = vm.withPoint(choice.point());
                 } else if (choice.reason() != null) { // AFTER_SHUTDOWN chooses its point only after the shutdown

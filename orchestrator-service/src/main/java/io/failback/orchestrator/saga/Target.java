@@ -16,11 +16,12 @@ import io.failback.messages.OsType;
  *        for a failback to the original VM. With it, {@code onPremisesVm} and {@code onPremisesInstanceUuid} name
  *        the VM to be created.
  * @param shape the source machine's shape the new VM is created with; null when unknown
+ * @param physical a physical server: it has no on-premises VM, and fails back only to an alternate location
  */
 public record Target(String vCenter, String masterTarget, String onPremisesVm, List<String> replicaDisks,
                      String azureVmId, String azureResourceGroup, boolean windows, String processServer,
                      String onPremisesInstanceUuid, List<DiskPlacement> diskLayout,
-                     AlternateLocation alternateLocation, MachineShape shape) {
+                     AlternateLocation alternateLocation, MachineShape shape, boolean physical) {
 
     public Target {
         diskLayout = diskLayout == null ? List.of() : List.copyOf(diskLayout);
@@ -30,7 +31,7 @@ public record Target(String vCenter, String masterTarget, String onPremisesVm, L
     public Target(String vCenter, String masterTarget, String onPremisesVm, List<String> replicaDisks,
                   String azureVmId, String azureResourceGroup, boolean windows, String processServer) {
         this(vCenter, masterTarget, onPremisesVm, replicaDisks, azureVmId, azureResourceGroup, windows, processServer, null, List.of(),
-                null, null);
+                null, null, false);
     }
 
     /** A failback to the original on-premises VM. */
@@ -38,7 +39,13 @@ public record Target(String vCenter, String masterTarget, String onPremisesVm, L
                   String azureVmId, String azureResourceGroup, boolean windows, String processServer,
                   String onPremisesInstanceUuid, List<DiskPlacement> diskLayout) {
         this(vCenter, masterTarget, onPremisesVm, replicaDisks, azureVmId, azureResourceGroup, windows, processServer,
-                onPremisesInstanceUuid, diskLayout, null, null);
+                onPremisesInstanceUuid, diskLayout, null, null, false);
+    }
+
+    /** The same target, for a physical server. */
+    public Target asPhysical() {
+        return new Target(vCenter, masterTarget, onPremisesVm, replicaDisks, azureVmId, azureResourceGroup, windows, processServer,
+                onPremisesInstanceUuid, diskLayout, alternateLocation, shape, true);
     }
 
     public OsType osType() {
@@ -53,6 +60,6 @@ public record Target(String vCenter, String masterTarget, String onPremisesVm, L
     /** The same target, the created VM found under this instance UUID (vCenter may not keep the one asked for). */
     public Target withOnPremisesInstanceUuid(String uuid) {
         return new Target(vCenter, masterTarget, onPremisesVm, replicaDisks, azureVmId, azureResourceGroup, windows, processServer,
-                uuid, diskLayout, alternateLocation, shape);
+                uuid, diskLayout, alternateLocation, shape, physical);
     }
 }

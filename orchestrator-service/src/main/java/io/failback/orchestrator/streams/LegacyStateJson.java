@@ -78,7 +78,7 @@ final class LegacyStateJson {
                 .setStep(v.step() == null ? Step.CHECK_INVENTORY : v.step())
                 .setTarget(v.target() == null ? null : new StoredTarget(v.target().vCenter(), v.target().masterTarget(),
                         v.target().onPremisesVm(), v.target().replicaDisks(), v.target().azureVmId(), v.target().azureResourceGroup(),
-                        v.target().windows(), v.target().processServer(), null, List.of(), null, null))
+                        v.target().windows(), v.target().processServer(), null, List.of(), null, null, false))
                 .setPoint(v.point() == null ? null : new ChosenRecoveryPoint(v.point().pointId(),
                         java.time.Instant.ofEpochMilli(v.point().time()), v.point().consistency(), v.point().consistencyId(),
                         v.point().dataLossWindowMillis()))

@@ -74,7 +74,7 @@ final class StoredStateMapping {
                 .setJobId(vm.jobId()).setVmId(vm.vmId()).setGroup(vm.group()).setState(vm.state()).setStep(vm.step())
                 .setTarget(t == null ? null : new StoredTarget(t.vCenter(), t.masterTarget(), t.onPremisesVm(),
                         t.replicaDisks(), t.azureVmId(), t.azureResourceGroup(), t.windows(), t.processServer(),
-                        t.onPremisesInstanceUuid(), t.diskLayout(), t.alternateLocation(), t.shape()))
+                        t.onPremisesInstanceUuid(), t.diskLayout(), t.alternateLocation(), t.shape(), t.physical()))
                 .setPoint(p == null ? null : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()),
                         p.consistency(), p.consistencyId(), p.dataLossWindowMillis()))
                 .setReasons(toStored(vm.reasons())).setPending(pending).setClaimAnswered(vm.claimAnswered())
@@ -102,7 +102,7 @@ final class StoredStateMapping {
                 t == null ? null : new Target(t.getVCenter(), t.getMasterTarget(), t.getOnPremisesVm(),
                         List.copyOf(t.getReplicaDisks()), t.getAzureVmId(), t.getAzureResourceGroup(), t.getWindows(),
                         t.getProcessServer(), t.getOnPremisesInstanceUuid(), t.getDiskLayout(), t.getAlternateLocation(),
-                        t.getShape()),
+                        t.getShape(), t.getPhysical()),
                 p == null ? null : new ChosenPoint(p.getPointId(), p.getTime().toEpochMilli(), p.getConsistency(),
                         p.getConsistencyId(), p.getDataLossWindowMillis()),
                 fromStored(stored.getReasons()), pending, stored.getClaimAnswered(), stored.getClaimed(),

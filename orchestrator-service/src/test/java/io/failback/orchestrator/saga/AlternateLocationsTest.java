@@ -130,6 +130,9 @@ class AlternateLocationsTest {
         w.failBack(Estate.request("job-1", "p").build());
 
         assertRefusedBeforeAnyChange(w, "p", ReasonCode.ALTERNATE_LOCATION_REQUIRED);
+        assertThat(w.reasonCodes("p")).as("no on-premises VM is looked for: a physical server has none")
+                .containsExactly(ReasonCode.ALTERNATE_LOCATION_REQUIRED);
+        assertThat(command(w, CHECK_VCENTER, InspectMasterTarget.class).getOnPremisesVm()).isNull();
         assertThat(w.lastStatus("p").getReasons().get(0).getMessage()).contains("physical server");
     }
 

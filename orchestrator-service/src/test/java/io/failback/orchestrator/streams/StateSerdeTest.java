@@ -167,7 +167,7 @@ class StateSerdeTest {
                                 new io.failback.messages.DiskPlacement("[ds1] mt-01/web01_1.vmdk", io.failback.messages.DiskControllerType.SATA, 0, 1)),
                         new io.failback.messages.AlternateLocation("vc-east", "DC0", "DC0_C0", "DC0_C0_H0", "Prod/Web", "LocalDS_0",
                                 "Recovered", "VM Network", "web01-recovered"),
-                        new io.failback.messages.MachineShape(4, 8192, io.failback.messages.Firmware.EFI, "windows9Server64Guest")),
+                        new io.failback.messages.MachineShape(4, 8192, io.failback.messages.Firmware.EFI, "windows9Server64Guest"), true),
                 new ChosenPoint("rp-9", 1_789_999_000_123L, Consistency.CRASH_CONSISTENT, "cg-7", 1_000_877L),
                 List.of(new Reason(ReasonCode.STEP_TIMEOUT, "slow")), pending, true, true, 9, 2, 1_790_000_300_000L,
                 List.of(Step.ROLLBACK_START_AZURE_VM, Step.ROLLBACK_ATTACH_TO_MASTER_TARGET), true,

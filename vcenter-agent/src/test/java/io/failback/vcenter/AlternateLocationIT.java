@@ -176,6 +176,23 @@ class AlternateLocationIT {
     }
 
     @Test
+    void shouldAnswerWithItsOwnVmFoundByNameWhenVcenterGaveItAnotherInstanceUuid() throws Exception {
+        // given this failback's VM, whose instance UUID is not the one a re-sent command asks for (as when vCenter
+        // replaces a UUID already in use)
+        String given = "50aa0000-0000-0000-0000-000000000009";
+        create(at("moved01-alr").build(), given, JOB, List.of());
+        int creates = agent.vcsim().calls("CreateVM_Task");
+
+        // when CreateVm asks for that VM under another instance UUID
+        VmCreated again = create(at("moved01-alr").build(), "50aa0000-0000-0000-0000-00000000000a", JOB, List.of());
+
+        // then the answer is the VM there, with the instance UUID it has, and no second one is made
+        assertThat(again).isEqualTo(new VmCreated("moved01-alr", given, true));
+        assertThat(agent.vcsim().calls("CreateVM_Task")).isEqualTo(creates);
+        assertThat(agent.inventory().vmsNamed("moved01-alr")).isEqualTo(1);
+    }
+
+    @Test
     void shouldConnectTheAdapterToADistributedPortGroup() throws Exception {
         // given the default distributed port group, on every host's switch
         String uuid = "50aa0000-0000-0000-0000-000000000008";

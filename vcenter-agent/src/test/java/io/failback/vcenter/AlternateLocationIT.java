@@ -7,6 +7,7 @@ import com.vmware.vim25.OptionValue;
 import com.vmware.vim25.VirtualController;
 import com.vmware.vim25.VirtualDevice;
 import com.vmware.vim25.VirtualEthernetCard;
+import com.vmware.vim25.VirtualEthernetCardDistributedVirtualPortBackingInfo;
 import com.vmware.vim25.VirtualEthernetCardNetworkBackingInfo;
 import com.vmware.vim25.VirtualIDEController;
 import com.vmware.vim25.VirtualMachineConfigInfo;
@@ -53,6 +54,7 @@ class AlternateLocationIT {
     private static final String STANDALONE_HOST = "DC0_H0";
     private static final String DATASTORE = "LocalDS_0";
     private static final String NETWORK = "VM Network";
+    private static final String PORTGROUP = "DC0_DVPG0";
     // seeded
     private static final String FOLDER = "alr";
     private static final String JOB = "job-alr-1";
@@ -174,6 +176,36 @@ class AlternateLocationIT {
     }
 
     @Test
+    void shouldAnswerWithItsOwnVmFoundByNameWhenVcenterGaveItAnotherInstanceUuid() throws Exception {
+        // given this failback's VM, whose instance UUID is not the one a re-sent command asks for (as when vCenter
+        // replaces a UUID already in use)
+        String given = "50aa0000-0000-0000-0000-000000000009";
+        create(at("moved01-alr").build(), given, JOB, List.of());
+        int creates = agent.vcsim().calls("CreateVM_Task");
+
+        // when CreateVm asks for that VM under another instance UUID
+        VmCreated again = create(at("moved01-alr").build(), "50aa0000-0000-0000-0000-00000000000a", JOB, List.of());
+
+        // then the answer is the VM there, with the instance UUID it has, and no second one is made
+        assertThat(again).isEqualTo(new VmCreated("moved01-alr", given, true));
+        assertThat(agent.vcsim().calls("CreateVM_Task")).isEqualTo(creates);
+        assertThat(agent.inventory().vmsNamed("moved01-alr")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldConnectTheAdapterToADistributedPortGroup() throws Exception {
+        // given the default distributed port group, on every host's switch
+        String uuid = "50aa0000-0000-0000-0000-000000000008";
+        String key = agent.inventory().portgroupKey(PORTGROUP);
+
+        // when a VM is created with it as its network
+        create(at("dv01-alr").setNetwork(PORTGROUP).build(), uuid, JOB, List.of());
+
+        // then its one adapter is on that port group
+        assertThat(adapters(agent.inventory().vmByUuid(uuid))).containsExactly("VirtualVmxnet3 on port group " + key);
+    }
+
+    @Test
     void shouldNameEachMissingPlaceOfALocationAndCreateNothingThere() {
         // given a location whose cluster exists but none of its other places, and one whose datacenter doesn't
         AlternateLocation nowhere = at("db01-alr").setHost("DC0_C0_H9").setResourcePool("no-pool").setDatastore("NoDS")
@@ -184,6 +216,7 @@ class AlternateLocationIT {
         // when the preflight checks them and a CreateVm is sent there
         List<String> problems = problems(nowhere, JOB);
         List<String> noDcProblems = problems(noDatacenter, JOB);
+        List<String> noVcenterProblems = problems(at("db01-alr").setVCenter("vc-elsewhere").build(), JOB);
         VcenterResult create = agent.handle(Commands.createVm(nowhere, SHAPE, "50aa0000-0000-0000-0000-000000000003", JOB, List.of()));
 
         // then one line names each missing place and where it was looked for, and nothing is created
@@ -194,6 +227,7 @@ class AlternateLocationIT {
                 "folder alr/none not found under the VM folder of datacenter DC0",
                 "network No Network not found in cluster DC0_C0");
         assertThat(noDcProblems).containsExactly("datacenter DC9 not found in the vCenter");
+        assertThat(noVcenterProblems).singleElement().asString().contains("vCenter vc-elsewhere").contains("not configured");
         assertThat(create.getCode()).isEqualTo(VcenterResultCode.NOT_FOUND);
         assertThat(create.getMessage()).contains("nothing created").contains("host DC0_C0_H9").contains("datastore NoDS");
         assertThat(agent.vcsim().calls("CreateVM_Task")).isEqualTo(creates);
@@ -343,7 +377,9 @@ class AlternateLocationIT {
         List<String> adapters = new ArrayList<>();
         for (VirtualDevice d : vm.getConfig().getHardware().getDevice()) {
             if (d instanceof VirtualEthernetCard) {
-                String network = d.getBacking() instanceof VirtualEthernetCardNetworkBackingInfo b ? b.getDeviceName() : "?";
+                String network = d.getBacking() instanceof VirtualEthernetCardNetworkBackingInfo b ? b.getDeviceName()
+                        : d.getBacking() instanceof VirtualEthernetCardDistributedVirtualPortBackingInfo p
+                        ? "port group " + p.getPort().getPortgroupKey() : "?";
                 adapters.add(d.getClass().getSimpleName() + " on " + network);
             }
         }

@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import io.failback.messages.AlternateLocation;
 import io.failback.messages.ConnectionChecked;
 import io.failback.messages.DetachDisks;
+import io.failback.messages.Firmware;
+import io.failback.messages.MachineShape;
 import io.failback.messages.PowerOffVm;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VcenterResult;
@@ -66,6 +69,35 @@ class CommandHandlerTest {
                 VcenterCommand.newBuilder(Commands.powerOff("vc01", "web01")).setJobId("").build());
 
         assertThat(invalid).map(handler::handle).extracting(VcenterResult::getCode).containsOnly(VcenterResultCode.INVALID_COMMAND);
+    }
+
+    @Test
+    void shouldAnswerInvalidCommandForACreateOrDestroyMissingWhatItNeeds() {
+        AlternateLocation location = AlternateLocation.newBuilder().setVCenter("vc01").setDatacenter("DC0").setCluster("DC0_C0")
+                .setDatastore("LocalDS_0").setVmName("app01").build();
+        MachineShape shape = new MachineShape(2, 4096, Firmware.BIOS, "rhel7_64Guest");
+        String uuid = "50aa0000-0000-0000-0000-000000000001";
+
+        List<VcenterResult> results = List.of(
+                handler.handle(Commands.createVm(AlternateLocation.newBuilder(location).setCluster(null).build(), shape, uuid, "job-1", List.of())),
+                handler.handle(Commands.createVm(AlternateLocation.newBuilder(location).setFolder(" ").build(), shape, uuid, "job-1", List.of())),
+                handler.handle(Commands.createVm(AlternateLocation.newBuilder(location).setVCenter(null).build(), shape, uuid, "job-1", List.of())),
+                handler.handle(Commands.createVm(location, new MachineShape(0, 4096, Firmware.BIOS, "rhel7_64Guest"), uuid, "job-1", List.of())),
+                handler.handle(Commands.createVm(location, shape, "not-a-uuid", "job-1", List.of())),
+                handler.handle(Commands.createVm(location, shape, uuid, " ", List.of())),
+                handler.handle(Commands.destroyCreatedVm("vc01", uuid, "")),
+                handler.handle(Commands.destroyCreatedVm("vc01", "", "job-1")));
+
+        assertThat(results).extracting(VcenterResult::getCode).containsOnly(VcenterResultCode.INVALID_COMMAND);
+        assertThat(results).extracting(VcenterResult::getMessage).containsExactly(
+                "the location needs a cluster or a host",
+                "a name of the location is blank (leave it out for the default)",
+                "the operation names no vCenter",
+                "the shape needs a guest id, at least one CPU and some memory",
+                "instanceUuid is not a UUID",
+                "createdFor is blank",
+                "createdFor is blank",
+                "instanceUuid is not a UUID");
     }
 
     @Test

@@ -16,6 +16,7 @@ import com.vmware.vim25.VirtualDisk;
 import com.vmware.vim25.VirtualSCSIController;
 import com.vmware.vim25.mo.ClusterComputeResource;
 import com.vmware.vim25.mo.Datacenter;
+import com.vmware.vim25.mo.DistributedVirtualPortgroup;
 import com.vmware.vim25.mo.Folder;
 import com.vmware.vim25.mo.InventoryNavigator;
 import com.vmware.vim25.mo.ManagedEntity;
@@ -129,6 +130,12 @@ final class Inventory implements AutoCloseable {
             }
             at = next != null ? next : at.createFolder(step);
         }
+    }
+
+    /** The key of the distributed port group of this name. */
+    String portgroupKey(String name) throws Exception {
+        return ((DistributedVirtualPortgroup) new InventoryNavigator(si.getRootFolder())
+                .searchManagedEntity("DistributedVirtualPortgroup", name)).getKey();
     }
 
     /** How many VMs have this name, in any folder. */

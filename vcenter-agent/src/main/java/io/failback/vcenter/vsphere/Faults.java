@@ -33,7 +33,9 @@ public final class Faults {
             "InvalidDatastore", "InvalidDatastorePath");
     private static final Set<String> INVALID_STATE = Set.of("InvalidState", "InvalidPowerState", "TaskInProgress",
             "InvalidHostState", "HostNotConnected", "DisallowedOperationOnFailoverHost", "ConcurrentAccess",
-            "InvalidDeviceSpec", "InvalidDeviceOperation", "VmConfigIncompatibleForFaultTolerance");
+            "InvalidDeviceSpec", "InvalidDeviceOperation", "VmConfigIncompatibleForFaultTolerance",
+            // CreateVM_Task's answer to a name taken between the agent's look and its create (issue 12 item 4)
+            "DuplicateName", "AlreadyExists");
     private static final Set<String> TIMEOUT = Set.of("Timedout", "RequestCanceled");
 
     private Faults() {

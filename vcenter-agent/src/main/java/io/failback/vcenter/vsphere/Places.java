@@ -15,14 +15,14 @@ import io.failback.messages.AlternateLocation;
  */
 final class Places {
 
-    static final String DATACENTER = "Datacenter";
-    static final String CLUSTER = "ClusterComputeResource";
-    static final String COMPUTE_RESOURCE = "ComputeResource";
-    static final String RESOURCE_POOL = "ResourcePool";
-    static final String SWITCH = "DistributedVirtualSwitch";
-    static final String FOLDER = "Folder";
-    static final String STANDARD_NETWORK = "Network";
-    static final String PORTGROUP = "DistributedVirtualPortgroup";
+    private static final String DATACENTER = "Datacenter";
+    private static final String CLUSTER = "ClusterComputeResource";
+    private static final String COMPUTE_RESOURCE = "ComputeResource";
+    private static final String RESOURCE_POOL = "ResourcePool";
+    private static final String SWITCH = "DistributedVirtualSwitch";
+    private static final String FOLDER = "Folder";
+    private static final String STANDARD_NETWORK = "Network";
+    private static final String PORTGROUP = "DistributedVirtualPortgroup";
 
     /** The network of the new VM's adapter: a standard one by name, a distributed port group by switch and key. */
     record Network(ManagedObjectReference mor, String name, String switchUuid, String portgroupKey) {
@@ -46,7 +46,7 @@ final class Places {
                 "network"), dcName);
         if (dc == null) {
             problems.add("datacenter " + dcName + " not found in the vCenter");
-            return new Found(null, null, null, null, null, problems);
+            return new Found(null, null, null, null, null, List.copyOf(problems));
         }
         ManagedObjectReference hostFolder = VimSession.typed(dc.props().get("hostFolder"), FOLDER);
         String inDc = "in datacenter " + dcName;

@@ -37,6 +37,8 @@ class FaultsTest {
         assertThat(Faults.classify(quoted("ManagedObjectNotFound", "The object has already been deleted")).code())
                 .isEqualTo(VcenterResultCode.NOT_FOUND);
         assertThat(Faults.classify(quoted("InvalidPowerState", null)).code()).isEqualTo(VcenterResultCode.INVALID_STATE);
+        assertThat(Faults.classify(quoted("DuplicateName", "The name 'app01' already exists.")).code())
+                .isEqualTo(VcenterResultCode.INVALID_STATE);
         assertThat(Faults.classify(quoted("GenericVmConfigFault", "bad &lt;config&gt;")).getMessage())
                 .isEqualTo("GenericVmConfigFault: bad <config>");
         assertThat(Faults.classify(quoted("GenericVmConfigFault", null)).code()).isEqualTo(VcenterResultCode.TASK_FAILED);

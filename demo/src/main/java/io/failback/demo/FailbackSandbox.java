@@ -298,6 +298,16 @@ public final class FailbackSandbox implements AutoCloseable {
         started.clear();
     }
 
+    /** The secrets this sandbox generated: none may appear in any log or topic (issue 15, "secrets stay secret"). */
+    public java.util.Map<String, String> secrets() {
+        return java.util.Map.of("vCenter password", vcenterPassword, "ARM token", armToken, "truststore password", truststorePassword);
+    }
+
+    /** Where every service writes its log. */
+    public Path logs() {
+        return options.workDir().resolve("logs");
+    }
+
     private static String secret() {
         byte[] bytes = new byte[18];
         RANDOM.nextBytes(bytes);

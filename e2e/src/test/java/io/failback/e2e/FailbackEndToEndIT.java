@@ -30,8 +30,10 @@ import io.failback.sandbox.estate.EstateSpec;
 import io.failback.sandbox.estate.VmSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (through the vSphere API) and from the emulator.
  */
 @Order(1)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailbackEndToEndIT {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
@@ -292,6 +295,24 @@ class FailbackEndToEndIT {
         assertThat(sandbox.vsphere().exists("phys-02-vm")).as("the VM the failback created").isFalse();
         assertThat(sandbox.arm().vm(estate.azureVmId(vm)).orElseThrow().powerState()).isEqualTo(ArmPowerState.RUNNING);
         assertThat(watch.history("e2e-phys-cancel", "phys-02")).extracting(VmStatus::getStep).contains(Step.ROLLBACK_DESTROY_CREATED_VM);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // last: after every other test of this class has run its jobs
+    void shouldLeaveNoSecretInAnyLogOrTopic() {
+        // given every job of this class has run through every service, with the sandbox's generated secrets
+        Map<String, String> secrets = sandbox.secrets();
+
+        // when every service log and every record of every topic is searched for them
+        List<String> found = SecretScan.findings(secrets, sandbox.logs(), sandbox.bootstrapServers());
+
+        // then none appears anywhere, in clear or in base64, and the scan did read the run's records
+        assertThat(found).as("secrets %s found", SecretScan.describe(secrets)).isEmpty();
+        assertThat(SecretScan.recordsIn(sandbox.bootstrapServers())).isGreaterThan(100);
+        // and the same scan does find a planted canary, in a log line and in a record's header
+        assertThat(SecretScan.findings(Map.of("canary", SecretScan.plantCanary(work, sandbox.bootstrapServers(), "c4n4ry-s3cr3t")),
+                work.resolve("canary-logs"), sandbox.bootstrapServers()))
+                .contains("canary in log canary.log").anyMatch(f -> f.startsWith("canary on topic e2e.canary"));
     }
 
     /** A place in the simulator's default inventory for a new VM named {@code vmName}. */

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "retry", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Resume the rollback of a job's VMs that NEED_ATTENTION (a rollback step failed after its attempts),"
-                + " once what their status names is fixed. The failed steps run again with new command ids; nothing is deleted.",
+                + " once what their status names is fixed. The failed steps run again with new command ids; no Azure VM and no disk is deleted.",
                 "Prints the orchestrator's answer and each retried VM's outcome."})
 public final class RetryCommand extends KafkaCommand.ForJob {
 

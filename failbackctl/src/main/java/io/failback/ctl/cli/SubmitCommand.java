@@ -18,6 +18,7 @@ import io.failback.messages.CommitPolicyKind;
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.RecoveryPointKind;
 import io.failback.messages.ReprotectOptions;
+import io.failback.messages.VmAlternateLocation;
 import io.failback.schemas.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,6 +70,11 @@ public final class SubmitCommand extends KafkaCommand {
 
     @Option(names = "--process-server", paramLabel = "PS", description = "The process server that reprotects the VMs.")
     String processServer;
+
+    @Option(names = "--alternate-location", paramLabel = "VM:LOCATION",
+            description = "Fail VM back to a new VM created at LOCATION (the only way for a physical server): "
+                    + AlternateLocationOption.FORMAT + ". Repeatable, one per VM.")
+    List<String> alternateLocations = new ArrayList<>();
 
     @Option(names = "--request-id", paramLabel = "ID",
             description = "The request (and job) id: 1 to 128 of A-Z a-z 0-9 . _ : - (default: a new one).")
@@ -140,6 +146,23 @@ public final class SubmitCommand extends KafkaCommand {
         if (requestedBy != null && requestedBy.isBlank()) {
             throw bad("--requested-by needs a name");
         }
+        List<VmAlternateLocation> locations = new ArrayList<>();
+        Set<String> located = new LinkedHashSet<>();
+        for (String value : alternateLocations) {
+            VmAlternateLocation location;
+            try {
+                location = AlternateLocationOption.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+            if (!located.add(location.getVmId())) {
+                throw bad("--alternate-location for " + location.getVmId() + " is given twice");
+            }
+            if (plan == null && !vmIds.contains(location.getVmId())) {
+                throw bad("--alternate-location names " + location.getVmId() + ", which is not one of the --vm given");
+            }
+            locations.add(location);
+        }
         if (!watch) {
             for (String option : WATCH_ONLY) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
@@ -156,6 +179,7 @@ public final class SubmitCommand extends KafkaCommand {
                 .setRecoveryPoint(recoveryPoint)
                 .setCommitPolicy(new CommitPolicy(commit, commitDelay == null ? 0 : (int) commitDelay.toSeconds()))
                 .setReprotect(reprotect ? new ReprotectOptions(processServer.trim()) : null)
+                .setAlternateLocations(locations)
                 .build();
     }
 

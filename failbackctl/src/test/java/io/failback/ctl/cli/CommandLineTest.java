@@ -109,6 +109,6 @@ class CommandLineTest {
         // then
         assertThat(code).isEqualTo(ExitCode.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("retry", "JOB", "--vm=VM", "--wait=DURATION", "--requested-by=NAME",
-                "NEED_ATTENTION", "nothing is deleted", "Exit codes:", "  7   the orchestrator refused the command");
+                "NEED_ATTENTION", "no Azure VM and no disk is deleted", "Exit codes:", "  7   the orchestrator refused the command");
     }
 }

@@ -70,4 +70,32 @@ class SubmitCommandTest {
         // then
         assertThat(first).isNotEqualTo(second);
     }
+
+    @Test
+    void shouldFailAVmBackToANewVmAtTheAlternateLocationGiven() {
+        // when
+        FailbackRequest r = requestFor(Map.of(), "--vm", "srv01,web01", "--alternate-location",
+                "srv01:datacenter=DC0,cluster=DC0_C0,datastore=LocalDS_0,name=srv01-recovered,folder=Recovered,network=VM Network");
+
+        // then only srv01 gets a new VM, with every place given
+        assertThat(r.getAlternateLocations()).hasSize(1);
+        io.failback.messages.VmAlternateLocation at = r.getAlternateLocations().get(0);
+        assertThat(at.getVmId()).isEqualTo("srv01");
+        assertThat(at.getLocation().getDatacenter()).isEqualTo("DC0");
+        assertThat(at.getLocation().getCluster()).isEqualTo("DC0_C0");
+        assertThat(at.getLocation().getHost()).isNull();
+        assertThat(at.getLocation().getFolder()).isEqualTo("Recovered");
+        assertThat(at.getLocation().getNetwork()).isEqualTo("VM Network");
+        assertThat(at.getLocation().getVmName()).isEqualTo("srv01-recovered");
+    }
+
+    @Test
+    void shouldRefuseAnAlternateLocationMissingAPlaceOrNamingAnotherVm() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> requestFor(Map.of(), "--vm", "srv01", "--alternate-location",
+                "srv01:datacenter=DC0,datastore=LocalDS_0,name=x")).hasMessageContaining("needs cluster= or host=");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> requestFor(Map.of(), "--vm", "srv01", "--alternate-location",
+                "srv02:datacenter=DC0,host=h1,datastore=LocalDS_0,name=x")).hasMessageContaining("not one of the --vm given");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> requestFor(Map.of(), "--vm", "srv01", "--alternate-location",
+                "srv01:datacenter=DC0,host=h1,datastore=LocalDS_0,name=x,colour=blue")).hasMessageContaining("'colour=blue' is not one of");
+    }
 }

@@ -9,6 +9,7 @@ import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.Outbox;
 import io.failback.schemas.LogSafe;
+import io.failback.schemas.Topics;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -73,6 +74,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             context.forward(new Record<>(claim.getVmId(), claim, now), FailbackTopology.TO_CLAIMS);
         }
         out.statuses.forEach(s -> context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS));
+        out.statuses.forEach(s -> context.forward(new Record<>(Topics.jobStateKey(s), s, now), FailbackTopology.TO_JOB_STATE));
         out.audits.forEach(a -> context.forward(new Record<>(a.getJobId(), a, now), FailbackTopology.TO_AUDIT));
     }
 }

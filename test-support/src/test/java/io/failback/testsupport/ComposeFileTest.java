@@ -55,6 +55,18 @@ class ComposeFileTest {
     }
 
     @Test
+    void shouldCheckEachServicesReadinessOnItsActuatorPort() {
+        for (String service : List.of("orchestrator-service", "vcenter-agent", "azure-agent")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> health = (Map<String, Object>) compose.service(service).get("healthcheck");
+            assertThat(health).as(service).containsKeys("test", "interval", "retries", "start_period");
+            String port = compose.environment(service).get("SERVER_PORT");
+            assertThat(String.valueOf(health.get("test"))).as(service)
+                    .contains("/dev/tcp/localhost/" + port, "GET /actuator/health/readiness", "' 200 '");
+        }
+    }
+
+    @Test
     void shouldBuildEveryServiceThroughTheOneParameterisedDockerfile() throws Exception {
         // given the one Dockerfile at the root
         Path dockerfile = file.getParent().resolve("Dockerfile");

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import io.failback.agent.PeriodicHealth;
+import io.failback.agent.PeerHealth;
 import io.failback.azure.arm.ArmCheck;
 import io.failback.sandbox.arm.ArmEmulator;
 import org.junit.jupiter.api.Test;
@@ -21,9 +21,9 @@ class AzureReadinessIT {
     void shouldBeReadyWithATokenArmAcceptsAndNotWhenArmRefusesItOrIsGone() throws Exception {
         // given the emulator, and the agent's check with the token it expects, and with another
         ArmEmulator arm = AgentFixtures.startEmulator();
-        PeriodicHealth accepted = new PeriodicHealth("arm", new ArmCheck(AgentFixtures.properties(arm, AgentFixtures.TOKEN, 0,
+        PeerHealth accepted = new PeerHealth("arm", new ArmCheck(AgentFixtures.properties(arm, AgentFixtures.TOKEN, 0,
                 Duration.ofSeconds(10)))::run, Duration.ofMillis(300), Duration.ofSeconds(10));
-        PeriodicHealth refused = new PeriodicHealth("arm", new ArmCheck(AgentFixtures.properties(arm, "not-the-token", 0,
+        PeerHealth refused = new PeerHealth("arm", new ArmCheck(AgentFixtures.properties(arm, "not-the-token", 0,
                 Duration.ofSeconds(10)))::run, Duration.ofMillis(300), Duration.ofSeconds(10));
         try {
             // then the first is ready, naming what it checked, and the second is not, naming ARM's answer

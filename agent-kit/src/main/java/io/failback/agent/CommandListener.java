@@ -7,6 +7,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.support.serializer.DeserializationException;
@@ -33,6 +34,7 @@ final class CommandListener<C extends SpecificRecord, R extends SpecificRecord> 
 
     @Override
     public void onMessage(ConsumerRecord<byte[], C> record) {
+        MDC.clear(); // nothing of the previous command is said of this one
         C command = record.value();
         if (command == null) {
             // Kafka hands a tombstone over without calling the value deserializer: named here as the decoder
@@ -41,9 +43,14 @@ final class CommandListener<C extends SpecificRecord, R extends SpecificRecord> 
                     new UnreadableRecordException(Problem.EMPTY, record.topic(), "a tombstone is no command", null));
         }
         String commandId = Envelope.get(command, Envelope.COMMAND_ID);
+        // every line logged while this command is handled names it (structured logging shows these as fields)
+        MDC.put("commandId", LogSafe.of(commandId));
+        MDC.put("jobId", LogSafe.of(Envelope.get(command, Envelope.JOB_ID)));
+        MDC.put("vmId", LogSafe.of(Envelope.get(command, Envelope.VM_ID)));
         AnsweredCommands.Answer<R> answer;
         try {
-            answer = answered.answer(commandId, Envelope.fingerprint(agent.commands(), command), () -> agent.handler().handle(command));
+            answer = answered.answer(commandId, Envelope.fingerprint(agent.commands(), command),
+                    () -> AgentMetrics.timed(agent, command, () -> agent.handler().handle(command)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the first run of command " + LogSafe.of(commandId), e);

@@ -56,6 +56,7 @@ final class DeadLetterRecoverer implements ConsumerAwareRecordRecoverer {
                 agent.deadLetters().name());
         try {
             publisher.accept(record, consumer, error);
+            AgentMetrics.deadLettered(agent.service(), record.topic());
         } catch (RuntimeException refused) {
             if (unreadable(error)) {
                 // An unreadable record is not retryable, so it gets no back-off: without a pause, a dead-letter topic

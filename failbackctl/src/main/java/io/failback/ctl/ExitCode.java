@@ -18,7 +18,7 @@ public final class ExitCode {
         "1:unexpected error",
         "2:bad arguments",
         "3:broker unreachable, refused the connection or lacks the failback topics",
-        "4:job not found on the status topic",
+        "4:job not found on the status topic (audit: no audit record of the job, or of the --vm)",
         "5:job ended not successful: REJECTED, FAILED, ROLLED_BACK, CANCELLED or PARTIALLY_COMPLETED"
             + " (retry: a VM needs attention again)",
         "6:watch --timeout ran out before the job ended (retry: --wait ran out before its VMs rolled back)",

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.failback.ctl.cli.AuditCommand;
 import io.failback.ctl.cli.BrokerOptions;
 import io.failback.ctl.cli.Console;
 import io.failback.ctl.cli.ControlCommands;
@@ -35,14 +36,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *                    [--watch [--until-done] [--timeout DURATION] [--wait-for-job DURATION] [--plain]]
  * failbackctl watch JOB [--until-done] [--timeout DURATION] [--wait-for-job DURATION] [--plain]
  * failbackctl commit JOB | cancel JOB [--requested-by NAME]
- * failbackctl jobs
- * failbackctl show JOB
+ * failbackctl jobs [--output text|json|csv]
+ * failbackctl show JOB [--output text|json|csv]
+ * failbackctl audit JOB [--vm VM] [--output text|json|csv]
  * every command: [--bootstrap-servers HOST:PORT] [--command-config FILE] [--connect-timeout DURATION]
  * exit codes: see {@link ExitCode}
  * </pre>
  */
 @Command(name = "failbackctl", mixinStandardHelpOptions = true, versionProvider = FailbackCtl.Version.class,
-        description = "Submit, follow, commit, cancel, list and show failback jobs (VMware VMs from Azure back to vCenter).",
+        description = "Submit, follow, commit, cancel, list, show and audit failback jobs (VMware VMs from Azure back to vCenter).",
         footerHeading = "%nEnvironment:%n",
         footer = {"  " + BrokerOptions.ENV_BOOTSTRAP + "  default --bootstrap-servers (else " + BrokerOptions.DEFAULT_BOOTSTRAP + ")",
             "  USER                        default --requested-by",
@@ -69,6 +71,7 @@ public final class FailbackCtl implements Runnable {
         cl.addSubcommand(new RetryCommand(console));
         cl.addSubcommand(new JobsCommand(console));
         cl.addSubcommand(new ShowCommand(console));
+        cl.addSubcommand(new AuditCommand(console));
         Map<String, String> exitCodes = exitCodeHelp();
         cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
         cl.getSubcommands().values().forEach(sub -> {
@@ -87,7 +90,7 @@ public final class FailbackCtl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is needed: submit, watch, commit, cancel, jobs or show");
+        throw new ParameterException(spec.commandLine(), "a command is needed: submit, watch, commit, cancel, retry, jobs, show or audit");
     }
 
     private static Map<String, String> exitCodeHelp() {

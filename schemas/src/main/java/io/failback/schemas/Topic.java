@@ -11,15 +11,31 @@ import org.apache.kafka.common.serialization.Serde;
  * @param compression the topic's {@code compression.type}: {@code uncompressed} makes the broker store
  *                    what a producer compressed uncompressed, and so check {@code max.message.bytes}
  *                    against the records' real size (a compressed batch can't smuggle a huge record)
+ * @param retention the topic's {@code retention.ms} when the catalog sets it, else {@code null} (the broker's default)
  */
 public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions, CleanupPolicy cleanupPolicy,
-                          int maxMessageBytes, String compression, String role) {
+                          int maxMessageBytes, String compression, String role, java.time.Duration retention) {
+
+    public Topic(String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions, CleanupPolicy cleanupPolicy,
+                 int maxMessageBytes, String compression, String role) {
+        this(name, keySerde, valueSerde, partitions, cleanupPolicy, maxMessageBytes, compression, role, null);
+    }
+
+    /** The same topic, kept for {@code retention} instead of the broker's default. */
+    public Topic<K, V> withRetention(java.time.Duration retention) {
+        return new Topic<>(name, keySerde, valueSerde, partitions, cleanupPolicy, maxMessageBytes, compression, role, retention);
+    }
 
     /** The topic-level configs to create it with. */
     public java.util.Map<String, String> configs() {
-        return java.util.Map.of("cleanup.policy", cleanupPolicy.configValue(),
-                "max.message.bytes", Integer.toString(maxMessageBytes),
-                "compression.type", compression);
+        java.util.Map<String, String> configs = new java.util.LinkedHashMap<>();
+        configs.put("cleanup.policy", cleanupPolicy.configValue());
+        configs.put("max.message.bytes", Integer.toString(maxMessageBytes));
+        configs.put("compression.type", compression);
+        if (retention != null) {
+            configs.put("retention.ms", Long.toString(retention.toMillis()));
+        }
+        return java.util.Map.copyOf(configs);
     }
 
     public enum CleanupPolicy {

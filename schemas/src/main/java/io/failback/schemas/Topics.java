@@ -67,8 +67,22 @@ public final class Topics {
             ReplicationResult.class, PARTITIONS, DELETE, "replication engine results; key = jobId, any partitioner");
     public static final Topic<String, StatusEvent> STATUS = avro("failback.status", StatusEvent.class,
             PARTITIONS, DELETE, "job and VM status at every transition; key = jobId");
+    /**
+     * How long the audit trail is kept: seven years, the usual span auditors ask records to be kept for. Set
+     * explicitly so that no broker default (seven days) silently drops it; shorten it per deployment with
+     * {@code kafka-configs --alter --add-config retention.ms=...} if the audit is archived elsewhere.
+     */
+    public static final java.time.Duration AUDIT_RETENTION = java.time.Duration.ofDays(7 * 365 + 2);
+
     public static final Topic<String, AuditRecord> AUDIT = avro("failback.audit", AuditRecord.class,
-            PARTITIONS, DELETE, "every command, result and decision; key = jobId");
+            PARTITIONS, DELETE, "every command, result and decision; key = jobId; kept 7 years").withRetention(AUDIT_RETENTION);
+    /**
+     * The latest status of every job and VM, compacted, for dashboards that start late: a job's latest
+     * {@link StatusEvent} (its {@code job} set) under {@link #jobStateKey}, a VM's (its {@code vm} set) under
+     * {@link #vmStateKey}. Written by the orchestrator in the same transaction as {@link #STATUS}.
+     */
+    public static final Topic<String, StatusEvent> JOB_STATE = avro("failback.job-state", StatusEvent.class,
+            PARTITIONS, COMPACT, "latest job and VM status, for dashboards; key = job/{jobId}, vm/{jobId}/{vmId}");
     public static final Topic<String, VmClaim> VM_CLAIMS = avro("failback.orchestrator.vm-claims", VmClaim.class,
             PARTITIONS, DELETE, "orchestrator-internal: claim or release a VM for a job; key = vmId");
     public static final Topic<String, VmClaimAnswer> VM_CLAIM_ANSWERS = avro("failback.orchestrator.vm-claim-answers",
@@ -90,9 +104,24 @@ public final class Topics {
     /** Every topic, in the order of the README's table. */
     public static final List<Topic<?, ?>> ALL = List.of(REQUESTS, CONTROL, INVENTORY, RECOVERY_POINTS,
             VCENTER_COMMANDS, VCENTER_EVENTS, AZURE_COMMANDS, AZURE_EVENTS, REPLICATION_COMMANDS, REPLICATION_EVENTS,
-            STATUS, AUDIT, VM_CLAIMS, VM_CLAIM_ANSWERS, ORCHESTRATOR_INPUTS, ORCHESTRATOR_DLT, VCENTER_COMMANDS_DLT, AZURE_COMMANDS_DLT, REPLICATION_COMMANDS_DLT);
+            STATUS, AUDIT, JOB_STATE, VM_CLAIMS, VM_CLAIM_ANSWERS, ORCHESTRATOR_INPUTS, ORCHESTRATOR_DLT, VCENTER_COMMANDS_DLT, AZURE_COMMANDS_DLT, REPLICATION_COMMANDS_DLT);
 
     private Topics() {
+    }
+
+    /** The {@link #JOB_STATE} key of a job's latest status. */
+    public static String jobStateKey(String jobId) {
+        return "job/" + jobId;
+    }
+
+    /** The {@link #JOB_STATE} key of a VM's latest status in a job (job ids never hold a {@code /}; VM ids neither). */
+    public static String vmStateKey(String jobId, String vmId) {
+        return "vm/" + jobId + "/" + vmId;
+    }
+
+    /** Where a status event goes on {@link #JOB_STATE}: its VM's key if it is a VM's status, else its job's. */
+    public static String jobStateKey(StatusEvent event) {
+        return event.getVm() != null ? vmStateKey(event.getJobId(), event.getVm().getVmId()) : jobStateKey(event.getJobId());
     }
 
     private static <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(

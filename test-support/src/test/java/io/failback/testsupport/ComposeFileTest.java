@@ -39,16 +39,30 @@ class ComposeFileTest {
         assertThat(step.get("image")).isEqualTo(compose.service("kafka").get("image"));
         String script = String.valueOf(step.get("command"));
         List<String> created = new ArrayList<>();
-        Matcher m = Pattern.compile("(?m)^\\s*create (\\S+) (\\d+) (\\S+) (\\d+) (\\S+)\\s*$").matcher(script.replace("\\n", "\n").replace(", ", "\n"));
+        Matcher m = Pattern.compile("(?m)^\\s*create (\\S+) (\\d+) (\\S+) (\\d+) (\\S+)( \\d+)?\\s*$").matcher(script.replace("\\n", "\n").replace(", ", "\n"));
         while (m.find()) {
-            created.add(m.group(1) + " " + m.group(2) + " " + m.group(3) + " " + m.group(4) + " " + m.group(5));
+            created.add(m.group(1) + " " + m.group(2) + " " + m.group(3) + " " + m.group(4) + " " + m.group(5)
+                    + (m.group(6) == null ? "" : m.group(6)));
         }
         assertThat(created).containsExactlyElementsOf(Topics.ALL.stream()
                 .map(t -> t.name() + " " + t.partitions() + " " + t.cleanupPolicy().configValue() + " " + t.maxMessageBytes()
-                        + " " + t.compression()).collect(Collectors.toList()));
+                        + " " + t.compression() + (t.retention() == null ? "" : " " + t.retention().toMillis()))
+                .collect(Collectors.toList()));
         for (String service : List.of("orchestrator-service", "vcenter-agent", "azure-agent")) {
             assertThat(String.valueOf(compose.service(service).get("depends_on")))
                     .as(service).contains("kafka-topics").contains("service_completed_successfully");
+        }
+    }
+
+    @Test
+    void shouldCheckEachServicesReadinessOnItsActuatorPort() {
+        for (String service : List.of("orchestrator-service", "vcenter-agent", "azure-agent")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> health = (Map<String, Object>) compose.service(service).get("healthcheck");
+            assertThat(health).as(service).containsKeys("test", "interval", "retries", "start_period");
+            String port = compose.environment(service).get("SERVER_PORT");
+            assertThat(String.valueOf(health.get("test"))).as(service)
+                    .contains("/dev/tcp/localhost/" + port, "GET /actuator/health/readiness", "' 200 '");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.failback.ctl.cli;
 
-import io.failback.ctl.kafka.StatusReader;
-import io.failback.schemas.Topics;
+import io.failback.ctl.kafka.TopicReader;
 
 /** Side remarks on stderr that don't change the outcome. */
 final class Notes {
@@ -9,10 +8,10 @@ final class Notes {
     private Notes() {
     }
 
-    static void unreadable(Console console, StatusReader reader) {
+    static void unreadable(Console console, TopicReader<?> reader) {
         if (reader.unreadable() > 0) {
             console.err().println("failbackctl: note: skipped " + reader.unreadable() + " unreadable record(s) on "
-                    + Topics.STATUS.name());
+                    + reader.topic().name());
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.failback.ctl.CtlException;
 import io.failback.ctl.ExitCode;
+import io.failback.messages.AuditRecord;
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,7 +32,7 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * The command line's only door to Kafka: it first makes sure the broker answers within the timeout and
  * has the topics the command needs (so an unreachable broker is reported plainly, not as a hang), then
- * sends single records and opens status readers.
+ * sends single records and opens status and audit readers.
  */
 public final class FailbackBroker {
 
@@ -105,8 +106,17 @@ public final class FailbackBroker {
      * written with Kafka's default partitioning (murmur2 of the key), so all of a job's events are there.
      */
     public StatusReader statusOf(String jobId) {
-        int partition = Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % partitionCount(Topics.STATUS);
-        return create(() -> new StatusReader(settings, List.of(new TopicPartition(Topics.STATUS.name(), partition))), settings);
+        return create(() -> new StatusReader(settings, List.of(partitionOf(Topics.STATUS, jobId))), settings);
+    }
+
+    /** A reader of the one audit partition that holds a job's records (keyed by job id, like status). */
+    public TopicReader<AuditRecord> auditOf(String jobId) {
+        return create(() -> new TopicReader<>(settings, Topics.AUDIT, List.of(partitionOf(Topics.AUDIT, jobId))), settings);
+    }
+
+    private TopicPartition partitionOf(Topic<?, ?> topic, String jobId) {
+        int partition = Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % partitionCount(topic);
+        return new TopicPartition(topic.name(), partition);
     }
 
     private int partitionCount(Topic<?, ?> topic) {

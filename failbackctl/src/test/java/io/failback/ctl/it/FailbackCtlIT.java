@@ -27,6 +27,8 @@ import io.failback.ctl.ExitCode;
 import io.failback.ctl.FailbackCtl;
 import io.failback.ctl.cli.Console;
 import io.failback.ctl.view.StatusEvents;
+import io.failback.messages.AuditKind;
+import io.failback.messages.AuditRecord;
 import io.failback.messages.CommitPolicy;
 import io.failback.messages.CommitPolicyKind;
 import io.failback.messages.ControlAction;
@@ -480,5 +482,104 @@ class FailbackCtlIT {
         // then
         assertThat(code).isEqualTo(ExitCode.JOB_NOT_FOUND);
         kafka.assertNoneFor(Topics.CONTROL, "it-retry-unknown", Duration.ofSeconds(1));
+    }
+
+    @Test
+    void shouldPrintAJobsAuditTrailOldestFirstAndOneVmsAsCsv() throws Exception {
+        // given the orchestrator's audit of a job: the request, a command and its result for web01, one for db01
+        Instant t = StatusEvents.START;
+        kafka.publishAudit(audit("it-audit", null, null, t, AuditKind.REQUEST, "request accepted", "2 VMs"),
+                audit("it-audit", "web01", "it-audit:web01:1:SHUT_DOWN_AZURE_VM", t.plusSeconds(1), AuditKind.COMMAND,
+                        "SHUT_DOWN_AZURE_VM sent", ""),
+                audit("it-audit", "db01", "it-audit:db01:1:SHUT_DOWN_AZURE_VM", t.plusSeconds(2), AuditKind.COMMAND,
+                        "SHUT_DOWN_AZURE_VM sent", ""),
+                audit("it-audit", "web01", "it-audit:web01:1:SHUT_DOWN_AZURE_VM", t.plusSeconds(3), AuditKind.RESULT,
+                        "SHUT_DOWN_AZURE_VM succeeded", "deallocated, \"vm-web01\""));
+        Run text = run();
+        Run csv = run();
+
+        // when the auditor asks for the whole trail, then for web01 as CSV
+        int textCode = text.exec("audit", "it-audit");
+        int csvCode = csv.exec("audit", "it-audit", "--vm", "web01", "--output", "csv");
+
+        // then the whole trail is there in order, and the CSV holds web01's two records, quoted where needed
+        assertThat(textCode).isEqualTo(ExitCode.OK);
+        List<String> lines = text.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("AT").contains("VM", "KIND", "BY", "ACTION", "DETAIL", "COMMAND");
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(1)).contains("2024-05-01 10:00:00", "REQUEST", "alice", "request accepted", "2 VMs");
+        assertThat(lines.get(3)).contains("db01", "COMMAND", "SHUT_DOWN_AZURE_VM sent", "it-audit:db01:1:SHUT_DOWN_AZURE_VM");
+        assertThat(csvCode).isEqualTo(ExitCode.OK);
+        assertThat(csv.out().lines().toList()).containsExactly(
+                "at,jobId,vmId,commandId,kind,requestedBy,action,detail",
+                "2024-05-01T10:00:01Z,it-audit,web01,it-audit:web01:1:SHUT_DOWN_AZURE_VM,COMMAND,alice,SHUT_DOWN_AZURE_VM sent,",
+                "2024-05-01T10:00:03Z,it-audit,web01,it-audit:web01:1:SHUT_DOWN_AZURE_VM,RESULT,alice,SHUT_DOWN_AZURE_VM succeeded,"
+                        + "\"deallocated, \"\"vm-web01\"\"\"");
+    }
+
+    @Test
+    void shouldPrintTheAuditTrailAsJsonAndRefuseAJobOrVmWithNone() throws Exception {
+        // given
+        kafka.publishAudit(audit("it-audit-json", "vm-1", null, StatusEvents.START, AuditKind.DECISION, "preflight passed",
+                "line one\nline two"));
+        Run json = run();
+        Run unknownJob = run();
+        Run unknownVm = run();
+
+        // when
+        int jsonCode = json.exec("audit", "it-audit-json", "-o", "json");
+        int jobCode = unknownJob.exec("audit", "it-audit-none");
+        int vmCode = unknownVm.exec("audit", "it-audit-json", "--vm", "vm-2");
+
+        // then
+        assertThat(jsonCode).isEqualTo(ExitCode.OK);
+        assertThat(json.out()).isEqualTo("[{\"at\":\"2024-05-01T10:00:00Z\",\"jobId\":\"it-audit-json\",\"vmId\":\"vm-1\","
+                + "\"commandId\":null,\"kind\":\"DECISION\",\"requestedBy\":\"alice\",\"action\":\"preflight passed\","
+                + "\"detail\":\"line one\\nline two\"}]" + System.lineSeparator());
+        assertThat(jobCode).isEqualTo(ExitCode.JOB_NOT_FOUND);
+        assertThat(unknownJob.err()).contains("job it-audit-none not found on failback.audit");
+        assertThat(vmCode).isEqualTo(ExitCode.JOB_NOT_FOUND);
+        assertThat(unknownVm.err()).contains("job it-audit-json has no audit record about VM vm-2");
+    }
+
+    @Test
+    void shouldPrintJobsAndAJobsVmsAsJsonAndCsvForScripts() throws Exception {
+        // given
+        StatusEvents e = new StatusEvents("it-machine");
+        kafka.publishStatus(e.job(JobState.RUNNING, 1, 0, 0),
+                e.vm("web01", 1, VmState.FAILED_BACK_AWAITING_COMMIT, Step.NONE, appConsistent("rp-9", "cg-web", 125_000)),
+                e.vm("db01", 2, VmState.REJECTED, Step.NONE, reason(ReasonCode.NO_RECOVERY_POINT, "none, at all")),
+                e.job(JobState.AWAITING_COMMIT, 2, 1, 1));
+        Run jobs = run();
+        Run showJson = run();
+        Run showCsv = run();
+
+        // when
+        int jobsCode = jobs.exec("jobs", "--output", "csv");
+        int jsonCode = showJson.exec("show", "it-machine", "--output", "json");
+        int csvCode = showCsv.exec("show", "it-machine", "--output", "csv");
+
+        // then
+        assertThat(jobsCode).isEqualTo(ExitCode.OK);
+        assertThat(jobs.out().lines().findFirst()).hasValue(
+                "jobId,state,planId,requestedBy,recoveryPoint,commitPolicy,totalVms,groupCount,currentGroup,vmsDone,vmsFailed,reasons,updated");
+        assertThat(jobs.out().lines()).contains(
+                "it-machine,AWAITING_COMMIT,plan-erp,alice,LATEST_APP_CONSISTENT,MANUAL,3,2,2,1,1,,2024-05-01T10:00:03Z");
+        assertThat(jsonCode).isEqualTo(ExitCode.OK);
+        assertThat(showJson.out()).startsWith("{\"jobId\":\"it-machine\",\"state\":\"AWAITING_COMMIT\",")
+                .contains("\"vms\":[{\"jobId\":\"it-machine\",\"vmId\":\"web01\",\"group\":1,\"state\":\"FAILED_BACK_AWAITING_COMMIT\","
+                        + "\"step\":\"NONE\",\"pointId\":\"rp-9\",\"pointConsistency\":\"APP_CONSISTENT\"")
+                .contains("\"dataLossMillis\":125000", "\"reasons\":[\"NO_RECOVERY_POINT: none, at all\"]");
+        assertThat(csvCode).isEqualTo(ExitCode.OK);
+        assertThat(showCsv.out().lines().toList()).hasSize(3).first().isEqualTo(String.join(",",
+                io.failback.ctl.view.Exports.VM_COLUMNS));
+        assertThat(showCsv.out().lines()).anySatisfy(l -> assertThat(l).startsWith("it-machine,db01,2,REJECTED,NONE,")
+                .endsWith(",false,,\"NO_RECOVERY_POINT: none, at all\""));
+    }
+
+    private static AuditRecord audit(String jobId, String vmId, String commandId, Instant at, AuditKind kind, String action,
+                                     String detail) {
+        return AuditRecord.newBuilder().setJobId(jobId).setVmId(vmId).setCommandId(commandId).setAt(at).setRequestedBy("alice")
+                .setKind(kind).setAction(action).setDetail(detail).build();
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.failback.messages.AuditRecord;
 import io.failback.messages.StatusEvent;
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
@@ -33,6 +34,16 @@ final class KafkaTestSupport {
                 Topics.STATUS.keySerde().serializer(), Topics.STATUS.valueSerde().serializer())) {
             for (StatusEvent e : events) {
                 producer.send(new ProducerRecord<>(Topics.STATUS.name(), e.getJobId(), e)).get();
+            }
+        }
+    }
+
+    /** Publishes audit records keyed by job id, as the orchestrator does, and waits until the broker has them. */
+    void publishAudit(AuditRecord... records) throws Exception {
+        try (KafkaProducer<String, AuditRecord> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all"),
+                Topics.AUDIT.keySerde().serializer(), Topics.AUDIT.valueSerde().serializer())) {
+            for (AuditRecord a : records) {
+                producer.send(new ProducerRecord<>(Topics.AUDIT.name(), a.getJobId(), a)).get();
             }
         }
     }

@@ -47,6 +47,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         }
         log.error("unreadable record on {}-{}@{}, dead-lettered to {} in this transaction: {}", record.topic(), record.partition(),
                 record.offset(), Topics.ORCHESTRATOR_DLT.name(), DeadLetters.problemOf(exception));
+        JobMetrics.deadLettered(SERVICE, record.topic());
         return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 record.topic(), record.partition(), record.offset(), record.key(), record.value(), exception)));
     }
@@ -69,6 +70,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     private static ProductionExceptionHandler.Response outputRefused(ErrorHandlerContext context, String outputTopic, Exception exception) {
         log.error("an output to {} for the record on {}-{}@{} can't be written ({}); that record is dead-lettered to {} in this transaction",
                 outputTopic, context.topic(), context.partition(), context.offset(), LogSafe.of(exception, 500), Topics.ORCHESTRATOR_DLT.name());
+        JobMetrics.deadLettered(SERVICE, context.topic());
         return ProductionExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 String.valueOf(context.topic()), context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(),
                 exception)));
@@ -80,6 +82,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
         log.error("record on {}-{}@{} could not be processed, dead-lettered to {} in this transaction: {}", context.topic(),
                 context.partition(), context.offset(), Topics.ORCHESTRATOR_DLT.name(), LogSafe.of(exception, 500));
         log.debug("processing failure of {}-{}@{}", context.topic(), context.partition(), context.offset(), exception);
+        JobMetrics.deadLettered(SERVICE, context.topic());
         return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.of(Topics.ORCHESTRATOR_DLT, SERVICE,
                 context.topic(), context.partition(), context.offset(), context.sourceRawKey(), context.sourceRawValue(), exception)));
     }

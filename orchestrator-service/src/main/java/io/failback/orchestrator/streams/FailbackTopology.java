@@ -30,6 +30,7 @@ public final class FailbackTopology {
     static final String TO_CLAIMS = "to-vm-claims";
     static final String TO_STATUS = "to-status";
     static final String TO_AUDIT = "to-audit";
+    static final String TO_JOB_STATE = "to-job-state";
     static final String TO_INPUTS = "to-inputs";
 
     private static final Serde<String> KEYS = Serdes.String();
@@ -69,6 +70,7 @@ public final class FailbackTopology {
         sink(topology, TO_CLAIMS, Topics.VM_CLAIMS, "jobs");
         sink(topology, TO_STATUS, Topics.STATUS, "jobs", "router");
         sink(topology, TO_AUDIT, Topics.AUDIT, "jobs", "router");
+        sink(topology, TO_JOB_STATE, Topics.JOB_STATE, "jobs", "router");
 
         String claims = source(topology, Topics.VM_CLAIMS);
         topology.<String, VmClaim, String, Object>addProcessor("claims", ClaimProcessor::new, claims);

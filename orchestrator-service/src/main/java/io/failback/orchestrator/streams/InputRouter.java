@@ -4,6 +4,7 @@ import io.failback.messages.OrchestratorInput;
 import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.Outbox;
 import io.failback.schemas.LogSafe;
+import io.failback.schemas.Topics;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -47,6 +48,7 @@ final class InputRouter implements Processor<String, Object, String, Object> {
                     LogSafe.of(refusal.audits.get(0).getDetail()));
         }
         refusal.statuses.forEach(s -> context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS));
+        refusal.statuses.forEach(s -> context.forward(new Record<>(Topics.jobStateKey(s), s, now), FailbackTopology.TO_JOB_STATE));
         refusal.audits.forEach(a -> context.forward(new Record<>(a.getJobId(), a, now), FailbackTopology.TO_AUDIT));
     }
 }

@@ -9,12 +9,14 @@ import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.Outbox;
 import io.failback.schemas.LogSafe;
+import io.failback.schemas.Topics;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The Kafka Streams side of the saga: each record (request, control command, agent result, claim answer)
@@ -50,6 +52,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
 
     @Override
     public void process(Record<String, Object> record) {
+        MDC.put("jobId", LogSafe.of(record.key())); // what this record's processing logs concerns this job
         long now = context.currentSystemTimeMs();
         forward(orchestrator.handle(record.key(), record.value(), store, inventory, now), now);
         if (record.value() instanceof OrchestratorInput input && input.getInput() instanceof FailbackRequest request) {
@@ -57,6 +60,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             log.info("request {} by {}: job {}", LogSafe.of(request.getRequestId()), LogSafe.of(request.getRequestedBy()),
                     job == null ? "refused" : job.state());
         }
+        MDC.remove("jobId");
     }
 
     private void onTick(long now) {
@@ -66,6 +70,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     }
 
     private void forward(Outbox out, long now) {
+        JobMetrics.INSTANCE.record(out);
         out.azureCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, now), FailbackTopology.TO_AZURE));
         out.vcenterCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, now), FailbackTopology.TO_VCENTER));
         out.replicationCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, now), FailbackTopology.TO_REPLICATION));
@@ -73,6 +78,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             context.forward(new Record<>(claim.getVmId(), claim, now), FailbackTopology.TO_CLAIMS);
         }
         out.statuses.forEach(s -> context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS));
+        out.statuses.forEach(s -> context.forward(new Record<>(Topics.jobStateKey(s), s, now), FailbackTopology.TO_JOB_STATE));
         out.audits.forEach(a -> context.forward(new Record<>(a.getJobId(), a, now), FailbackTopology.TO_AUDIT));
     }
 }

@@ -1,0 +1,144 @@
+package io.failback.orchestrator.streams;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.failback.messages.AuditKind;
+import io.failback.messages.AuditRecord;
+import io.failback.messages.StatusEvent;
+import io.failback.messages.Step;
+import io.failback.messages.VmState;
+import io.failback.orchestrator.saga.Outbox;
+import io.failback.schemas.Meters;
+import io.failback.schemas.Topic;
+import io.failback.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The orchestrator's step metrics, read off what the saga decided: its audit records say which command was sent
+ * (again), which result came back with which code, and which step timed out. Kept apart from the saga, which
+ * stays pure; registered in Micrometer's global registry, which Spring Boot exports (and tests without Spring
+ * leave empty, so recording costs nothing there).
+ */
+public final class JobMetrics {
+
+    /** The one instance of this JVM: every stream task's processor records into it. */
+    public static final JobMetrics INSTANCE = new JobMetrics(Metrics.globalRegistry);
+
+    /** Beyond this many unanswered commands the oldest are forgotten: an instance that stops hearing back must not grow without bound. */
+    private static final int MAX_TRACKED = 100_000;
+    private static final Pattern STEP = Pattern.compile("[A-Z][A-Z0-9_]+");
+    /** VM states in which none of the VM's commands is awaited any more (a lost answer is then no longer in flight). */
+    private static final Set<VmState> SETTLED = EnumSet.of(VmState.REJECTED, VmState.FAILED_BACK_AWAITING_COMMIT,
+            VmState.REPROTECTED, VmState.ROLLED_BACK, VmState.FAILED, VmState.NEEDS_ATTENTION);
+
+    private final MeterRegistry registry;
+    /** Command id to the first send of a command not answered yet. */
+    private final Map<String, Sent> inFlight = new ConcurrentHashMap<>();
+
+    private record Sent(String jobId, String vmId, String step, long at) {
+    }
+
+    JobMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder(Meters.COMMANDS_IN_FLIGHT, inFlight, Map::size)
+                .description("commands sent to an agent or the engine and not answered yet").register(registry);
+        // the counters a scrape should show at zero before anything went wrong, rather than not at all
+        for (Step step : Step.values()) {
+            resent(step.name());
+            timeouts(step.name());
+        }
+        for (Topic<?, ?> input : List.of(Topics.REQUESTS, Topics.CONTROL, Topics.REPLICATION_EVENTS, Topics.ORCHESTRATOR_INPUTS,
+                Topics.VCENTER_EVENTS, Topics.AZURE_EVENTS, Topics.VM_CLAIMS, Topics.VM_CLAIM_ANSWERS)) {
+            deadLetters(registry, DeadLetterHandler.SERVICE, input.name());
+        }
+    }
+
+    /** Records what one call of the saga decided. */
+    void record(Outbox out) {
+        for (AuditRecord a : out.audits) {
+            if (a.getKind() == AuditKind.COMMAND && a.getCommandId() != null) {
+                sent(a);
+            } else if (a.getKind() == AuditKind.RESULT && a.getCommandId() != null) {
+                answered(a);
+            } else if (a.getKind() == AuditKind.DECISION && "step timed out".equals(a.getAction())) {
+                timedOut(a);
+            }
+        }
+        for (StatusEvent s : out.statuses) {
+            if (s.getVm() != null && SETTLED.contains(s.getVm().getState())) {
+                inFlight.values().removeIf(c -> c.jobId().equals(s.getJobId()) && c.vmId().equals(s.getVm().getVmId()));
+            }
+        }
+    }
+
+    /** A record a service could not read or process went to its dead-letter topic. */
+    public static void deadLettered(String service, String fromTopic) {
+        deadLetters(Metrics.globalRegistry, service, String.valueOf(fromTopic)).increment();
+    }
+
+    private static Counter deadLetters(MeterRegistry registry, String service, String fromTopic) {
+        return Counter.builder(Meters.DEAD_LETTERS).description("records dead-lettered, by the topic they came from")
+                .tag("service", service).tag("topic", fromTopic).register(registry);
+    }
+
+    private Counter resent(String step) {
+        return Counter.builder(Meters.COMMANDS_RESENT).description("commands sent again after their step timeout")
+                .tag("step", step).register(registry);
+    }
+
+    private Counter timeouts(String step) {
+        return Counter.builder(Meters.STEP_TIMEOUTS).description("steps given up after their last attempt timed out")
+                .tag("step", step).register(registry);
+    }
+
+    private void sent(AuditRecord a) {
+        String step = firstWord(a.getAction());
+        if (a.getAction().endsWith("sent again")) {
+            resent(step).increment();
+            return;
+        }
+        if (inFlight.size() >= MAX_TRACKED) {
+            inFlight.clear();
+        }
+        inFlight.putIfAbsent(a.getCommandId(), new Sent(a.getJobId(), a.getVmId(), step, a.getAt().toEpochMilli()));
+    }
+
+    private void answered(AuditRecord a) {
+        String[] words = a.getAction().split(" ");
+        String step = words[0];
+        String outcome = words.length > 1 ? words[1] : "UNKNOWN";
+        Counter.builder(Meters.VM_STEPS).description("agent results received, by step and result code")
+                .tag("step", step).tag("outcome", outcome).register(registry).increment();
+        Sent sent = inFlight.remove(a.getCommandId());
+        if (sent != null) {
+            Timer.builder(Meters.STEP_DURATION).description("from a command's first send to its result")
+                    .tag("step", step).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+                    .maximumExpectedValue(Duration.ofMinutes(30)).register(registry)
+                    .record(Duration.ofMillis(Math.max(0, a.getAt().toEpochMilli() - sent.at())));
+        }
+    }
+
+    private void timedOut(AuditRecord a) {
+        Matcher steps = STEP.matcher(a.getDetail());
+        while (steps.find()) {
+            timeouts(steps.group()).increment();
+        }
+        inFlight.values().removeIf(c -> c.jobId().equals(a.getJobId()) && c.vmId().equals(a.getVmId()));
+    }
+
+    private static String firstWord(String action) {
+        int space = action.indexOf(' ');
+        return space < 0 ? action : action.substring(0, space);
+    }
+}

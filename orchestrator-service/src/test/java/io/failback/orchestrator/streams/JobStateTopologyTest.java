@@ -1,0 +1,135 @@
+package io.failback.orchestrator.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.failback.messages.AzureCommand;
+import io.failback.messages.ControlAction;
+import io.failback.messages.ControlCommand;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.InventoryRecord;
+import io.failback.messages.JobState;
+import io.failback.messages.RecoveryPoint;
+import io.failback.messages.ReplicationCommand;
+import io.failback.messages.StatusEvent;
+import io.failback.messages.VcenterCommand;
+import io.failback.messages.VmState;
+import io.failback.orchestrator.saga.Estate;
+import io.failback.orchestrator.saga.SagaSettings;
+import io.failback.orchestrator.saga.World;
+import io.failback.schemas.InventoryKeys;
+import io.failback.schemas.Topic;
+import io.failback.schemas.Topics;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The compacted job-state table, driven through the production topology: what a dashboard that starts late
+ * reads (the last record per key) is the job's and each VM's latest status, as the status topic said it.
+ */
+class JobStateTopologyTest {
+
+    private final Estate estate = new Estate();
+    private TopologyTestDriver driver;
+
+    @TempDir
+    java.nio.file.Path stateDir;
+
+    @BeforeEach
+    void startDriver() {
+        driver = FailbackTopologyTest.driver(SagaSettings.defaults(), stateDir, new Properties());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void shouldHoldTheLatestStatusOfTheJobAndEachVmUnderTheirKeys() {
+        // given two VMs failed back to awaiting commit, then committed
+        estate.windows("vm-win").vm("vm-lin");
+        seedInventory();
+        input(Topics.REQUESTS).pipeInput("job-1", Estate.request("job-1", "vm-win", "vm-lin").build());
+        answerEveryCommand();
+        input(Topics.CONTROL).pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
+                Instant.ofEpochMilli(Estate.T0), null));
+        answerEveryCommand();
+
+        // when a dashboard reads the table from the start, keeping the last record per key (what compaction leaves)
+        List<TestRecord<String, StatusEvent>> table = output(Topics.JOB_STATE).readRecordsToList();
+        Map<String, StatusEvent> latest = new LinkedHashMap<>();
+        table.forEach(r -> latest.put(r.key(), r.value()));
+
+        // then it holds one row for the job and one per VM, each the latest status the status topic published
+        assertThat(latest).containsOnlyKeys("job/job-1", "vm/job-1/vm-win", "vm/job-1/vm-lin");
+        assertThat(latest.get("job/job-1").getJob().getState()).isEqualTo(JobState.COMPLETED);
+        assertThat(latest.get("job/job-1").getJob().getVmsDone()).isEqualTo(2);
+        assertThat(latest.get("vm/job-1/vm-win").getVm().getState()).isEqualTo(VmState.COMMITTED);
+        assertThat(latest.get("vm/job-1/vm-lin").getVm().getState()).isEqualTo(VmState.COMMITTED);
+        List<StatusEvent> statuses = output(Topics.STATUS).readValuesToList();
+        assertThat(table).extracting(TestRecord::value).as("every status, in order, and nothing else").isEqualTo(statuses);
+    }
+
+    @Test
+    void shouldKeepARefusedRequestsStatusUnderItsJobKey() {
+        // given a request naming a VM id with a space in it
+        FailbackRequest bad = Estate.request("job-bad", "vm bad").build();
+
+        // when it is refused before reaching any job
+        input(Topics.REQUESTS).pipeInput("job-bad", bad);
+
+        // then the table shows the refusal as the job's latest status
+        Map<String, StatusEvent> latest = new LinkedHashMap<>();
+        output(Topics.JOB_STATE).readRecordsToList().forEach(r -> latest.put(r.key(), r.value()));
+        assertThat(latest).containsKey("job/job-bad");
+        assertThat(latest.get("job/job-bad").getJob().getState()).isEqualTo(JobState.REJECTED);
+    }
+
+    private void answerEveryCommand() {
+        TestOutputTopic<String, VcenterCommand> vc = output(Topics.VCENTER_COMMANDS);
+        TestOutputTopic<String, AzureCommand> az = output(Topics.AZURE_COMMANDS);
+        TestOutputTopic<String, ReplicationCommand> rc = output(Topics.REPLICATION_COMMANDS);
+        for (int round = 0; round < 100; round++) {
+            List<VcenterCommand> v = vc.readValuesToList();
+            List<AzureCommand> a = az.readValuesToList();
+            List<ReplicationCommand> r = rc.readValuesToList();
+            if (v.isEmpty() && a.isEmpty() && r.isEmpty()) {
+                return;
+            }
+            r.forEach(c -> input(Topics.REPLICATION_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
+            v.forEach(c -> input(Topics.VCENTER_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
+            a.forEach(c -> input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
+        }
+        throw new AssertionError("the agents were still being asked after 100 rounds");
+    }
+
+    private void seedInventory() {
+        TestInputTopic<String, InventoryRecord> inventory = input(Topics.INVENTORY);
+        estate.items.forEach((vm, item) -> inventory.pipeInput(InventoryKeys.item(vm), new InventoryRecord(item)));
+        estate.heartbeats.forEach((cs, hb) -> inventory.pipeInput(InventoryKeys.configServer(cs), new InventoryRecord(hb)));
+        TestInputTopic<String, RecoveryPoint> points = input(Topics.RECOVERY_POINTS);
+        estate.points.forEach((vm, list) -> list.forEach(p -> points.pipeInput(InventoryKeys.recoveryPoint(vm, p.getPointId()), p)));
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+                Instant.ofEpochMilli(Estate.T0), Duration.ZERO);
+    }
+
+    private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    }
+}

@@ -44,7 +44,7 @@ public final class Bench {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(20);
 
     record Options(List<Integer> sizes, int warmup, int makespanVms, double scale, long seed, int azureLimit, int vcenterLimit,
-                   boolean skipBaseline, Path out, Path repo) {
+                   boolean skipBaseline, boolean jfr, Path out, Path repo) {
 
         static Options parse(String[] args) {
             List<Integer> sizes = new ArrayList<>(List.of(300, 1000, 3000));
@@ -55,6 +55,7 @@ public final class Bench {
             int azure = 50;
             int vcenter = 20;
             boolean skipBaseline = false;
+            boolean jfr = false;
             Path out = Path.of("target/bench");
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -71,11 +72,12 @@ public final class Bench {
                     case "--azure-limit" -> azure = Integer.parseInt(args[++i]);
                     case "--vcenter-limit" -> vcenter = Integer.parseInt(args[++i]);
                     case "--no-baseline" -> skipBaseline = true;
+                    case "--jfr" -> jfr = true;
                     case "--out" -> out = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see scripts/bench.sh)");
                 }
             }
-            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, out, Path.of("."));
+            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, Path.of("."));
         }
     }
 
@@ -111,7 +113,13 @@ public final class Bench {
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs),
                          new ByteArraySerializer(), new ByteArraySerializer())) {
                 Runner runner = new Runner(commands, watch, producer, report);
-                try (JvmProcess orchestrator = JvmProcess.start("orchestrator", List.of("-jar", orchestratorJar(o.repo()).toString()),
+                List<String> orchestratorArgs = new ArrayList<>();
+                if (o.jfr()) {
+                    // a profile of the whole run, for `jfr print` or JDK Mission Control
+                    orchestratorArgs.add("-XX:StartFlightRecording=settings=profile,filename=" + o.out().toAbsolutePath().resolve("orchestrator.jfr"));
+                }
+                orchestratorArgs.addAll(List.of("-jar", orchestratorJar(o.repo()).toString()));
+                try (JvmProcess orchestrator = JvmProcess.start("orchestrator", orchestratorArgs,
                         Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bs,
                                 "SPRING_KAFKA_STREAMS_STATE_DIR", data.resolve("orchestrator-state").toString()), o.out().resolve("logs"))) {
                     orchestrator.awaitLog("Started ", Duration.ofMinutes(3));

@@ -51,7 +51,13 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     @Override
     public void process(Record<String, Object> record) {
         long now = context.currentSystemTimeMs();
-        forward(orchestrator.handle(record.key(), record.value(), store, inventory, now), now);
+        Outbox out;
+        try {
+            out = orchestrator.handle(record.key(), record.value(), store, inventory, now);
+        } finally {
+            store.flush();
+        }
+        forward(out, now);
         if (record.value() instanceof OrchestratorInput input && input.getInput() instanceof FailbackRequest request) {
             Job job = store.job(request.getRequestId());
             log.info("request {} by {}: job {}", LogSafe.of(request.getRequestId()), LogSafe.of(request.getRequestedBy()),
@@ -61,7 +67,13 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
 
     private void onTick(long now) {
         for (String[] due : store.takeDue(now, TIMERS_PER_TICK)) {
-            forward(orchestrator.handle(due[0], new Orchestrator.TimerDue(due[0], due[1]), store, inventory, now), now);
+            Outbox out;
+            try {
+                out = orchestrator.handle(due[0], new Orchestrator.TimerDue(due[0], due[1]), store, inventory, now);
+            } finally {
+                store.flush();
+            }
+            forward(out, now);
         }
     }
 

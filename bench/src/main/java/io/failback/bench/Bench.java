@@ -139,6 +139,7 @@ public final class Bench {
                         report.makespan(row, Makespan.lowerBound(work, o.azureLimit(), o.vcenterLimit()));
                     }
                 }
+                report.topicBytes(topicBytes(bs));
                 if (!o.skipBaseline()) {
                     int[] traffic = report.trafficPerEvent();
                     try (JvmProcess baseline = JvmProcess.start("baseline", List.of("-cp", System.getProperty("java.class.path"),
@@ -156,6 +157,25 @@ public final class Bench {
             report.write();
             deleteQuietly(data);
         }
+    }
+
+    /** Bytes on the broker's disk per kind of topic: the orchestrator's changelogs, and what it publishes. */
+    private static Map<String, Long> topicBytes(String bootstrap) throws Exception {
+        Map<String, Long> bytes = new java.util.TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id).toList();
+            admin.describeLogDirs(brokers).allDescriptions().get().values().forEach(dirs -> dirs.values().forEach(dir ->
+                    dir.replicaInfos().forEach((partition, replica) -> {
+                        String topic = partition.topic();
+                        String kind = topic.endsWith("-changelog") ? "orchestrator changelogs"
+                                : topic.equals(Topics.STATUS.name()) || topic.equals(Topics.AUDIT.name()) || topic.endsWith(".commands")
+                                || topic.endsWith(".events") ? "status, audit, commands and results" : null;
+                        if (kind != null && topic.startsWith("failback")) {
+                            bytes.merge(kind, replica.size(), Long::sum);
+                        }
+                    })));
+        }
+        return bytes;
     }
 
     static Path orchestratorJar(Path repo) throws IOException {

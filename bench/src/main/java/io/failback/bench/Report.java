@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The benchmark's results: a Markdown table ({@code bench.md}) and the same figures as JSON ({@code bench.json}),
@@ -22,6 +23,7 @@ final class Report {
     private Bench.Runner.Row makespan;
     private long lowerBoundMs;
     private int[] traffic;
+    private Map<String, Long> topicBytes = Map.of();
 
     Report(Bench.Options options) {
         this.options = options;
@@ -35,6 +37,11 @@ final class Report {
         this.makespan = row;
         this.lowerBoundMs = lowerBoundMs;
         System.out.printf("bench: makespan %.1f s, lower bound %.1f s: %.2fx%n", row.seconds(), lowerBoundMs / 1000.0, row.seconds() * 1000 / lowerBoundMs);
+    }
+
+    /** The orchestrator's bytes on the broker after its runs, per kind of topic. */
+    synchronized void topicBytes(Map<String, Long> bytes) {
+        this.topicBytes = bytes;
     }
 
     /** Steps per VM, statuses and audits per command, as the orchestrator wrote them in its largest job. */
@@ -72,6 +79,11 @@ final class Report {
                         b.p99Ms() == 0 ? 0.0 : (double) o.p99Ms() / b.p99Ms()));
             }
         }
+        if (!topicBytes.isEmpty()) {
+            md.append("\nOn the broker after the orchestrator's runs: ");
+            topicBytes.forEach((kind, b) -> md.append(String.format(Locale.ROOT, "%s %.1f MiB; ", kind, b / 1048576.0)));
+            md.append("\n");
+        }
         if (makespan != null) {
             md.append(String.format(Locale.ROOT, "%nMakespan of a %d-VM plan with agent latencies drawn per step (scale 1/%.0f, seed %d, Azure limit %d, "
                             + "vCenter limit %d): %.1f s against a lower bound of %.1f s, %.2fx.%n", makespan.vms(), options.scale(), options.seed(),
@@ -94,6 +106,11 @@ final class Report {
         j.append("  ]");
         if (traffic != null) {
             j.append(String.format(",%n  \"baselineTraffic\": {\"stepsPerVm\": %d, \"statusesPerCommand\": %d, \"auditsPerCommand\": %d}", traffic[0], traffic[1], traffic[2]));
+        }
+        if (!topicBytes.isEmpty()) {
+            j.append(",\n  \"topicBytes\": {");
+            j.append(String.join(", ", topicBytes.entrySet().stream().map(e -> "\"" + e.getKey() + "\": " + e.getValue()).toList()));
+            j.append("}");
         }
         if (makespan != null) {
             j.append(String.format(Locale.ROOT, ",%n  \"makespan\": {\"run\": %s, \"lowerBoundSeconds\": %.3f, \"scale\": %.1f, \"seed\": %d, \"azureLimit\": %d, \"vcenterLimit\": %d}",

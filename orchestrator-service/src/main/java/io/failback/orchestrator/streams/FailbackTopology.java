@@ -61,9 +61,11 @@ public final class FailbackTopology {
         String[] jobInputs = {source(topology, Topics.ORCHESTRATOR_INPUTS), source(topology, Topics.VCENTER_EVENTS),
                 source(topology, Topics.AZURE_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS)};
         topology.addProcessor("jobs", () -> new JobProcessor(orchestrator, tick), jobInputs);
-        topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB), "jobs");
-        topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM), "jobs");
-        topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()), "jobs");
+        // cached: a job header, a VM or a timer written and rewritten (or deleted) within one commit reaches
+        // its changelog once (or not at all), not once per write
+        topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB).withCachingEnabled(), "jobs");
+        topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM).withCachingEnabled(), "jobs");
+        topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()).withCachingEnabled(), "jobs");
         sink(topology, TO_VCENTER, Topics.VCENTER_COMMANDS, "jobs");
         sink(topology, TO_AZURE, Topics.AZURE_COMMANDS, "jobs");
         sink(topology, TO_REPLICATION, Topics.REPLICATION_COMMANDS, "jobs");

@@ -54,7 +54,13 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     public void process(Record<String, Object> record) {
         MDC.put("jobId", LogSafe.of(record.key())); // what this record's processing logs concerns this job
         long now = context.currentSystemTimeMs();
-        forward(orchestrator.handle(record.key(), record.value(), store, inventory, now), now);
+        Outbox out;
+        try {
+            out = orchestrator.handle(record.key(), record.value(), store, inventory, now);
+        } finally {
+            store.flush();
+        }
+        forward(out, now);
         if (record.value() instanceof OrchestratorInput input && input.getInput() instanceof FailbackRequest request) {
             Job job = store.job(request.getRequestId());
             log.info("request {} by {}: job {}", LogSafe.of(request.getRequestId()), LogSafe.of(request.getRequestedBy()),
@@ -65,7 +71,13 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
 
     private void onTick(long now) {
         for (String[] due : store.takeDue(now, TIMERS_PER_TICK)) {
-            forward(orchestrator.handle(due[0], new Orchestrator.TimerDue(due[0], due[1]), store, inventory, now), now);
+            Outbox out;
+            try {
+                out = orchestrator.handle(due[0], new Orchestrator.TimerDue(due[0], due[1]), store, inventory, now);
+            } finally {
+                store.flush();
+            }
+            forward(out, now);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.failback.orchestrator.streams;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.JobStore;
@@ -15,12 +17,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The saga's {@link JobStore} over Kafka Streams stores: a job header per job, one record per VM
  * (key {@code jobId/vmId}), and a timer index ordered by due time so the punctuator reads only what
  * is due. Every write keeps the timer index in step with the deadline it stores.
+ *
+ * <p>Jobs and VMs are immutable, so the records last read or written are kept as objects (a bounded cache
+ * in step with the stores, which only this class writes): reading one back, and knowing its old deadline
+ * for the timer index, costs no deserialisation. Writes reach the stores at {@link #flush()}, once per
+ * record or tick handled, so a job header changed by each of a plan's VMs in one follow-up is stored once.
  */
 final class KeyValueJobStore implements JobStore {
+
+    /** Objects kept between records: a 10,000-VM plan's VMs stay in memory while it runs (a few MB). */
+    private static final int CACHED_VMS = 20_000;
+    private static final int CACHED_JOBS = 1_000;
 
     private final KeyValueStore<String, Job> jobs;
     private final KeyValueStore<String, VmJob> vms;
     private final KeyValueStore<String, String> timers;
+    private final Map<String, Job> jobCache = lru(CACHED_JOBS);
+    private final Map<String, VmJob> vmCache = lru(CACHED_VMS);
+    private final Map<String, Job> unwrittenJobs = new LinkedHashMap<>();
+    private final Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
 
     KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, String> timers) {
         this.jobs = jobs;
@@ -34,22 +49,51 @@ final class KeyValueJobStore implements JobStore {
 
     /** Zero-padded so that string order is time order. */
     static String timerKey(long due, String jobId, String vmId) {
-        return String.format("%015d|%s|%s", due, jobId, vmId == null ? "" : vmId);
+        String digits = Long.toString(due);
+        StringBuilder key = new StringBuilder(17 + digits.length() + jobId.length() + (vmId == null ? 0 : vmId.length()));
+        for (int pad = digits.length(); pad < 15; pad++) {
+            key.append('0');
+        }
+        return key.append(digits).append('|').append(jobId).append('|').append(vmId == null ? "" : vmId).toString();
     }
 
     @Override
     public Job job(String jobId) {
-        return jobs.get(jobId);
+        Job job = unwrittenJobs.get(jobId);
+        if (job == null) {
+            job = jobCache.get(jobId);
+        }
+        if (job == null) {
+            job = jobs.get(jobId);
+            if (job != null) {
+                jobCache.put(jobId, job);
+            }
+        }
+        return job;
     }
 
     @Override
     public VmJob vm(String jobId, String vmId) {
-        return vms.get(vmKey(jobId, vmId));
+        String key = vmKey(jobId, vmId);
+        VmJob vm = unwrittenVms.get(key);
+        if (vm == null) {
+            vm = vmCache.get(key);
+        }
+        if (vm == null) {
+            vm = vms.get(key);
+            if (vm != null) {
+                vmCache.put(key, vm);
+            }
+        }
+        return vm;
     }
 
     @Override
     public List<String> vmIds(String jobId) {
         String prefix = jobId + "/";
+        if (unwrittenVms.keySet().stream().anyMatch(key -> key.startsWith(prefix))) {
+            flush(); // VMs first put in this record's handling are listed too, in the store's order
+        }
         List<String> ids = new ArrayList<>();
         try (KeyValueIterator<String, VmJob> it = vms.prefixScan(prefix, new StringSerializer())) {
             it.forEachRemaining(kv -> ids.add(kv.key.substring(prefix.length())));
@@ -59,27 +103,49 @@ final class KeyValueJobStore implements JobStore {
 
     @Override
     public void put(Job job) {
-        Job old = jobs.get(job.jobId());
+        Job old = job(job.jobId());
         if (old != null && old.timerAt() != 0 && old.timerAt() != job.timerAt()) {
             timers.delete(timerKey(old.timerAt(), job.jobId(), null));
         }
         if (job.timerAt() != 0) {
             timers.put(timerKey(job.timerAt(), job.jobId(), null), "");
         }
-        jobs.put(job.jobId(), job);
+        unwrittenJobs.put(job.jobId(), job);
     }
 
     @Override
     public void put(VmJob vm) {
         String key = vmKey(vm.jobId(), vm.vmId());
-        VmJob old = vms.get(key);
+        VmJob old = vm(vm.jobId(), vm.vmId());
         if (old != null && old.deadline() != 0 && old.deadline() != vm.deadline()) {
             timers.delete(timerKey(old.deadline(), vm.jobId(), vm.vmId()));
         }
         if (vm.deadline() != 0) {
             timers.put(timerKey(vm.deadline(), vm.jobId(), vm.vmId()), "");
         }
-        vms.put(key, vm);
+        unwrittenVms.put(key, vm);
+    }
+
+    /**
+     * Writes what was put since the last flush to the stores (and so to their changelogs), the cache
+     * keeping each object only once it is stored: a record the store refuses is not kept either.
+     */
+    void flush() {
+        try {
+            for (Map.Entry<String, VmJob> e : unwrittenVms.entrySet()) {
+                vmCache.remove(e.getKey());
+                vms.put(e.getKey(), e.getValue());
+                vmCache.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, Job> e : unwrittenJobs.entrySet()) {
+                jobCache.remove(e.getKey());
+                jobs.put(e.getKey(), e.getValue());
+                jobCache.put(e.getKey(), e.getValue());
+            }
+        } finally {
+            unwrittenVms.clear();
+            unwrittenJobs.clear();
+        }
     }
 
     /** Timers due at or before {@code now}, oldest first, at most {@code limit}; removed from the index. */
@@ -98,5 +164,14 @@ final class KeyValueJobStore implements JobStore {
             due.add(new String[] {parts[1], parts[2]});
         }
         return due;
+    }
+
+    private static <V> Map<String, V> lru(int capacity) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        };
     }
 }

@@ -1,0 +1,206 @@
+package io.failback.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.failback.messages.AzureCommand;
+import io.failback.messages.ReplicationCommand;
+import io.failback.messages.VcenterCommand;
+import io.failback.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The vCenter and Azure agents in the bench JVM (and the baseline's agent), and a tap on every command topic (the replication engine's
+ * too, which the replication simulator answers). Each command is answered with success either at once or,
+ * for the makespan run, after a delay drawn for its step, under each agent's concurrency limit.
+ */
+final class Agents implements AutoCloseable {
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final CommandLog log;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread loop;
+    private volatile Delays delays;
+    private final Lane azure = new Lane("azure");
+    private final Lane vcenter = new Lane("vcenter");
+
+    Agents(String bootstrap, CommandLog log) {
+        this.log = log;
+        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-agents", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 2), new ByteArraySerializer(), new ByteArraySerializer());
+        this.loop = new Thread(this::run, "bench-agents");
+        loop.start();
+    }
+
+    /** From now on, answers after the delays drawn by {@code delays} (null: at once). */
+    void answerAfter(Delays delays) {
+        this.delays = delays;
+    }
+
+    private void run() {
+        consumer.subscribe(List.of(Topics.VCENTER_COMMANDS.name(), Topics.AZURE_COMMANDS.name(), Topics.REPLICATION_COMMANDS.name(),
+                Baseline.COMMANDS));
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    handle(r);
+                }
+            }
+        } catch (org.apache.kafka.common.errors.WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> r) {
+        String topic = r.topic();
+        if (topic.equals(Topics.VCENTER_COMMANDS.name())) {
+            VcenterCommand c = Topics.VCENTER_COMMANDS.valueSerde().deserializer().deserialize(topic, r.value());
+            String step = log.command(c.getJobId(), c.getVmId(), c.getCommandId(), r.timestamp());
+            vcenter.submit(c.getVmId(), step, () -> send(Topics.VCENTER_EVENTS.name(), c.getJobId(),
+                    Topics.VCENTER_EVENTS.valueSerde().serializer().serialize(topic, Answers.of(c))));
+        } else if (topic.equals(Topics.AZURE_COMMANDS.name())) {
+            AzureCommand c = Topics.AZURE_COMMANDS.valueSerde().deserializer().deserialize(topic, r.value());
+            String step = log.command(c.getJobId(), c.getVmId(), c.getCommandId(), r.timestamp());
+            azure.submit(c.getVmId(), step, () -> send(Topics.AZURE_EVENTS.name(), c.getJobId(),
+                    Topics.AZURE_EVENTS.valueSerde().serializer().serialize(topic, Answers.of(c))));
+        } else if (topic.equals(Baseline.COMMANDS)) {
+            // the baseline's command: CMD|job|vm|step|padding, answered with RESULT|job|vm|step
+            String[] f = new String(r.value(), StandardCharsets.UTF_8).split("\\|", 5);
+            log.command(f[1], f[2], f[1] + ":" + f[2] + ":" + f[3], r.timestamp());
+            send(Baseline.EVENTS, f[1], ("RESULT|" + f[1] + "|" + f[2] + "|" + f[3]).getBytes(StandardCharsets.UTF_8));
+        } else {
+            ReplicationCommand c = Topics.REPLICATION_COMMANDS.valueSerde().deserializer().deserialize(topic, r.value());
+            log.command(c.getJobId(), c.getVmId(), c.getCommandId(), r.timestamp());
+        }
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            loop.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        azure.close();
+        vcenter.close();
+        producer.close(Duration.ofSeconds(10));
+    }
+
+    /** Per-step delays, drawn once per VM and step, and each agent's concurrency limit. */
+    interface Delays {
+        /** The delay in ms for this VM's step, recorded for the lower bound. */
+        long draw(String agent, String vmId, String step);
+
+        int limit(String agent);
+    }
+
+    /** One agent's work: at most its limit at once, the rest queued in arrival order. */
+    private final class Lane {
+        private final String name;
+        private final ScheduledExecutorService timer;
+        private final Queue<Runnable> waiting = new ArrayDeque<>();
+        private int busy;
+
+        Lane(String name) {
+            this.name = name;
+            this.timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-" + name));
+        }
+
+        void submit(String vmId, String step, Runnable answer) {
+            Delays d = delays;
+            if (d == null) {
+                answer.run();
+                return;
+            }
+            long ms = d.draw(name, vmId, step);
+            timer.execute(() -> {
+                Runnable start = () -> timer.schedule(() -> {
+                    answer.run();
+                    busy--;
+                    Runnable next = waiting.poll();
+                    if (next != null) {
+                        next.run();
+                    }
+                }, ms, TimeUnit.MILLISECONDS);
+                if (busy < d.limit(name)) {
+                    busy++;
+                    start.run();
+                } else {
+                    waiting.add(() -> {
+                        busy++;
+                        start.run();
+                    });
+                }
+            });
+        }
+
+        void close() {
+            timer.shutdownNow();
+        }
+    }
+
+    /** Every command seen per job: its VM, its step (the command id's last part) and when it was written. */
+    static final class CommandLog {
+        private final Map<String, Map<String, List<long[]>>> byJob = new ConcurrentHashMap<>();
+        private final Map<String, Map<String, Boolean>> ids = new ConcurrentHashMap<>();
+        private final Map<String, int[]> counts = new ConcurrentHashMap<>();
+
+        String command(String jobId, String vmId, String commandId, long at) {
+            byJob.computeIfAbsent(jobId, j -> new ConcurrentHashMap<>()).computeIfAbsent(vmId, v -> new ArrayList<>()).add(new long[] {at});
+            ids.computeIfAbsent(jobId, j -> new ConcurrentHashMap<>()).put(commandId, Boolean.TRUE);
+            counts.computeIfAbsent(jobId, j -> new int[1])[0]++;
+            return commandId.substring(commandId.lastIndexOf(':') + 1);
+        }
+
+        int commands(String jobId) {
+            int[] c = counts.get(jobId);
+            return c == null ? 0 : c[0];
+        }
+
+        int distinct(String jobId) {
+            return ids.getOrDefault(jobId, Map.of()).size();
+        }
+
+        /** Command issued to the next command for the same VM, in ms, over the job's VMs. */
+        List<Long> stepLatencies(String jobId) {
+            List<Long> out = new ArrayList<>();
+            for (List<long[]> times : byJob.getOrDefault(jobId, Map.of()).values()) {
+                long[] sorted = times.stream().mapToLong(t -> t[0]).sorted().toArray();
+                for (int i = 1; i < sorted.length; i++) {
+                    out.add(sorted[i] - sorted[i - 1]);
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.failback.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.failback.messages.CommitPolicy;
+import io.failback.messages.CommitPolicyKind;
+import io.failback.messages.FailbackRequest;
+import io.failback.messages.RecoveryPointKind;
+import io.failback.sandbox.estate.EstateSpec;
+import io.failback.sandbox.estate.VmSpec;
+import io.failback.sandbox.kafka.CatalogTopics;
+import io.failback.sandbox.kafka.KafkaBrokerProcess;
+import io.failback.sandbox.replication.ReplicationEngine;
+import io.failback.sandbox.replication.ReplicationSimulator;
+import io.failback.schemas.Topics;
+import io.failback.schemas.TrustedMessages;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The benchmark (scripts/bench.sh): on one fresh standalone broker, the orchestrator's jar as its own process
+ * fails back plans of N VMs in 3 boot groups with auto-commit, answered by instant agents in this JVM, after a
+ * warm-up job; then a minimal Kafka Streams exactly-once baseline with the same traffic per event over the same
+ * N; then, if asked, the makespan of one plan under drawn agent latencies against its lower bound. Writes
+ * {@code bench.md} and {@code bench.json} to the output directory.
+ */
+public final class Bench {
+
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(20);
+
+    record Options(List<Integer> sizes, int warmup, int makespanVms, double scale, long seed, int azureLimit, int vcenterLimit,
+                   boolean skipBaseline, boolean jfr, Path out, Path repo) {
+
+        static Options parse(String[] args) {
+            List<Integer> sizes = new ArrayList<>(List.of(300, 1000, 3000));
+            int warmup = 300;
+            int makespan = 1000;
+            double scale = 100;
+            long seed = 42;
+            int azure = 50;
+            int vcenter = 20;
+            boolean skipBaseline = false;
+            boolean jfr = false;
+            Path out = Path.of("target/bench");
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+                    case "--large" -> {
+                        sizes = new ArrayList<>(sizes);
+                        sizes.add(10_000);
+                    }
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--makespan-vms" -> makespan = Integer.parseInt(args[++i]);
+                    case "--scale" -> scale = Double.parseDouble(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--azure-limit" -> azure = Integer.parseInt(args[++i]);
+                    case "--vcenter-limit" -> vcenter = Integer.parseInt(args[++i]);
+                    case "--no-baseline" -> skipBaseline = true;
+                    case "--jfr" -> jfr = true;
+                    case "--out" -> out = Path.of(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (see scripts/bench.sh)");
+                }
+            }
+            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, Path.of("."));
+        }
+    }
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        TrustedMessages.ensureTrusted();
+        Files.createDirectories(o.out());
+        Report report = new Report(o);
+        Path data = Files.createTempDirectory("failback-bench-");
+        System.out.println("bench: sizes " + o.sizes() + ", warm-up " + o.warmup() + ", makespan " + o.makespanVms() + " VMs; output " + o.out());
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(data.resolve("broker"), 0).start(Duration.ofMinutes(2))) {
+            String bs = broker.bootstrapServers();
+            CatalogTopics.create(bs, (short) 1);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
+                admin.createTopics(Stream.of(Baseline.TOPICS).map(t -> new NewTopic(t, Topics.PARTITIONS, (short) 1)).toList()).all().get();
+            }
+            EstateSpec.Builder estate = new EstateSpec.Builder();
+            estate.plan("plan-warmup", "warm-up", o.warmup(), "mt-01", 3);
+            o.sizes().forEach(n -> estate.plan("plan-n" + n, n + " VMs", n, "mt-01", 3));
+            if (o.makespanVms() > 0) {
+                estate.plan("plan-makespan", "makespan", o.makespanVms(), "mt-01", 3);
+            }
+            EstateSpec spec = estate.build();
+            Agents.CommandLog commands = new Agents.CommandLog();
+            // points on a slow clock, so the point a job chose is never pruned under it
+            ReplicationEngine.Settings engine = new ReplicationEngine.Settings(Duration.ofHours(1), Duration.ofHours(1), 4, Duration.ofSeconds(1));
+            try (ReplicationSimulator sim = ReplicationSimulator.start(bs, spec, engine);
+                 Agents agents = new Agents(bs, commands);
+                 JobWatch watch = new JobWatch(bs);
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs),
+                         new ByteArraySerializer(), new ByteArraySerializer())) {
+                Runner runner = new Runner(commands, watch, producer, report);
+                List<String> orchestratorArgs = new ArrayList<>();
+                if (o.jfr()) {
+                    // a profile of the whole run, for `jfr print` or JDK Mission Control
+                    orchestratorArgs.add("-XX:StartFlightRecording=settings=profile,filename=" + o.out().toAbsolutePath().resolve("orchestrator.jfr"));
+                }
+                orchestratorArgs.addAll(List.of("-jar", orchestratorJar(o.repo()).toString()));
+                try (JvmProcess orchestrator = JvmProcess.start("orchestrator", orchestratorArgs,
+                        Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bs,
+                                "SPRING_KAFKA_STREAMS_STATE_DIR", data.resolve("orchestrator-state").toString()), o.out().resolve("logs"))) {
+                    orchestrator.awaitLog("Started ", Duration.ofMinutes(3));
+                    runner.orchestrator(orchestrator, "warmup", "plan-warmup", o.warmup(), false);
+                    for (int n : o.sizes()) {
+                        runner.orchestrator(orchestrator, "n" + n, "plan-n" + n, n, true);
+                    }
+                    if (o.makespanVms() > 0) {
+                        Makespan delays = new Makespan(o.scale(), o.seed(), o.azureLimit(), o.vcenterLimit());
+                        agents.answerAfter(delays);
+                        Runner.Row row = runner.orchestrator(orchestrator, "makespan", "plan-makespan", o.makespanVms(), false);
+                        agents.answerAfter(null);
+                        List<Makespan.VmWork> work = new ArrayList<>();
+                        for (VmSpec vm : spec.members("plan-makespan")) {
+                            work.add(new Makespan.VmWork(vm.group(), delays.drawn().getOrDefault(vm.vmId(), Map.of())));
+                        }
+                        report.makespan(row, Makespan.lowerBound(work, o.azureLimit(), o.vcenterLimit()));
+                    }
+                }
+                report.topicBytes(topicBytes(bs));
+                if (!o.skipBaseline()) {
+                    int[] traffic = report.trafficPerEvent();
+                    try (JvmProcess baseline = JvmProcess.start("baseline", List.of("-cp", System.getProperty("java.class.path"),
+                            Baseline.class.getName(), bs, data.resolve("baseline-state").toString(),
+                            Integer.toString(traffic[0]), Integer.toString(traffic[1]), Integer.toString(traffic[2])), Map.of(), o.out().resolve("logs"))) {
+                        baseline.awaitLog("baseline state RUNNING", Duration.ofMinutes(3));
+                        runner.baseline(baseline, "warmup", o.warmup(), false);
+                        for (int n : o.sizes()) {
+                            runner.baseline(baseline, "n" + n, n, true);
+                        }
+                    }
+                }
+            }
+        } finally {
+            report.write();
+            deleteQuietly(data);
+        }
+    }
+
+    /** Bytes on the broker's disk per kind of topic: the orchestrator's changelogs, and what it publishes. */
+    private static Map<String, Long> topicBytes(String bootstrap) throws Exception {
+        Map<String, Long> bytes = new java.util.TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id).toList();
+            admin.describeLogDirs(brokers).allDescriptions().get().values().forEach(dirs -> dirs.values().forEach(dir ->
+                    dir.replicaInfos().forEach((partition, replica) -> {
+                        String topic = partition.topic();
+                        String kind = topic.endsWith("-changelog") ? "orchestrator changelogs"
+                                : topic.equals(Topics.STATUS.name()) || topic.equals(Topics.AUDIT.name()) || topic.endsWith(".commands")
+                                || topic.endsWith(".events") ? "status, audit, commands and results" : null;
+                        if (kind != null && topic.startsWith("failback")) {
+                            bytes.merge(kind, replica.size(), Long::sum);
+                        }
+                    })));
+        }
+        return bytes;
+    }
+
+    static Path orchestratorJar(Path repo) throws IOException {
+        Path target = repo.resolve("orchestrator-service/target");
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().matches("orchestrator-service-[0-9].*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no orchestrator jar in " + target + ": scripts/bench.sh builds it"));
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("bench: could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs one job on either system and measures it. */
+    static final class Runner {
+        /** One measured job. */
+        record Row(String system, int vms, String state, double seconds, int commands, int distinctCommands, int statuses, int audits,
+                   long p50Ms, long p99Ms, long cpuMs, long peakHeapMb, long peakRssMb) {
+            double commandsPerSecond() {
+                return commands / seconds;
+            }
+
+            double vmsPerSecond() {
+                return vms / seconds;
+            }
+
+            double cpuMsPerCommand() {
+                return (double) cpuMs / commands;
+            }
+        }
+
+        private final Agents.CommandLog commands;
+        private final JobWatch watch;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final Report report;
+
+        Runner(Agents.CommandLog commands, JobWatch watch, KafkaProducer<byte[], byte[]> producer, Report report) {
+            this.commands = commands;
+            this.watch = watch;
+            this.producer = producer;
+            this.report = report;
+        }
+
+        Row orchestrator(JvmProcess process, String name, String planId, int vms, boolean reported) throws Exception {
+            String jobId = "bench-" + name;
+            FailbackRequest request = FailbackRequest.newBuilder().setRequestId(jobId).setRequestedBy("bench")
+                    .setRequestedAt(Instant.now()).setPlanId(planId).setRecoveryPoint(RecoveryPointKind.LATEST)
+                    .setCommitPolicy(new CommitPolicy(CommitPolicyKind.AUTO_COMMIT, 0)).build();
+            return run("orchestrator", process, jobId, vms, reported, () -> producer.send(new ProducerRecord<>(Topics.REQUESTS.name(),
+                    bytes(jobId), Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(), request))));
+        }
+
+        Row baseline(JvmProcess process, String name, int vms, boolean reported) throws Exception {
+            String jobId = "baseline-" + name;
+            return run("baseline", process, jobId, vms, reported,
+                    () -> producer.send(new ProducerRecord<>(Baseline.EVENTS, bytes(jobId), bytes("START|" + jobId + "|" + vms))));
+        }
+
+        private Row run(String system, JvmProcess process, String jobId, int vms, boolean reported, Runnable submit) throws Exception {
+            long cpu0 = process.cpuMs();
+            process.resetPeaks();
+            long t0 = System.currentTimeMillis();
+            submit.run();
+            producer.flush();
+            JobWatch.End end = watch.awaitEnd(jobId, JOB_TIMEOUT);
+            long cpu = process.cpuMs() - cpu0;
+            if (end == null) {
+                throw new IllegalStateException(system + " job " + jobId + " did not end within " + JOB_TIMEOUT);
+            }
+            Thread.sleep(1_000); // the job's last status and audit records, committed with its end, reach the watch
+            List<Long> lat = new ArrayList<>(commands.stepLatencies(jobId));
+            lat.sort(null);
+            Row row = new Row(system, vms, end.state(), (end.at() - t0) / 1000.0, commands.commands(jobId), commands.distinct(jobId),
+                    watch.statuses(jobId), watch.audits(jobId), percentile(lat, 50), percentile(lat, 99), cpu,
+                    process.peakHeapMb(), process.peakRssMb());
+            System.out.printf("bench: %s %s %d VMs: %s in %.1f s, %d commands (%.0f/s), p50 %d ms, p99 %d ms, %.2f ms CPU/command, heap %d MiB, RSS %d MiB%n",
+                    system, jobId, vms, row.state(), row.seconds(), row.commands(), row.commandsPerSecond(), row.p50Ms(), row.p99Ms(),
+                    row.cpuMsPerCommand(), row.peakHeapMb(), row.peakRssMb());
+            if (reported) {
+                report.add(row);
+            }
+            return row;
+        }
+
+        private static long percentile(List<Long> sorted, int p) {
+            return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+        }
+
+        private static byte[] bytes(String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

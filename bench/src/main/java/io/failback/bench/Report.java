@@ -1,0 +1,162 @@
+package io.failback.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark's results: a Markdown table ({@code bench.md}) and the same figures as JSON ({@code bench.json}),
+ * with the machine they came from; also where the baseline's traffic per event is taken from.
+ */
+final class Report {
+
+    private final Bench.Options options;
+    private final List<Bench.Runner.Row> rows = new ArrayList<>();
+    private final String started = Instant.now().toString();
+    private final String machine = machine();
+    private Bench.Runner.Row makespan;
+    private long lowerBoundMs;
+    private int[] traffic;
+    private Map<String, Long> topicBytes = Map.of();
+
+    Report(Bench.Options options) {
+        this.options = options;
+    }
+
+    synchronized void add(Bench.Runner.Row row) {
+        rows.add(row);
+    }
+
+    synchronized void makespan(Bench.Runner.Row row, long lowerBoundMs) {
+        this.makespan = row;
+        this.lowerBoundMs = lowerBoundMs;
+        System.out.printf("bench: makespan %.1f s, lower bound %.1f s: %.2fx%n", row.seconds(), lowerBoundMs / 1000.0, row.seconds() * 1000 / lowerBoundMs);
+    }
+
+    /** The orchestrator's bytes on the broker after its runs, per kind of topic. */
+    synchronized void topicBytes(Map<String, Long> bytes) {
+        this.topicBytes = bytes;
+    }
+
+    /** Steps per VM, statuses and audits per command, as the orchestrator wrote them in its largest job. */
+    synchronized int[] trafficPerEvent() {
+        Bench.Runner.Row largest = rows.stream().filter(r -> r.system().equals("orchestrator"))
+                .max(java.util.Comparator.comparingInt(Bench.Runner.Row::vms)).orElseThrow();
+        traffic = new int[] {(int) Math.round((double) largest.commands() / largest.vms()),
+                (int) Math.round((double) largest.statuses() / largest.commands()),
+                (int) Math.round((double) largest.audits() / largest.commands())};
+        System.out.printf("bench: baseline traffic: %d steps per VM, %d status and %d audit records per command%n", traffic[0], traffic[1], traffic[2]);
+        return traffic;
+    }
+
+    synchronized void write() throws IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmark: orchestrator vs a Kafka Streams exactly_once_v2 baseline\n\n");
+        md.append("Started ").append(started).append(" on ").append(machine).append(".\n");
+        md.append("Orchestrator JVM flags: ").append(String.join(" ", JvmProcess.JVM_FLAGS)).append("; one standalone broker; instant agents; ");
+        if (traffic != null) {
+            md.append(String.format("baseline traffic: %d steps per VM, %d status and %d audit records per command", traffic[0], traffic[1], traffic[2]));
+        }
+        md.append(".\n\n| system | VMs | end | s | commands | commands/s | VMs/s | step p50 ms | step p99 ms | CPU ms/command | peak heap MiB | peak RSS MiB |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Bench.Runner.Row r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %d%s | %.0f | %.0f | %d | %d | %.3f | %d | %d |%n", r.system(), r.vms(), r.state(),
+                    r.seconds(), r.commands(), r.commands() == r.distinctCommands() ? "" : " (" + r.distinctCommands() + " distinct)",
+                    r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerCommand(), r.peakHeapMb(), r.peakRssMb()));
+        }
+        md.append("\n| VMs | commands/s ratio (orchestrator/baseline) | step p99 ratio |\n|---|---|---|\n");
+        for (int n : options.sizes()) {
+            Bench.Runner.Row o = find("orchestrator", n);
+            Bench.Runner.Row b = find("baseline", n);
+            if (o != null && b != null) {
+                md.append(String.format(Locale.ROOT, "| %d | %.2fx | %.2fx |%n", n, o.commandsPerSecond() / b.commandsPerSecond(),
+                        b.p99Ms() == 0 ? 0.0 : (double) o.p99Ms() / b.p99Ms()));
+            }
+        }
+        if (!topicBytes.isEmpty()) {
+            md.append("\nOn the broker after the orchestrator's runs: ");
+            topicBytes.forEach((kind, b) -> md.append(String.format(Locale.ROOT, "%s %.1f MiB; ", kind, b / 1048576.0)));
+            md.append("\n");
+        }
+        if (makespan != null) {
+            md.append(String.format(Locale.ROOT, "%nMakespan of a %d-VM plan with agent latencies drawn per step (scale 1/%.0f, seed %d, Azure limit %d, "
+                            + "vCenter limit %d): %.1f s against a lower bound of %.1f s, %.2fx.%n", makespan.vms(), options.scale(), options.seed(),
+                    options.azureLimit(), options.vcenterLimit(), makespan.seconds(), lowerBoundMs / 1000.0, makespan.seconds() * 1000 / lowerBoundMs));
+            md.append("\n| step | agent | real seconds |\n|---|---|---|\n");
+            Makespan.DELAYS.forEach((step, d) -> md.append(String.format(Locale.ROOT, "| %s | %s | %.0f-%.0f |%n", step, d.agent(), d.minSeconds(), d.maxSeconds())));
+        }
+        Files.writeString(options.out().resolve("bench.md"), md.toString());
+        Files.writeString(options.out().resolve("bench.json"), json());
+        System.out.println(md);
+    }
+
+    private String json() {
+        StringBuilder j = new StringBuilder("{\n");
+        j.append("  \"started\": \"").append(started).append("\",\n  \"machine\": \"").append(machine.replace("\"", "'")).append("\",\n");
+        j.append("  \"jvmFlags\": \"").append(String.join(" ", JvmProcess.JVM_FLAGS)).append("\",\n  \"runs\": [\n");
+        for (int i = 0; i < rows.size(); i++) {
+            j.append("    ").append(json(rows.get(i))).append(i + 1 < rows.size() ? ",\n" : "\n");
+        }
+        j.append("  ]");
+        if (traffic != null) {
+            j.append(String.format(",%n  \"baselineTraffic\": {\"stepsPerVm\": %d, \"statusesPerCommand\": %d, \"auditsPerCommand\": %d}", traffic[0], traffic[1], traffic[2]));
+        }
+        if (!topicBytes.isEmpty()) {
+            j.append(",\n  \"topicBytes\": {");
+            j.append(String.join(", ", topicBytes.entrySet().stream().map(e -> "\"" + e.getKey() + "\": " + e.getValue()).toList()));
+            j.append("}");
+        }
+        if (makespan != null) {
+            j.append(String.format(Locale.ROOT, ",%n  \"makespan\": {\"run\": %s, \"lowerBoundSeconds\": %.3f, \"scale\": %.1f, \"seed\": %d, \"azureLimit\": %d, \"vcenterLimit\": %d}",
+                    json(makespan), lowerBoundMs / 1000.0, options.scale(), options.seed(), options.azureLimit(), options.vcenterLimit()));
+        }
+        return j.append("\n}\n").toString();
+    }
+
+    private static String json(Bench.Runner.Row r) {
+        return String.format(Locale.ROOT, "{\"system\": \"%s\", \"vms\": %d, \"end\": \"%s\", \"seconds\": %.3f, \"commands\": %d, \"distinctCommands\": %d, "
+                        + "\"statuses\": %d, \"audits\": %d, \"commandsPerSecond\": %.1f, \"vmsPerSecond\": %.1f, \"stepP50Ms\": %d, \"stepP99Ms\": %d, "
+                        + "\"cpuMsPerCommand\": %.4f, \"peakHeapMiB\": %d, \"peakRssMiB\": %d}", r.system(), r.vms(), r.state(), r.seconds(), r.commands(),
+                r.distinctCommands(), r.statuses(), r.audits(), r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerCommand(),
+                r.peakHeapMb(), r.peakRssMb());
+    }
+
+    private Bench.Runner.Row find(String system, int vms) {
+        return rows.stream().filter(r -> r.system().equals(system) && r.vms() == vms).findFirst().orElse(null);
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+        } catch (IOException | UncheckedIOException e) {
+            // not Linux: the CPU stays unnamed
+        }
+        return String.format(Locale.ROOT, "%d cores (%s), %d MiB RAM, load average %s, Java %s", Runtime.getRuntime().availableProcessors(), cpu,
+                totalMemoryMb(), loadAverage(), System.getProperty("java.version"));
+    }
+
+    private static long totalMemoryMb() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024).findFirst().orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The benchmark (issue 13): on one fresh standalone broker, the orchestrator's jar as its own process fails back
+# plans of N VMs in 3 boot groups with auto-commit, answered by instant agents, after a warm-up job; then a minimal
+# Kafka Streams exactly_once_v2 application with the same commit interval and traffic per event (one command and
+# the orchestrator's statuses and audits per command) over the same N; then one plan's makespan under agent latencies
+# drawn per step (Azure shutdown 30-90 s, attach 2-10 s, ... scaled down) and the agents' concurrency limits,
+# against the lower bound those limits and the boot-group order allow. Not a test: a run takes minutes.
+#
+# Usage: scripts/bench.sh [--large] [--sizes 300,1000,3000] [--makespan-vms 1000] [--scale 100] [--seed 42]
+#                         [--azure-limit 50] [--vcenter-limit 20] [--warmup 300] [--no-baseline] [--jfr] [-- MAVEN_ARGS]
+#   --large   adds a 10,000-VM plan
+#   --jfr     records the orchestrator with Java Flight Recorder to target/bench/orchestrator.jfr
+# Writes target/bench/bench.md and target/bench/bench.json; service logs in target/bench/logs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+args=() maven=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--" ]; then shift; maven=("$@"); break; fi
+  args+=("$1"); shift
+done
+./mvnw -B -q "${maven[@]}" -pl bench -am package -DskipTests
+rm -rf target/bench
+exec java -Xmx1g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.failback.messages -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+  io.failback.bench.Bench --out target/bench "${args[@]}"

@@ -33,7 +33,8 @@ final class Layout {
      */
     static String confirm(String jobId, String state, String action, String vmId, String what, String token, String defaultRequester) {
         String vmField = vmId == null ? "" : "<input type=\"hidden\" name=\"vm\" value=\"" + Html.text(vmId) + "\">";
-        return page(action + " " + jobId, "<h1>" + Html.text(action) + " job " + Html.text(jobId) + (vmId == null ? "" : " VM " + Html.text(vmId))
+        String label = action.charAt(0) + action.substring(1).toLowerCase(java.util.Locale.ROOT);
+        return page(label + " " + jobId, "<h1>" + Html.text(label) + " job " + Html.text(jobId) + (vmId == null ? "" : " VM " + Html.text(vmId))
                 + "?</h1><p>" + Html.text(what, 1000) + "</p><p>The job is <strong id=\"confirm-state\">" + Html.text(state)
                 + "</strong> now. The orchestrator decides; its answer shows on the job page.</p>"
                 + "<form method=\"post\" action=\"/jobs/" + Html.path(jobId) + "/control\">"

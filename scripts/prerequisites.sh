@@ -6,6 +6,9 @@ command -v java >/dev/null || { echo "prerequisites: a JDK 17 is required (java 
 missing=()
 command -v go >/dev/null || missing+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/vmware/govmomi/simulator ] || missing+=(golang-github-vmware-govmomi-dev)
+# the dashboard's browser test (e2e DashboardBrowserIT): headless Chromium driven by Debian's chromedriver
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "prerequisites: installing ${missing[*]} from Debian's packages"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

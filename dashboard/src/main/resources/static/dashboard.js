@@ -62,6 +62,7 @@
       text(document.getElementById('job-failed'), p.failed);
       text(document.getElementById('job-total'), p.total);
       text(document.getElementById('job-updated'), p.updated);
+      text(document.getElementById('job-age'), p.age);
       text(document.getElementById('job-reasons'), p.reasons);
       document.querySelectorAll('.action[data-states]').forEach(function (a) {
         a.hidden = a.getAttribute('data-states').split(' ').indexOf(p.state) < 0;

@@ -40,7 +40,7 @@ final class JobPage {
         b.append("<p class=\"facts\">Plan <span>").append(Html.text(j.get("plan"))).append("</span> \u00b7 requested by <span>")
                 .append(Html.text(j.get("requestedBy"))).append("</span> \u00b7 <span id=\"job-done\">").append(Html.text(j.get("done")))
                 .append("</span> of <span id=\"job-total\">").append(Html.text(j.get("total"))).append("</span> VMs done, <span id=\"job-failed\">")
-                .append(Html.text(j.get("failed"))).append("</span> failed \u00b7 age ").append(Html.text(j.get("age")))
+                .append(Html.text(j.get("failed"))).append("</span> failed \u00b7 age <span id=\"job-age\">").append(Html.text(j.get("age"))).append("</span>")
                 .append(" \u00b7 updated <span id=\"job-updated\">").append(Html.text(j.get("updated"))).append("</span></p>");
         b.append("<p class=\"reasons\" id=\"job-reasons\">").append(Html.text(j.get("reasons"), 2000)).append("</p>");
         if (m.notice() != null) {

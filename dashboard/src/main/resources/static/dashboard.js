@@ -30,6 +30,17 @@
     });
   }
 
+  function barElement() {
+    var b = document.createElement('div');
+    b.className = 'bar';
+    ['done', 'failed'].forEach(function (part) {
+      var d = document.createElement('div');
+      d.className = part;
+      b.appendChild(d);
+    });
+    return b;
+  }
+
   function groupElement(g) {
     var div = document.createElement('div');
     div.className = 'group';
@@ -37,13 +48,7 @@
     var label = document.createElement('span');
     label.className = 'label';
     label.textContent = 'Group ' + g.group;
-    var b = document.createElement('div');
-    b.className = 'bar';
-    var d = document.createElement('div');
-    d.className = 'done';
-    var f = document.createElement('div');
-    f.className = 'failed';
-    b.append(d, f);
+    var b = barElement();
     var count = document.createElement('span');
     count.className = 'count';
     div.append(label, b, count);
@@ -105,16 +110,7 @@
         tr.appendChild(first);
         ['state', 'plan', 'requestedBy', 'total', 'done', 'failed', null, 'age', 'updated'].forEach(function (f) {
           var td = document.createElement('td');
-          if (f) { td.setAttribute('data-f', f); } else {
-            var b = document.createElement('div');
-            b.className = 'bar';
-            var d = document.createElement('div');
-            d.className = 'done';
-            var x = document.createElement('div');
-            x.className = 'failed';
-            b.append(d, x);
-            td.appendChild(b);
-          }
+          if (f) { td.setAttribute('data-f', f); } else { td.appendChild(barElement()); }
           tr.appendChild(td);
         });
         table.querySelector('tbody').prepend(tr);

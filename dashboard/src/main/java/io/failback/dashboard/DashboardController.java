@@ -151,7 +151,8 @@ public class DashboardController {
     }
 
     @GetMapping(value = "/jobs/{jobId}/confirm", produces = "text/html")
-    public ResponseEntity<String> confirm(@PathVariable String jobId, @RequestParam String action, @RequestParam(required = false) String vm) {
+    public ResponseEntity<String> confirm(@PathVariable String jobId, @RequestParam(required = false) String action,
+                                          @RequestParam(required = false) String vm) {
         JobStateStore.JobView job = known(jobId);
         ControlAction a = action(action);
         String vmId = vm == null || vm.isBlank() ? null : checkId(vm, "VM id");
@@ -163,7 +164,8 @@ public class DashboardController {
     }
 
     @PostMapping("/jobs/{jobId}/control")
-    public ResponseEntity<Void> control(@PathVariable String jobId, @RequestParam String action, @RequestParam(required = false) String vm,
+    public ResponseEntity<Void> control(@PathVariable String jobId, @RequestParam(required = false) String action,
+                                        @RequestParam(required = false) String vm,
                                         @RequestParam(required = false) String requestedBy, @RequestParam(required = false) String token) {
         if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), formToken.getBytes(StandardCharsets.UTF_8))) {
             throw new BadParameterException("this form was not served by this dashboard (or the dashboard restarted): open the job again");
@@ -241,6 +243,9 @@ public class DashboardController {
     }
 
     private static ControlAction action(String action) {
+        if (action == null || action.isBlank()) {
+            throw new BadParameterException("say which action: one of " + java.util.Arrays.toString(ControlAction.values()));
+        }
         return named(ControlAction.class, action, "action");
     }
 

@@ -182,6 +182,7 @@ class DashboardIT {
         assertThat(get("/jobs/params?page=0").body()).contains("page counts from 1");
         assertThat(get("/jobs/nobody").statusCode()).isEqualTo(404);
         assertThat(get("/jobs/params/confirm?action=DELETE").statusCode()).isEqualTo(400);
+        assertThat(get("/jobs/params/confirm").body()).contains("say which action");
         assertThat(get("/").headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("script-src 'self'"));
     }
 

@@ -52,6 +52,7 @@ public final class Demo {
             }
             sandbox.close();
         }, "demo-stop"));
+        say("dashboard: %s (open it in a browser to follow the jobs below)", sandbox.startDashboard());
         int exit;
         try {
             exit = new Demo(sandbox).run();

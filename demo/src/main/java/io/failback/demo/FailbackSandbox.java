@@ -37,6 +37,8 @@ public final class FailbackSandbox implements AutoCloseable {
     public static final String ORCHESTRATOR = "orchestrator-service";
     public static final String VCENTER_AGENT = "vcenter-agent";
     public static final String AZURE_AGENT = "azure-agent";
+    /** The web dashboard, started apart from the rest by {@link #startDashboard()}. */
+    public static final String DASHBOARD = "dashboard";
 
     /**
      * How a sandbox is set up; the defaults suit the demo.
@@ -191,6 +193,25 @@ public final class FailbackSandbox implements AutoCloseable {
         all.putAll(options.environment().getOrDefault(module, Map.of()));
         serviceEnvironments.put(module, Map.copyOf(all));
         services.put(module, ServiceProcess.start(module, ServiceProcess.jar(repo, module), all, options.workDir().resolve("logs")));
+    }
+
+    /**
+     * Starts the dashboard (its own process, on a free port of the loopback interface) and waits until it serves;
+     * apart from {@link #start} so that a job can be submitted before it. Returns its URL.
+     */
+    public java.net.URI startDashboard() {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the dashboard", e);
+        }
+        Map<String, String> dashboard = new HashMap<>(common());
+        dashboard.put("SERVER_ADDRESS", "127.0.0.1");
+        dashboard.put("SERVER_PORT", String.valueOf(port));
+        service(DASHBOARD, dashboard);
+        services.get(DASHBOARD).awaitStarted(Duration.ofMinutes(3));
+        return java.net.URI.create("http://127.0.0.1:" + port + "/");
     }
 
     /** SIGKILL to one service, as a crash; {@link #restart} brings it back. */

@@ -57,7 +57,7 @@ final class Answers {
             OsType os = onPremises == null ? OsType.LINUX : onPremises.getOsType();
             outcome = new MasterTargetInspected(true, 0, i.getReplicaDisks(), os,
                     os == OsType.WINDOWS ? "windows9Server64Guest" : "ubuntu64Guest",
-                    onPremises == null ? null : new OnPremisesVmInspected(true, onPremises.getVm(), true, List.of()));
+                    onPremises == null ? null : new OnPremisesVmInspected(true, onPremises.getVm(), true, List.of()), List.of());
         } else if (op instanceof PowerOnVm) {
             outcome = new VmPowerState(PowerState.POWERED_ON);
         } else if (op instanceof PowerOffVm) {

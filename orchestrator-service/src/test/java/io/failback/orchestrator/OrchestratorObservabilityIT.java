@@ -11,15 +11,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.failback.messages.JobState;
+import io.failback.messages.StatusEvent;
+import io.failback.messages.VmState;
 import io.failback.orchestrator.saga.Estate;
 import io.failback.sandbox.kafka.KafkaBrokerProcess;
+import io.failback.schemas.Topics;
 import io.failback.testsupport.BrokerProcessExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The orchestrator process as an operator's monitoring sees it: readiness UP while its Kafka Streams client
  * runs with a broker, DOWN while the broker is gone and UP again after; and, after a plan, a Prometheus scrape
- * holding the named series with the values that plan implies.
+ * holding the named series with the values that plan implies, and the job-state table holding its latest status.
  */
 class OrchestratorObservabilityIT {
 
@@ -94,6 +102,33 @@ class OrchestratorObservabilityIT {
         assertThat(value(metrics, "failback_commands_resent_total", "step=\"SHUT_DOWN_AZURE_VM\"")).hasValue(0.0);
         assertThat(value(metrics, "failback_step_timeouts_total", "step=\"SHUT_DOWN_AZURE_VM\"")).hasValue(0.0);
         assertThat(value(metrics, "failback_dead_letters_total", "topic=\"failback.requests\"")).hasValue(0.0);
+
+        // and a dashboard starting now reads the same truth from the job-state table, committed records only
+        Map<String, StatusEvent> table = jobStateTable();
+        assertThat(table.get(Topics.jobStateKey("job-metrics")).getJob().getState()).isEqualTo(JobState.AWAITING_COMMIT);
+        for (String vm : vms) {
+            assertThat(table.get(Topics.vmStateKey("job-metrics", vm)).getVm().getState()).as(vm)
+                    .isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+        }
+    }
+
+    /** The job-state topic read from the start with read_committed, the last record per key (what compaction keeps). */
+    private static Map<String, StatusEvent> jobStateTable() {
+        Map<String, StatusEvent> table = new HashMap<>();
+        try (KafkaConsumer<String, StatusEvent> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                Topics.JOB_STATE.keySerde().deserializer(), Topics.JOB_STATE.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.JOB_STATE.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            await("the job-state table read to its end").atMost(Duration.ofMinutes(1)).pollInSameThread().until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> table.put(r.key(), r.value()));
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+            });
+        }
+        return table;
     }
 
     @Test

@@ -20,7 +20,10 @@ import io.failback.schemas.Topics;
 import io.failback.testsupport.InJvmKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,9 +32,10 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The vcenter-agent as its monitoring sees it over HTTP: ready while it holds a session with its vCenter, not
  * ready while that vCenter hangs (frozen), ready again after the thaw; and its operations timed on the
- * Prometheus endpoint.
+ * Prometheus endpoint; with structured logging on, its lines about a command are JSON naming the command, job and VM.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "logging.structured.format.console=ecs")
+@ExtendWith(OutputCaptureExtension.class)
 class VcenterReadinessIT {
 
     static EmbeddedKafkaKraftBroker broker;
@@ -97,17 +101,24 @@ class VcenterReadinessIT {
     }
 
     @Test
-    void shouldTimeEachOperationByItsTypeAndOutcome() throws Exception {
+    void shouldTimeEachOperationByItsTypeAndOutcomeAndLogItsIdsAsJson(CapturedOutput output) throws Exception {
         // given
+        VcenterCommand check = Commands.checkConnection("vc01");
         try (CommandTopicDrill<VcenterCommand, VcenterResult> drill = new CommandTopicDrill<>(broker.getBrokersAsString(),
                 "vcenter-agent", Topics.VCENTER_COMMANDS, Topics.VCENTER_EVENTS, Topics.VCENTER_COMMANDS_DLT,
                 VcenterCommand::getCommandId, VcenterCommand::getVmId, VcenterResult::getCommandId)) {
-            VcenterCommand check = Commands.checkConnection("vc01");
 
-            // when the agent answers a connection check
+            // when the agent answers a connection check, and the same command sent again (answered from memory, logged)
             drill.send(check);
-            assertThat(drill.awaitResult(check).getCode()).isEqualTo(VcenterResultCode.OK);
+            drill.send(check);
+            await("both answers").atMost(Duration.ofMinutes(1)).until(() -> drill.committedResultsOf(check).size() == 2);
+            assertThat(drill.committedResultsOf(check)).allSatisfy(r -> assertThat(r.getCode()).isEqualTo(VcenterResultCode.OK));
         }
+
+        // then the line about the re-sent command is one JSON object carrying its ids
+        assertThat(output.getOut().lines()).anySatisfy(l -> assertThat(l).startsWith("{").endsWith("}")
+                .contains("was answered before", "\"commandId\":\"" + check.getCommandId() + "\"",
+                        "\"jobId\":\"" + check.getJobId() + "\"", "\"vmId\":\"" + check.getVmId() + "\""));
 
         // then the scrape counts it under its operation and outcome
         String metrics = get("prometheus").body();

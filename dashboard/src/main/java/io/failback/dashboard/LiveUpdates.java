@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.failback.messages.JobStatus;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * group) and the rows of the changed VMs on the page, never a whole table. A burst of changes to one VM within a
  * tick goes out once, so a plan of 10,000 VMs stays light.
  */
-public final class LiveUpdates implements JobStateStore.Listener, AutoCloseable {
+public final class LiveUpdates implements JobStateStore.Listener, SmartLifecycle, AutoCloseable {
 
     /** The most job rows one tick sends to the jobs list; the rest go on the next ticks. */
     static final int MAX_JOBS_PER_TICK = 200;
@@ -138,6 +139,29 @@ public final class LiveUpdates implements JobStateStore.Listener, AutoCloseable 
         }
         p.put("groups", groups);
         return p;
+    }
+
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends every open stream first (this phase stops before the web server's graceful shutdown, which would
+     * otherwise wait for these never-ending requests); the pages' EventSource reconnects to the next instance.
+     */
+    @Override
+    public void stop() {
+        running = false;
+        subscribers.forEach(s -> s.emitter.complete());
+        subscribers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
     }
 
     @Override

@@ -53,6 +53,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     @Override
     public void process(Record<String, Object> record) {
         MDC.put("jobId", LogSafe.of(record.key())); // what this record's processing logs concerns this job
+        LogContext.putVmAndCommand(record.value()); // and this VM and command, for an agent's result or a claim answer
         long now = context.currentSystemTimeMs();
         Outbox out;
         try {
@@ -67,6 +68,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
                     job == null ? "refused" : job.state());
         }
         MDC.remove("jobId");
+        LogContext.clear();
     }
 
     private void onTick(long now) {

@@ -10,6 +10,7 @@
 #                         [--azure-limit 50] [--vcenter-limit 20] [--warmup 300] [--no-baseline] [--jfr] [-- MAVEN_ARGS]
 #   --large   adds a 10,000-VM plan
 #   --jfr     records the orchestrator with Java Flight Recorder to target/bench/orchestrator.jfr
+#   --orchestrator-jar JAR  runs that build of the orchestrator (an earlier commit's, to compare) instead of this one's
 # Writes target/bench/bench.md and target/bench/bench.json; service logs in target/bench/logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.failback.messages.AzureCommand;
 import io.failback.messages.ReplicationCommand;
@@ -31,27 +30,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * too, which the replication simulator answers). Each command is answered with success either at once or,
  * for the makespan run, after a delay drawn for its step, under each agent's concurrency limit.
  */
-final class Agents implements AutoCloseable {
+final class Agents extends ConsumerLoop {
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final CommandLog log;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread loop;
     private volatile Delays delays;
     private final Lane azure = new Lane("azure");
     private final Lane vcenter = new Lane("vcenter");
 
     Agents(String bootstrap, CommandLog log) {
-        this.log = log;
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        super("bench-agents", new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-agents", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        this.log = log;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 2), new ByteArraySerializer(), new ByteArraySerializer());
-        this.loop = new Thread(this::run, "bench-agents");
-        loop.start();
+        start();
     }
 
     /** From now on, answers after the delays drawn by {@code delays} (null: at once). */
@@ -59,23 +54,14 @@ final class Agents implements AutoCloseable {
         this.delays = delays;
     }
 
-    private void run() {
+    @Override
+    void beforeFirstPoll() {
         consumer.subscribe(List.of(Topics.VCENTER_COMMANDS.name(), Topics.AZURE_COMMANDS.name(), Topics.REPLICATION_COMMANDS.name(),
                 Baseline.COMMANDS));
-        try {
-            while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    handle(r);
-                }
-            }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
-        }
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> r) {
+    @Override
+    void handle(ConsumerRecord<byte[], byte[]> r) {
         String topic = r.topic();
         if (topic.equals(Topics.VCENTER_COMMANDS.name())) {
             VcenterCommand c = Topics.VCENTER_COMMANDS.valueSerde().deserializer().deserialize(topic, r.value());
@@ -104,13 +90,7 @@ final class Agents implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            loop.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        super.close();
         azure.close();
         vcenter.close();
         producer.close(Duration.ofSeconds(10));

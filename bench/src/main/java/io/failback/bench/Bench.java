@@ -44,7 +44,7 @@ public final class Bench {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(20);
 
     record Options(List<Integer> sizes, int warmup, int makespanVms, double scale, long seed, int azureLimit, int vcenterLimit,
-                   boolean skipBaseline, boolean jfr, Path out, Path repo) {
+                   boolean skipBaseline, boolean jfr, Path out, Path orchestratorJar) {
 
         static Options parse(String[] args) {
             List<Integer> sizes = new ArrayList<>(List.of(300, 1000, 3000));
@@ -57,6 +57,7 @@ public final class Bench {
             boolean skipBaseline = false;
             boolean jfr = false;
             Path out = Path.of("target/bench");
+            Path jar = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -74,10 +75,11 @@ public final class Bench {
                     case "--no-baseline" -> skipBaseline = true;
                     case "--jfr" -> jfr = true;
                     case "--out" -> out = Path.of(args[++i]);
+                    case "--orchestrator-jar" -> jar = Path.of(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see scripts/bench.sh)");
                 }
             }
-            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, Path.of("."));
+            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, jar);
         }
     }
 
@@ -118,7 +120,7 @@ public final class Bench {
                     // a profile of the whole run, for `jfr print` or JDK Mission Control
                     orchestratorArgs.add("-XX:StartFlightRecording=settings=profile,filename=" + o.out().toAbsolutePath().resolve("orchestrator.jfr"));
                 }
-                orchestratorArgs.addAll(List.of("-jar", orchestratorJar(o.repo()).toString()));
+                orchestratorArgs.addAll(List.of("-jar", (o.orchestratorJar() != null ? o.orchestratorJar() : orchestratorJar(Path.of("."))).toString()));
                 try (JvmProcess orchestrator = JvmProcess.start("orchestrator", orchestratorArgs,
                         Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bs,
                                 "SPRING_KAFKA_STREAMS_STATE_DIR", data.resolve("orchestrator-state").toString()), o.out().resolve("logs"))) {

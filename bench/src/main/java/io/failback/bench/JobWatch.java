@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.failback.messages.JobState;
@@ -25,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * records only): when each job reached its end and in what state, and how many status and audit records
  * each job wrote.
  */
-final class JobWatch implements AutoCloseable {
+final class JobWatch extends ConsumerLoop {
 
     private static final Set<JobState> ENDS = EnumSet.of(JobState.COMPLETED, JobState.PARTIALLY_COMPLETED, JobState.ROLLED_BACK,
             JobState.REJECTED, JobState.FAILED, JobState.CANCELLED, JobState.NEEDS_ATTENTION);
@@ -34,42 +33,25 @@ final class JobWatch implements AutoCloseable {
     record End(String state, long at) {
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, End> ends = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> statuses = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> audits = new ConcurrentHashMap<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread loop;
 
     JobWatch(String bootstrap) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        super("bench-job-watch", new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         List<TopicPartition> parts = new ArrayList<>();
         for (String topic : List.of(Topics.STATUS.name(), Topics.AUDIT.name(), Baseline.STATUS, Baseline.AUDIT)) {
             consumer.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
-        loop = new Thread(this::run, "bench-job-watch");
-        loop.start();
+        start();
     }
 
-    private void run() {
-        try {
-            while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                    handle(r);
-                }
-            }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
-        }
-    }
-
-    private void handle(ConsumerRecord<byte[], byte[]> r) {
+    @Override
+    void handle(ConsumerRecord<byte[], byte[]> r) {
         String job = new String(r.key(), StandardCharsets.UTF_8);
         boolean audit = r.topic().equals(Topics.AUDIT.name()) || r.topic().equals(Baseline.AUDIT);
         (audit ? audits : statuses).computeIfAbsent(job, j -> new AtomicInteger()).incrementAndGet();
@@ -107,16 +89,5 @@ final class JobWatch implements AutoCloseable {
     int audits(String jobId) {
         AtomicInteger n = audits.get(jobId);
         return n == null ? 0 : n.get();
-    }
-
-    @Override
-    public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            loop.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -59,33 +59,27 @@ final class KeyValueJobStore implements JobStore {
 
     @Override
     public Job job(String jobId) {
-        Job job = unwrittenJobs.get(jobId);
-        if (job == null) {
-            job = jobCache.get(jobId);
-        }
-        if (job == null) {
-            job = jobs.get(jobId);
-            if (job != null) {
-                jobCache.put(jobId, job);
-            }
-        }
-        return job;
+        return load(jobId, unwrittenJobs, jobCache, jobs);
     }
 
     @Override
     public VmJob vm(String jobId, String vmId) {
-        String key = vmKey(jobId, vmId);
-        VmJob vm = unwrittenVms.get(key);
-        if (vm == null) {
-            vm = vmCache.get(key);
+        return load(vmKey(jobId, vmId), unwrittenVms, vmCache, vms);
+    }
+
+    /** What was put last for {@code key}: not yet written, or kept since, or else read from the store (and kept). */
+    private static <V> V load(String key, Map<String, V> unwritten, Map<String, V> cache, KeyValueStore<String, V> store) {
+        V value = unwritten.get(key);
+        if (value == null) {
+            value = cache.get(key);
         }
-        if (vm == null) {
-            vm = vms.get(key);
-            if (vm != null) {
-                vmCache.put(key, vm);
+        if (value == null) {
+            value = store.get(key);
+            if (value != null) {
+                cache.put(key, value);
             }
         }
-        return vm;
+        return value;
     }
 
     @Override
@@ -132,19 +126,19 @@ final class KeyValueJobStore implements JobStore {
      */
     void flush() {
         try {
-            for (Map.Entry<String, VmJob> e : unwrittenVms.entrySet()) {
-                vmCache.remove(e.getKey());
-                vms.put(e.getKey(), e.getValue());
-                vmCache.put(e.getKey(), e.getValue());
-            }
-            for (Map.Entry<String, Job> e : unwrittenJobs.entrySet()) {
-                jobCache.remove(e.getKey());
-                jobs.put(e.getKey(), e.getValue());
-                jobCache.put(e.getKey(), e.getValue());
-            }
+            write(unwrittenVms, vmCache, vms);
+            write(unwrittenJobs, jobCache, jobs);
         } finally {
             unwrittenVms.clear();
             unwrittenJobs.clear();
+        }
+    }
+
+    private static <V> void write(Map<String, V> unwritten, Map<String, V> cache, KeyValueStore<String, V> store) {
+        for (Map.Entry<String, V> e : unwritten.entrySet()) {
+            cache.remove(e.getKey());
+            store.put(e.getKey(), e.getValue());
+            cache.put(e.getKey(), e.getValue());
         }
     }
 

@@ -31,6 +31,16 @@ public class DashboardApplication {
         return new JobStateStore();
     }
 
+    /** Readiness contributor {@code jobState}: the table read to its end once, and still followed. */
+    @Bean
+    org.springframework.boot.health.contributor.HealthIndicator jobStateHealthIndicator(JobStateFollower follower, JobStateStore store) {
+        return () -> follower.following() && store.caughtUp()
+                ? org.springframework.boot.health.contributor.Health.up().build()
+                : org.springframework.boot.health.contributor.Health.down()
+                .withDetail("reason", !follower.following() ? "not following " + io.failback.schemas.Topics.JOB_STATE.name()
+                        : "still reading " + io.failback.schemas.Topics.JOB_STATE.name() + " to its end").build();
+    }
+
     @Bean
     JobStateFollower jobStateFollower(KafkaProperties kafka, JobStateStore store) {
         return new JobStateFollower(consumer(kafka, "failback-dashboard-job-state"), store);

@@ -44,6 +44,12 @@ public final class JobStateFollower implements SmartLifecycle {
         this.store = store;
     }
 
+    /** Whether the table is being followed: false once the reading thread stopped (after an error, or on stop). */
+    public boolean following() {
+        Thread t = thread;
+        return running && t != null && t.isAlive();
+    }
+
     @Override
     public void start() {
         running = true;

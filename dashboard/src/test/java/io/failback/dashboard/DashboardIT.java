@@ -78,6 +78,10 @@ class DashboardIT {
     void shouldShowAJobWrittenBeforeTheDashboardStartedDespiteAnUnreadableRecord() throws Exception {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get("/").body())
                 .contains("data-job=\"early\"").contains("RUNNING").contains("plan-orders").contains("ops-alice"));
+        // and it says it is ready once the table is read to its end, and serves its metrics
+        await().atMost(Duration.ofSeconds(60)).until(() -> actuator("/actuator/health/readiness").statusCode() == 200);
+        assertThat(actuator("/actuator/health/readiness").body()).contains("jobState");
+        assertThat(actuator("/actuator/prometheus").body()).contains("application=\"dashboard\"");
         String page = get("/jobs/early").body();
         assertThat(page).contains("data-vm=\"vm-1\"").contains("data-vm=\"vm-2\"").contains("SHUT_DOWN_AZURE_VM")
                 .contains("1m 05s").contains("data-group=\"1\"").contains("data-group=\"2\"");
@@ -184,6 +188,10 @@ class DashboardIT {
         assertThat(get("/jobs/params/confirm?action=DELETE").statusCode()).isEqualTo(400);
         assertThat(get("/jobs/params/confirm").body()).contains("say which action");
         assertThat(get("/").headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("script-src 'self'"));
+    }
+
+    private static HttpResponse<String> actuator(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

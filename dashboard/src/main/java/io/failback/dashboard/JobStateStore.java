@@ -185,19 +185,8 @@ public final class JobStateStore {
         if (j == null) {
             return List.of();
         }
-        Map<Integer, int[]> counts = new TreeMap<>();
-        for (VmStatus vm : j.vms.values()) {
-            int[] c = counts.computeIfAbsent(vm.getGroup(), g -> new int[3]);
-            c[0]++;
-            if (Outcomes.VM_DONE.contains(vm.getState())) {
-                c[1]++;
-            } else if (Outcomes.VM_FAILED.contains(vm.getState())) {
-                c[2]++;
-            }
-        }
-        List<GroupProgress> groups = new ArrayList<>();
-        counts.forEach((g, c) -> groups.add(new GroupProgress(g, c[0], c[1], c[2])));
-        return groups;
+        return io.failback.schemas.Progress.groups(j.vms.values()).stream()
+                .map(g -> new GroupProgress(g.group(), g.total(), g.done(), g.failed())).toList();
     }
 
     private static JobView view(String jobId, Job j) {

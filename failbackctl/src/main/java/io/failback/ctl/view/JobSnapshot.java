@@ -1,13 +1,11 @@
 package io.failback.ctl.view;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import io.failback.messages.JobState;
 import io.failback.messages.JobStatus;
@@ -72,18 +70,7 @@ public final class JobSnapshot {
 
     /** Per plan group, in group order, the count of VMs done, failed and still moving. */
     public List<GroupProgress> groups() {
-        Map<Integer, int[]> counts = new TreeMap<>();
-        for (VmStatus vm : vms.values()) {
-            int[] c = counts.computeIfAbsent(vm.getGroup(), g -> new int[3]);
-            c[0]++;
-            if (Outcomes.VM_DONE.contains(vm.getState())) {
-                c[1]++;
-            } else if (Outcomes.VM_FAILED.contains(vm.getState())) {
-                c[2]++;
-            }
-        }
-        List<GroupProgress> groups = new ArrayList<>();
-        counts.forEach((group, c) -> groups.add(new GroupProgress(group, c[0], c[1], c[2])));
-        return groups;
+        return io.failback.schemas.Progress.groups(vms.values()).stream()
+                .map(g -> new GroupProgress(g.group(), g.total(), g.done(), g.failed())).toList();
     }
 }

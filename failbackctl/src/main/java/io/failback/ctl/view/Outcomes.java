@@ -1,6 +1,5 @@
 package io.failback.ctl.view;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 import io.failback.messages.JobState;
@@ -13,15 +12,13 @@ import io.failback.messages.VmState;
 public final class Outcomes {
 
     /** Job states after which nothing more happens to the job. */
-    public static final Set<JobState> TERMINAL = EnumSet.of(JobState.REJECTED, JobState.COMPLETED,
-            JobState.PARTIALLY_COMPLETED, JobState.ROLLED_BACK, JobState.CANCELLED, JobState.FAILED);
+    public static final Set<JobState> TERMINAL = io.failback.schemas.Progress.TERMINAL;
 
     /** VM states at or past "failed back, awaiting commit": the VM runs on premises. */
-    public static final Set<VmState> VM_DONE = EnumSet.of(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING,
-            VmState.COMMITTED, VmState.REPROTECTING, VmState.REPROTECTED);
+    public static final Set<VmState> VM_DONE = io.failback.schemas.Progress.VM_DONE;
 
     /** VM states that end the VM's part without failing it back. */
-    public static final Set<VmState> VM_FAILED = EnumSet.of(VmState.REJECTED, VmState.FAILED, VmState.ROLLED_BACK);
+    public static final Set<VmState> VM_FAILED = io.failback.schemas.Progress.VM_FAILED;
 
     private Outcomes() {
     }

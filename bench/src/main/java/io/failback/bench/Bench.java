@@ -93,7 +93,7 @@ public final class Bench {
         Report report = new Report(o);
         Path data = Files.createTempDirectory("failback-bench-");
         System.out.println("bench: sizes " + o.sizes() + ", warm-up " + o.warmup() + ", makespan " + o.makespanVms() + " VMs; output " + o.out());
-        try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(data.resolve("broker"), 0).start(Duration.ofMinutes(2))) {
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(data.resolve("broker"), 0).plaintext().start(Duration.ofMinutes(2))) {
             String bs = broker.bootstrapServers();
             CatalogTopics.create(bs, (short) 1);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {

@@ -12,7 +12,8 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * The standalone broker ({@link KafkaBrokerProcess}) on a fresh data directory with the topic catalog, for tests
- * that kill and restart the broker itself; the data directory is deleted when it stops.
+ * that kill and restart the broker itself; the data directory is deleted when it stops. Plaintext: the explicit
+ * local mode, as these tests are about the services, not the broker's security.
  */
 public final class BrokerProcessExtension extends ManagedResource<KafkaBrokerProcess> {
 
@@ -28,7 +29,7 @@ public final class BrokerProcessExtension extends ManagedResource<KafkaBrokerPro
 
     private static KafkaBrokerProcess start() {
         try {
-            KafkaBrokerProcess broker = KafkaBrokerProcess.on(Files.createTempDirectory("failback-broker-"), 0).start(START_TIMEOUT);
+            KafkaBrokerProcess broker = KafkaBrokerProcess.on(Files.createTempDirectory("failback-broker-"), 0).plaintext().start(START_TIMEOUT);
             CatalogTopics.create(broker.bootstrapServers(), (short) 1);
             return broker;
         } catch (IOException e) {

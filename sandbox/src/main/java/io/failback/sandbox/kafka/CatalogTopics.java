@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import io.failback.schemas.Acls;
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,11 +23,15 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates every topic of the {@link Topics} catalog explicitly (brokers here run with auto-create
- * off): its partitions, its cleanup policy, and the replication factor the cluster can give.
+ * off): its partitions, its cleanup policy, and the replication factor the cluster can give; and, on a
+ * broker with an authorizer, every ACL of the {@link Acls} catalog, in the same step.
  */
 public final class CatalogTopics {
 
@@ -92,6 +97,23 @@ public final class CatalogTopics {
         return String.join(", ", notLed);
     }
 
+    /** Adds the catalog's ACLs the broker does not have yet; nothing on a broker without an authorizer. */
+    private static void grantAcls(Admin admin) throws InterruptedException, ExecutionException {
+        Set<AclBinding> existing;
+        try {
+            existing = new HashSet<>(admin.describeAcls(AclBindingFilter.ANY).values().get());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SecurityDisabledException) {
+                return;
+            }
+            throw e;
+        }
+        List<AclBinding> missing = Acls.bindings().stream().filter(b -> !existing.contains(b)).toList();
+        if (!missing.isEmpty()) {
+            admin.createAcls(missing).all().get();
+        }
+    }
+
     /**
      * Creates the catalog's topics that don't exist yet; existing topics are left as they are, and
      * returns once every catalog partition has a leader.
@@ -99,8 +121,18 @@ public final class CatalogTopics {
      * @return the names it created
      */
     public static Set<String> create(String bootstrapServers, short replicationFactor) {
+        return create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), replicationFactor);
+    }
+
+    /**
+     * As {@link #create(String, short)} with an admin client of these settings (a secured broker's admin principal), and
+     * then grants the {@link Acls}: the ones missing are added, none is removed. A broker without an authorizer (the
+     * plaintext local mode) has no ACLs to grant.
+     */
+    public static Set<String> create(Map<String, Object> adminClient, short replicationFactor) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(adminClient);
+        String bootstrapServers = String.valueOf(adminClient.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = newTopics(replicationFactor).stream()
@@ -116,12 +148,13 @@ public final class CatalogTopics {
                 }
             }
             awaitLeaders(admin, Topics.ALL.stream().map(Topic::name).collect(Collectors.toList()), Duration.ofSeconds(60));
+            grantAcls(admin);
             return missing.stream().map(NewTopic::name).collect(Collectors.toSet());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not list topics on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("could not list topics or grant ACLs on " + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

@@ -8,18 +8,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.failback.schemas.Acls;
+import io.failback.schemas.Acls.Principal;
 import org.apache.kafka.common.Uuid;
 
 /**
  * A real Apache Kafka broker in KRaft mode (combined broker and controller), run from the Maven Central
  * jars as its own operating-system process: started, waited for, stopped, killed with SIGKILL and
  * started again on the same data directory and ports. Auto-create of topics is off.
+ *
+ * <p>Secured by default: every listener (clients, inter-broker, the KRaft controller) speaks mutual TLS with the
+ * certificates of a {@link KafkaSecurity} made at first start in the data directory, a client's principal is its
+ * certificate's CN, and {@code StandardAuthorizer} enforces the {@link Acls} (denying whatever no ACL grants).
+ * {@link #plaintext()} is the explicit local mode without any of it, for module tests and the benchmark.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
@@ -28,6 +37,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final int controllerPort;
     private final String classpath;
     private final String clusterId;
+    private boolean secured = true;
+    private KafkaSecurity security;
     private Process process;
 
     private KafkaBrokerProcess(Path dataDir, int port, int controllerPort, String classpath, String clusterId) {
@@ -36,6 +47,48 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         this.controllerPort = controllerPort;
         this.classpath = classpath;
         this.clusterId = clusterId;
+    }
+
+    /** The explicit local mode: plaintext listeners, no authentication, no authorizer. Before the first start only. */
+    public KafkaBrokerProcess plaintext() {
+        if (process != null) {
+            throw new IllegalStateException("the broker's security is chosen before its first start");
+        }
+        this.secured = false;
+        return this;
+    }
+
+    public boolean secured() {
+        return secured;
+    }
+
+    /** The certificates of this broker and its principals; made at the first start. Only for a secured broker. */
+    public KafkaSecurity security() {
+        if (!secured) {
+            throw new IllegalStateException("a plaintext broker has no certificates");
+        }
+        if (security == null) {
+            security = KafkaSecurity.issue(dataDir.resolve("tls"));
+        }
+        return security;
+    }
+
+    /**
+     * What a client needs to connect as {@code principal}: {@code bootstrap.servers} and, on a secured broker, that
+     * principal's TLS settings. A plaintext broker ignores the principal.
+     */
+    public Map<String, Object> clientProperties(Principal principal) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("bootstrap.servers", bootstrapServers());
+        if (secured) {
+            p.putAll(security().clientProperties(principal));
+        }
+        return p;
+    }
+
+    /** As {@link #clientProperties} for the admin principal, which creates the topics and their ACLs. */
+    public Map<String, Object> adminProperties() {
+        return clientProperties(Principal.ADMIN);
     }
 
     /** A broker on the given data directory; port 0 picks a free port, kept across restarts. */
@@ -80,6 +133,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(dataDir);
+            if (secured) {
+                security();
+            }
             Path config = writeConfig();
             if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
                 format(config);
@@ -135,11 +191,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String protocol = secured ? "SSL" : "PLAINTEXT";
+        p.setProperty("listeners", "CLIENTS://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "CLIENTS://127.0.0.1:" + port);
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "CLIENTS:" + protocol + ",CONTROLLER:" + protocol);
+        p.setProperty("inter.broker.listener.name", "CLIENTS");
+        if (secured) {
+            security().brokerProperties().forEach(p::setProperty);
+            p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.setProperty("super.users", String.join(";", Acls.SUPER_USERS.stream().map(Principal::kafkaPrincipal).toList()));
+        }
         p.setProperty("log.dirs", dataDir.resolve("logs").toString());
         p.setProperty("auto.create.topics.enable", "false");
         p.setProperty("num.partitions", "1");
@@ -154,6 +216,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         Path config = dataDir.resolve("server.properties");
         try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(out, "written by KafkaBrokerProcess");
+        }
+        if (config.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // it holds the broker's store passwords
+            Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
         return config;
     }
@@ -221,7 +287,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(adminProperties());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");

@@ -25,7 +25,7 @@ class KafkaBrokerClusterIdIT {
     @Test
     void aClusterIdThatLooksLikeAnOptionStillFormatsAndStarts() throws Exception {
         String clusterId = "-kAbCdEfGhIjKlMnOpQrSw";
-        try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(dataDir, 0, clusterId).start(Duration.ofMinutes(2));
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(dataDir, 0, clusterId).plaintext().start(Duration.ofMinutes(2));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS)).isEqualTo(clusterId);
         }

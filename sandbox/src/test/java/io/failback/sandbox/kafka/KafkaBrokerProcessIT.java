@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The standalone broker process: every catalog topic carries a record, and the records survive kill -9. */
+/** The standalone broker process, secured (mutual TLS, the admin principal): every catalog topic carries a record, and the records survive kill -9. */
 class KafkaBrokerProcessIT {
 
     @TempDir
@@ -57,9 +57,9 @@ class KafkaBrokerProcessIT {
 
     @Test
     void everyCatalogTopicKeepsItsRecordAcrossAKillAndARestart() throws Exception {
-        assertThat(CatalogTopics.create(broker.bootstrapServers(), (short) 1))
+        assertThat(CatalogTopics.create(broker.adminProperties(), (short) 1))
                 .containsExactlyInAnyOrderElementsOf(Topics.ALL.stream().map(Topic::name).collect(Collectors.toList()));
-        assertThat(CatalogTopics.create(broker.bootstrapServers(), (short) 1)).as("a second run creates nothing").isEmpty();
+        assertThat(CatalogTopics.create(broker.adminProperties(), (short) 1)).as("a second run creates nothing").isEmpty();
 
         try (KafkaProducer<String, String> producer = producer()) {
             for (Topic<?, ?> topic : Topics.ALL) {
@@ -81,7 +81,7 @@ class KafkaBrokerProcessIT {
 
     @Test
     void topicsHaveTheCatalogsPartitionsAndCleanupPolicies() throws Exception {
-        CatalogTopics.create(broker.bootstrapServers(), (short) 1);
+        CatalogTopics.create(broker.adminProperties(), (short) 1);
         try (Admin admin = admin()) {
             var names = Topics.ALL.stream().map(Topic::name).collect(Collectors.toList());
             var descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
@@ -104,7 +104,7 @@ class KafkaBrokerProcessIT {
 
     @Test
     void aCompressedRecordIsHeldToTheTopicsLimitAtItsRealSize() throws Exception {
-        CatalogTopics.create(broker.bootstrapServers(), (short) 1);
+        CatalogTopics.create(broker.adminProperties(), (short) 1);
         Properties props = producerProps();
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 << 20));
@@ -142,7 +142,7 @@ class KafkaBrokerProcessIT {
     /** Every record of every catalog topic, read from the beginning. */
     private Map<String, List<String>> readAll() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.putAll(broker.adminProperties());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -172,7 +172,7 @@ class KafkaBrokerProcessIT {
 
     private Properties producerProps() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.putAll(broker.adminProperties());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -181,7 +181,7 @@ class KafkaBrokerProcessIT {
 
     private Admin admin() {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.putAll(broker.adminProperties());
         return Admin.create(props);
     }
 

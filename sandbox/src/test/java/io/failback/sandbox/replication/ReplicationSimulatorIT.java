@@ -45,7 +45,7 @@ class ReplicationSimulatorIT {
 
     @Test
     void shouldAnswerReprotectOnlyAfterTheAgentRegisteredAndDeadLetterGarbage() throws Exception {
-        var broker = KafkaBrokerProcess.on(brokerDir, 0).start(Duration.ofMinutes(2));
+        var broker = KafkaBrokerProcess.on(brokerDir, 0).plaintext().start(Duration.ofMinutes(2));
         CatalogTopics.create(broker.bootstrapServers(), (short) 1);
         EstateSpec estate = EstateSpec.demo(24);
         String vm = estate.vms().get(0).vmId();

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.failback.sandbox.arm.ArmEmulator;
 import io.failback.sandbox.estate.EstateSpec;
+import io.failback.schemas.Acls.Principal;
 import io.failback.sandbox.estate.VmSpec;
 
 /**
@@ -154,6 +155,8 @@ public final class Demo {
         System.out.println("$ failbackctl " + String.join(" ", args));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().put("FAILBACK_BOOTSTRAP_SERVERS", sandbox.bootstrapServers());
+        // the operator's certificate and the broker's authority: failbackctl connects as User:operator
+        pb.environment().put("FAILBACK_KAFKA_CONFIG", sandbox.clientConfigFile(Principal.OPERATOR).toString());
         pb.environment().put("USER", "ops-demo");
         Process p = pb.start();
         current = p;

@@ -23,6 +23,7 @@ import io.failback.sandbox.kafka.KafkaBrokerProcess;
 import io.failback.sandbox.replication.ReplicationEngine;
 import io.failback.sandbox.replication.ReplicationSimulator;
 import io.failback.sandbox.vcsim.Vcsim;
+import io.failback.schemas.Acls.Principal;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -45,7 +46,11 @@ public final class FailbackSandbox implements AutoCloseable {
      *
      * @param environment per service module, variables set after the sandbox's own (so they win)
      */
-    public record Options(Path workDir, EstateSpec estate, Duration agentRegistrationDelay, Map<String, Map<String, String>> environment) {
+    /**
+     * @param plaintextKafka the explicit local mode: a broker without TLS, authentication nor ACLs (off by default)
+     */
+    public record Options(Path workDir, EstateSpec estate, Duration agentRegistrationDelay, Map<String, Map<String, String>> environment,
+                          boolean plaintextKafka) {
         public static Options demo(Path workDir, EstateSpec estate) {
             return new Options(workDir, estate, Duration.ofSeconds(10), Map.of(ORCHESTRATOR, Map.of(
                     "FAILBACK_ORCHESTRATOR_VCENTER_STEP_TIMEOUT", "60s",
@@ -53,11 +58,16 @@ public final class FailbackSandbox implements AutoCloseable {
                     "FAILBACK_ORCHESTRATOR_REPLICATION_STEP_TIMEOUT", "30s",
                     "FAILBACK_ORCHESTRATOR_REPROTECT_INITIAL_BACKOFF", "3s",
                     "FAILBACK_ORCHESTRATOR_REPROTECT_MAX_BACKOFF", "5s",
-                    "FAILBACK_ORCHESTRATOR_REPROTECT_WINDOW", "5m")));
+                    "FAILBACK_ORCHESTRATOR_REPROTECT_WINDOW", "5m")), false);
         }
 
         public Options withAgentRegistrationDelay(Duration delay) {
-            return new Options(workDir, estate, delay, environment);
+            return new Options(workDir, estate, delay, environment, plaintextKafka);
+        }
+
+        /** The broker in the explicit plaintext local mode: no TLS, no principals, no ACLs. */
+        public Options withPlaintextKafka() {
+            return new Options(workDir, estate, agentRegistrationDelay, environment, true);
         }
 
         /** These variables added to (or replacing) the module's. */
@@ -66,7 +76,7 @@ public final class FailbackSandbox implements AutoCloseable {
             Map<String, String> merged = new HashMap<>(all.getOrDefault(module, Map.of()));
             merged.putAll(variables);
             all.put(module, Map.copyOf(merged));
-            return new Options(workDir, estate, agentRegistrationDelay, Map.copyOf(all));
+            return new Options(workDir, estate, agentRegistrationDelay, Map.copyOf(all), plaintextKafka);
         }
     }
 
@@ -118,10 +128,15 @@ public final class FailbackSandbox implements AutoCloseable {
             Files.createDirectories(work);
             estate.write(work.resolve("estate.json"));
 
-            progress.accept("starting the Kafka broker (KRaft, own process)");
-            kafka = KafkaBrokerProcess.on(work.resolve("kafka"), 0).start(Duration.ofMinutes(2));
+            progress.accept(options.plaintextKafka() ? "starting the Kafka broker (KRaft, own process; PLAINTEXT local mode)"
+                    : "starting the Kafka broker (KRaft, own process; mutual TLS, a certificate per principal, ACLs)");
+            kafka = KafkaBrokerProcess.on(work.resolve("kafka"), 0);
+            if (options.plaintextKafka()) {
+                kafka.plaintext();
+            }
+            kafka.start(Duration.ofMinutes(2));
             started.add(kafka);
-            CatalogTopics.create(kafka.bootstrapServers(), (short) 1);
+            CatalogTopics.create(kafka.adminProperties(), (short) 1);
 
             progress.accept("starting the vCenter simulator (own process) with " + estate.masterTargets().size()
                     + " master targets and " + estate.vms().size() + " on-premises VMs");
@@ -145,17 +160,17 @@ public final class FailbackSandbox implements AutoCloseable {
             progress.accept("starting the replication simulator (agents register " + options.agentRegistrationDelay().toSeconds()
                     + "s after power-on)");
             ReplicationEngine.Settings d = ReplicationEngine.Settings.demo();
-            replication = ReplicationSimulator.start(kafka.bootstrapServers(), estate,
+            replication = ReplicationSimulator.start(kafka.clientProperties(Principal.REPLICATION), estate,
                     new ReplicationEngine.Settings(d.crashPointEvery(), d.appPointEvery(), d.pointsKept(), options.agentRegistrationDelay()));
             started.add(replication);
 
             progress.accept("starting orchestrator-service, vcenter-agent and azure-agent (own processes)");
-            Map<String, String> orchestrator = new HashMap<>(common());
+            Map<String, String> orchestrator = new HashMap<>(common(Principal.ORCHESTRATOR));
             orchestrator.put("SPRING_KAFKA_STREAMS_STATE_DIR", work.resolve("orchestrator-state").toString());
             orchestrator.put("SPRING_KAFKA_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS", "6000");
             service(ORCHESTRATOR, orchestrator);
 
-            Map<String, String> vcenterAgent = new HashMap<>(common());
+            Map<String, String> vcenterAgent = new HashMap<>(common(Principal.VCENTER_AGENT));
             vcenterAgent.put("FAILBACK_VCENTER_VCENTERS_0_NAME", estate.vCenter());
             vcenterAgent.put("FAILBACK_VCENTER_VCENTERS_0_URL", vcsim.url().toString());
             vcenterAgent.put("FAILBACK_VCENTER_VCENTERS_0_USERNAME", vcsim.username());
@@ -165,7 +180,7 @@ public final class FailbackSandbox implements AutoCloseable {
             vcenterAgent.put("FAILBACK_VCENTER_VCENTERS_0_OPERATION_TIMEOUT", "30s");
             service(VCENTER_AGENT, vcenterAgent);
 
-            Map<String, String> azureAgent = new HashMap<>(common());
+            Map<String, String> azureAgent = new HashMap<>(common(Principal.AZURE_AGENT));
             azureAgent.put("FAILBACK_AZURE_SUBSCRIPTION_ID", estate.subscriptionId());
             azureAgent.put("FAILBACK_AZURE_ARM_ENDPOINT", arm.url().toString());
             azureAgent.put("FAILBACK_AZURE_CREDENTIAL", "static-token");
@@ -184,8 +199,40 @@ public final class FailbackSandbox implements AutoCloseable {
         }
     }
 
-    private Map<String, String> common() {
-        return Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    /** A service's Kafka settings as Spring Boot reads them: the broker, and on a secured one the principal's TLS settings. */
+    private Map<String, String> common(Principal principal) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        if (kafka.secured()) {
+            env.putAll(kafka.security().springEnvironment(principal));
+        }
+        return env;
+    }
+
+    /** What a Kafka client of the demo or a test needs to connect as {@code principal} (bootstrap servers, TLS). */
+    public Map<String, Object> client(Principal principal) {
+        return kafka.clientProperties(principal);
+    }
+
+    /**
+     * The same settings as a {@code .properties} file (owner-readable only: it holds store passwords), for
+     * {@code failbackctl --kafka-config} and Kafka's command-line tools; written on first ask.
+     */
+    public Path clientConfigFile(Principal principal) {
+        Path file = options.workDir().resolve("kafka-clients").resolve(principal.cn() + ".properties");
+        if (!Files.exists(file)) {
+            if (kafka.secured()) {
+                kafka.security().writeClientProperties(principal, kafka.bootstrapServers(), file);
+            } else {
+                try {
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, "bootstrap.servers=" + kafka.bootstrapServers() + "\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return file;
     }
 
     private void service(String module, Map<String, String> environment) {
@@ -206,7 +253,7 @@ public final class FailbackSandbox implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port for the dashboard", e);
         }
-        Map<String, String> dashboard = new HashMap<>(common());
+        Map<String, String> dashboard = new HashMap<>(common(Principal.DASHBOARD));
         dashboard.put("SERVER_ADDRESS", "127.0.0.1");
         dashboard.put("SERVER_PORT", String.valueOf(port));
         service(DASHBOARD, dashboard);
@@ -321,7 +368,12 @@ public final class FailbackSandbox implements AutoCloseable {
 
     /** The secrets this sandbox generated: none may appear in any log or topic (issue 15, "secrets stay secret"). */
     public java.util.Map<String, String> secrets() {
-        return java.util.Map.of("vCenter password", vcenterPassword, "ARM token", armToken, "truststore password", truststorePassword);
+        Map<String, String> all = new LinkedHashMap<>(Map.of("vCenter password", vcenterPassword, "ARM token", armToken,
+                "truststore password", truststorePassword));
+        if (kafka != null && kafka.secured()) {
+            all.putAll(kafka.security().secrets());
+        }
+        return all;
     }
 
     /** Where every service writes its log. */

@@ -23,6 +23,7 @@ import io.failback.messages.RecoveryPointKind;
 import io.failback.messages.ReprotectOptions;
 import io.failback.messages.StatusEvent;
 import io.failback.messages.VmStatus;
+import io.failback.schemas.Acls;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,15 +48,20 @@ public final class JobWatch implements AutoCloseable {
     private final List<String> unreadable = new CopyOnWriteArrayList<>();
     private final ConsumerThread reader;
 
-    public JobWatch(String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
+    /** @param client the operator's client settings (bootstrap servers, and its TLS settings on a secured broker) */
+    public JobWatch(Map<String, Object> client) {
+        Map<String, Object> producerConfig = new java.util.HashMap<>(client);
+        producerConfig.putAll(Map.of(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "e2e-watch-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        producer = new KafkaProducer<>(producerConfig);
+        Map<String, Object> consumerConfig = new java.util.HashMap<>(client);
+        consumerConfig.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, Acls.OPERATOR_GROUP_PREFIX + "watch-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig);
         consumer.subscribe(List.of(Topics.STATUS.name(), Topics.AUDIT.name()));
         reader = ConsumerThread.start("e2e-status", consumer, this::take);
     }

@@ -15,6 +15,7 @@ import io.failback.demo.FailbackSandbox;
 import io.failback.demo.JobWatch;
 import io.failback.messages.JobState;
 import io.failback.sandbox.estate.EstateSpec;
+import io.failback.schemas.Acls.Principal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class DashboardBrowserIT {
                 .single("early-01", false, "mt-02", false)
                 .build();
         sandbox = FailbackSandbox.start(FailbackSandbox.Options.demo(work, estate), line -> System.out.println("sandbox: " + line));
-        watch = new JobWatch(sandbox.bootstrapServers());
+        watch = new JobWatch(sandbox.client(Principal.OPERATOR));
         // a job submitted, and taken by the orchestrator, before the dashboard exists
         watch.submit(JobWatch.vms("ui-early", "early-01").build());
         watch.awaitJob("ui-early", JOB_TIMEOUT, j -> j != null, "the early job known");

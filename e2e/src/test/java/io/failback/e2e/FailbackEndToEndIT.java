@@ -28,6 +28,7 @@ import io.failback.messages.VmStatus;
 import io.failback.sandbox.arm.ArmPowerState;
 import io.failback.sandbox.estate.EstateSpec;
 import io.failback.sandbox.estate.VmSpec;
+import io.failback.schemas.Acls.Principal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -73,7 +74,7 @@ class FailbackEndToEndIT {
         // agents register well after the plan's last power-on, so reprotect is refused at first and retried
         FailbackSandbox.Options options = FailbackSandbox.Options.demo(work, estate).withAgentRegistrationDelay(Duration.ofSeconds(20));
         sandbox = FailbackSandbox.start(options, line -> System.out.println("sandbox: " + line));
-        watch = new JobWatch(sandbox.bootstrapServers());
+        watch = new JobWatch(sandbox.client(Principal.OPERATOR));
     }
 
     @AfterAll
@@ -304,14 +305,14 @@ class FailbackEndToEndIT {
         Map<String, String> secrets = sandbox.secrets();
 
         // when every service log and every record of every topic is searched for them
-        List<String> found = SecretScan.findings(secrets, sandbox.logs(), sandbox.bootstrapServers());
+        List<String> found = SecretScan.findings(secrets, sandbox.logs(), sandbox.client(Principal.ADMIN));
 
         // then none appears anywhere, in clear or in base64, and the scan did read the run's records
         assertThat(found).as("secrets %s found", SecretScan.describe(secrets)).isEmpty();
-        assertThat(SecretScan.recordsIn(sandbox.bootstrapServers())).isGreaterThan(100);
+        assertThat(SecretScan.recordsIn(sandbox.client(Principal.ADMIN))).isGreaterThan(100);
         // and the same scan does find a planted canary, in a log line and in a record's header
-        assertThat(SecretScan.findings(Map.of("canary", SecretScan.plantCanary(work, sandbox.bootstrapServers(), "c4n4ry-s3cr3t")),
-                work.resolve("canary-logs"), sandbox.bootstrapServers()))
+        assertThat(SecretScan.findings(Map.of("canary", SecretScan.plantCanary(work, sandbox.client(Principal.ADMIN), "c4n4ry-s3cr3t")),
+                work.resolve("canary-logs"), sandbox.client(Principal.ADMIN)))
                 .contains("canary in log canary.log").anyMatch(f -> f.startsWith("canary on topic e2e.canary"));
     }
 

@@ -33,7 +33,7 @@ final class SecretScan {
     }
 
     /** Where each secret was found, as "secret name in place"; empty when nowhere. */
-    static List<String> findings(Map<String, String> secrets, Path logs, String bootstrapServers) {
+    static List<String> findings(Map<String, String> secrets, Path logs, Map<String, Object> kafka) {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(logs)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -47,20 +47,20 @@ final class SecretScan {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        found.addAll(inTopics(secrets, bootstrapServers));
+        found.addAll(inTopics(secrets, kafka));
         return found;
     }
 
     /** How many records the scan read: a scan that read nothing proves nothing. */
-    static long recordsIn(String bootstrapServers) {
+    static long recordsIn(Map<String, Object> kafka) {
         long[] count = {0};
-        eachRecord(bootstrapServers, (topic, r) -> count[0]++);
+        eachRecord(kafka, (topic, r) -> count[0]++);
         return count[0];
     }
 
-    private static List<String> inTopics(Map<String, String> secrets, String bootstrapServers) {
+    private static List<String> inTopics(Map<String, String> secrets, Map<String, Object> kafka) {
         List<String> found = new ArrayList<>();
-        eachRecord(bootstrapServers, (topic, r) -> secrets.forEach((name, secret) -> forms(secret).forEach(form -> {
+        eachRecord(kafka, (topic, r) -> secrets.forEach((name, secret) -> forms(secret).forEach(form -> {
             boolean in = r.key() != null && contains(r.key(), form) || r.value() != null && contains(r.value(), form);
             for (Header h : r.headers()) {
                 in |= h.value() != null && contains(h.value(), form) || contains(h.key().getBytes(StandardCharsets.UTF_8), form);
@@ -76,11 +76,11 @@ final class SecretScan {
         void visit(String topic, ConsumerRecord<byte[], byte[]> record);
     }
 
-    private static void eachRecord(String bootstrapServers, Visitor visitor) {
+    private static void eachRecord(Map<String, Object> kafka, Visitor visitor) {
         Properties admin = new Properties();
-        admin.put("bootstrap.servers", bootstrapServers);
+        admin.putAll(kafka);
         Properties consumer = new Properties();
-        consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        consumer.putAll(kafka);
         consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"); // aborted writes count too
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (Admin a = Admin.create(admin);
@@ -122,7 +122,7 @@ final class SecretScan {
     }
 
     /** Writes {@code canary} into a log file under {@code work}/canary-logs and, base64-encoded, into a record's header. */
-    static String plantCanary(Path work, String bootstrapServers, String canary) {
+    static String plantCanary(Path work, Map<String, Object> kafka, String canary) {
         try {
             Files.createDirectories(work.resolve("canary-logs"));
             Files.writeString(work.resolve("canary-logs").resolve("canary.log"), "INFO a line that leaks " + canary + "\n");
@@ -130,7 +130,7 @@ final class SecretScan {
             throw new UncheckedIOException(e);
         }
         Properties producer = new Properties();
-        producer.put("bootstrap.servers", bootstrapServers);
+        producer.putAll(kafka);
         try (Admin a = Admin.create(producer)) {
             a.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("e2e.canary", 1, (short) 1))).all().get();
         } catch (InterruptedException e) {

@@ -39,7 +39,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * failbackctl jobs [--output text|json|csv]
  * failbackctl show JOB [--output text|json|csv]
  * failbackctl audit JOB [--vm VM] [--output text|json|csv]
- * every command: [--bootstrap-servers HOST:PORT] [--command-config FILE] [--connect-timeout DURATION]
+ * every command: [--bootstrap-servers HOST:PORT] [--kafka-config FILE] [--connect-timeout DURATION]
  * exit codes: see {@link ExitCode}
  * </pre>
  */
@@ -47,6 +47,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Submit, follow, commit, cancel, list, show and audit failback jobs (VMware VMs from Azure back to vCenter).",
         footerHeading = "%nEnvironment:%n",
         footer = {"  " + BrokerOptions.ENV_BOOTSTRAP + "  default --bootstrap-servers (else " + BrokerOptions.DEFAULT_BOOTSTRAP + ")",
+            "  " + BrokerOptions.ENV_KAFKA_CONFIG + "       default --kafka-config (TLS certificate, truststore)",
             "  USER                        default --requested-by",
             "%nRun 'failbackctl COMMAND --help' for a command's options."})
 public final class FailbackCtl implements Runnable {

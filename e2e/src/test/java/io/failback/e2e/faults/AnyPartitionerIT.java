@@ -14,6 +14,7 @@ import io.failback.messages.ControlCommand;
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.JobState;
 import io.failback.schemas.Topics;
+import io.failback.schemas.Acls.Principal;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,11 +38,12 @@ class AnyPartitionerIT {
     void shouldFailBackAndCommitAPlanSubmittedByAClientThatPartitionsByCrc32(FaultStage stage) throws Exception {
         String jobId = keyOnAnotherPartition("crc-" + System.currentTimeMillis());
         byte[] key = jobId.getBytes(StandardCharsets.UTF_8);
-        try (KafkaProducer<byte[], byte[]> client = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stage.sandbox().bootstrapServers(),
+        Map<String, Object> config = new java.util.HashMap<>(stage.sandbox().client(Principal.OPERATOR));
+        config.putAll(Map.of(
                 ProducerConfig.PARTITIONER_CLASS_CONFIG, Crc32Partitioner.class.getName(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        try (KafkaProducer<byte[], byte[]> client = new KafkaProducer<>(config)) {
             FailbackRequest request = JobWatch.plan(jobId, FaultStage.ANY_PARTITIONER_PLAN).build();
             PlanRun run = PlanRun.submit(stage.sandbox(), stage.watch(), FaultStage.ANY_PARTITIONER_PLAN, request,
                     r -> assertThat(send(client, Topics.REQUESTS.name(), key, Topics.REQUESTS.valueSerde().serializer()

@@ -33,9 +33,9 @@ public final class CommandLedger {
     }
 
     /** Reads both command topics from the marks (the beginning where there is none) to their last stable offset. */
-    public static CommandLedger read(String bootstrap, String jobId, EstateSpec estate, Map<TopicPartition, Long> marks) {
+    public static CommandLedger read(Map<String, Object> kafka, String jobId, EstateSpec estate, Map<TopicPartition, Long> marks) {
         CommandLedger ledger = new CommandLedger();
-        List<ConsumerRecord<byte[], byte[]>> all = TopicRead.since(bootstrap,
+        List<ConsumerRecord<byte[], byte[]>> all = TopicRead.since(kafka,
                 List.of(Topics.AZURE_COMMANDS.name(), Topics.VCENTER_COMMANDS.name()), marks, IsolationLevel.READ_COMMITTED);
         for (ConsumerRecord<byte[], byte[]> r : all) {
             if (r.topic().equals(Topics.AZURE_COMMANDS.name())) {

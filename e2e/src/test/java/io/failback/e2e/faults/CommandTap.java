@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -34,10 +35,10 @@ public final class CommandTap implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final ConsumerThread reader;
 
-    public CommandTap(String bootstrap) {
+    public CommandTap(Map<String, Object> kafka) {
         // uncommitted on purpose: the tap times kills by commands as they are written, before their transaction ends;
         // what was really sent is read with read_committed afterwards
-        KafkaConsumer<byte[], byte[]> consumer = TopicRead.consumer(bootstrap, IsolationLevel.READ_UNCOMMITTED);
+        KafkaConsumer<byte[], byte[]> consumer = TopicRead.consumer(kafka, IsolationLevel.READ_UNCOMMITTED);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(Topics.AZURE_COMMANDS.name(), Topics.VCENTER_COMMANDS.name())) {
             for (PartitionInfo p : consumer.partitionsFor(topic)) {

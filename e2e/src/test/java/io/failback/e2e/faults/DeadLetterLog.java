@@ -35,14 +35,14 @@ public final class DeadLetterLog {
     private DeadLetterLog() {
     }
 
-    public static Map<TopicPartition, Long> marks(String bootstrap) {
-        return TopicRead.endOffsets(bootstrap, TOPICS);
+    public static Map<TopicPartition, Long> marks(Map<String, Object> kafka) {
+        return TopicRead.endOffsets(kafka, TOPICS);
     }
 
     /** The dead letters committed after the marks. */
-    public static List<DeadLetter> since(String bootstrap, Map<TopicPartition, Long> marks) {
+    public static List<DeadLetter> since(Map<String, Object> kafka, Map<TopicPartition, Long> marks) {
         List<DeadLetter> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicRead.since(bootstrap, TOPICS, marks, IsolationLevel.READ_COMMITTED)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicRead.since(kafka, TOPICS, marks, IsolationLevel.READ_COMMITTED)) {
             out.add(new DeadLetter(r.topic(), r.offset(), header(r, DeadLetterHeaders.SOURCE_TOPIC),
                     parseInt(header(r, DeadLetterHeaders.SOURCE_PARTITION)), parseLong(header(r, DeadLetterHeaders.SOURCE_OFFSET)),
                     header(r, DeadLetterHeaders.PROBLEM), header(r, DeadLetterHeaders.SERVICE)));

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.failback.demo.FailbackSandbox;
 import io.failback.demo.JobWatch;
 import io.failback.sandbox.estate.EstateSpec;
+import io.failback.schemas.Acls.Principal;
 
 /**
  * The sandbox the fault suite shares: one estate with a plan for every kill-anywhere run and for each of
@@ -38,8 +39,8 @@ public final class FaultStage implements AutoCloseable {
     private FaultStage(FailbackSandbox sandbox, int chaosPlans) {
         this.sandbox = sandbox;
         this.chaosPlans = chaosPlans;
-        this.watch = new JobWatch(sandbox.bootstrapServers());
-        this.tap = new CommandTap(sandbox.bootstrapServers());
+        this.watch = new JobWatch(sandbox.client(Principal.OPERATOR));
+        this.tap = new CommandTap(sandbox.client(Principal.ADMIN));
     }
 
     /** The estate: {@code chaosPlans} kill-anywhere plans and one plan for each other fault test. */

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import io.failback.demo.FailbackSandbox;
 import io.failback.messages.JobState;
+import io.failback.schemas.Acls.Principal;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -35,13 +36,13 @@ class FuzzIT {
         System.out.printf("fuzz: %d inputs from %s (repeat with -Dfuzz.inputs=%d -Dfuzz.seed=%d)%n", inputs, source.describe(), inputs, seed);
 
         long started = System.nanoTime();
-        FuzzRun run = FuzzRun.send(sandbox.bootstrapServers(), source, inputs, sandbox.estate());
+        FuzzRun run = FuzzRun.send(sandbox.client(Principal.ADMIN), source, inputs, sandbox.estate());
         Duration sending = Duration.ofNanos(System.nanoTime() - started);
         Map<String, Long> kinds = run.sent().stream().collect(Collectors.groupingBy(s -> s.input().kind(), TreeMap::new, Collectors.counting()));
         System.out.printf("fuzz: sent %d inputs in %.1f s (%d skipped for naming the estate's VMs, %d refused by the broker as too large): %s%n",
                 run.sent().size(), sending.toMillis() / 1000.0, run.skipped(), run.refusedByBroker(), kinds);
 
-        FuzzRun.Account account = run.awaitSettled(sandbox.bootstrapServers(), stage.watch(), drainTimeout(inputs),
+        FuzzRun.Account account = run.awaitSettled(sandbox.client(Principal.ADMIN), stage.watch(), drainTimeout(inputs),
                 () -> sandbox.endedService().isPresent());
         Duration drain = run.sinceSent();
         System.out.printf("fuzz: %s; drained %.1f s after the last input%n", account.summary(), drain.toMillis() / 1000.0);

@@ -86,19 +86,20 @@ public final class FuzzRun {
      * Sends {@code count} inputs from the source. Those naming the estate are skipped, and those the broker
      * refuses as larger than the topic takes never reach a service; neither is counted.
      */
-    public static FuzzRun send(String bootstrap, FuzzSource source, int count, EstateSpec estate) {
-        Map<TopicPartition, Long> deadLetterMarks = DeadLetterLog.marks(bootstrap);
-        Map<TopicPartition, Long> resultMarks = TopicRead.endOffsets(bootstrap, List.of(Topics.VCENTER_EVENTS.name(), Topics.AZURE_EVENTS.name()));
+    public static FuzzRun send(Map<String, Object> kafka, FuzzSource source, int count, EstateSpec estate) {
+        Map<TopicPartition, Long> deadLetterMarks = DeadLetterLog.marks(kafka);
+        Map<TopicPartition, Long> resultMarks = TopicRead.endOffsets(kafka, List.of(Topics.VCENTER_EVENTS.name(), Topics.AZURE_EVENTS.name()));
         Set<String> real = realNames(estate);
         List<CompletableFuture<Sent>> sends = new ArrayList<>();
         int skipped = 0;
         int refusedByBroker = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "5",
+        Map<String, Object> producerConfig = new java.util.HashMap<>(kafka);
+        producerConfig.putAll(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "5",
                 // the broker, not this producer, decides what is too large for a topic
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
             while (sends.size() - refusedByBroker < count) {
                 FuzzInput input = source.next();
                 Owed owed = owed(input);
@@ -222,12 +223,12 @@ public final class FuzzRun {
         }
     }
 
-    public Account account(String bootstrap, JobWatch watch) {
+    public Account account(Map<String, Object> kafka, JobWatch watch) {
         Map<String, List<DeadLetterLog.DeadLetter>> deadLetters = new HashMap<>();
-        List<DeadLetterLog.DeadLetter> all = DeadLetterLog.since(bootstrap, deadLetterMarks);
+        List<DeadLetterLog.DeadLetter> all = DeadLetterLog.since(kafka, deadLetterMarks);
         all.forEach(d -> deadLetters.computeIfAbsent(d.source(), k -> new ArrayList<>()).add(d));
         Set<String> answered = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicRead.since(bootstrap, List.of(Topics.VCENTER_EVENTS.name(), Topics.AZURE_EVENTS.name()),
+        for (ConsumerRecord<byte[], byte[]> r : TopicRead.since(kafka, List.of(Topics.VCENTER_EVENTS.name(), Topics.AZURE_EVENTS.name()),
                 resultMarks, IsolationLevel.READ_COMMITTED)) {
             try {
                 answered.add(r.topic().equals(Topics.VCENTER_EVENTS.name())
@@ -315,17 +316,17 @@ public final class FuzzRun {
     }
 
     /** Polls the account until every input is accounted for, a service gives up, or the timeout passes. */
-    public Account awaitSettled(String bootstrap, JobWatch watch, Duration timeout, BooleanSupplier giveUp) {
+    public Account awaitSettled(Map<String, Object> kafka, JobWatch watch, Duration timeout, BooleanSupplier giveUp) {
         AtomicReference<Account> account = new AtomicReference<>();
         try {
             await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                account.set(account(bootstrap, watch));
+                account.set(account(kafka, watch));
                 return account.get().settled() || giveUp.getAsBoolean();
             });
         } catch (ConditionTimeoutException e) {
             // not settled within the timeout: the caller reports what is still unaccounted for
         }
-        return account.get() != null ? account.get() : account(bootstrap, watch);
+        return account.get() != null ? account.get() : account(kafka, watch);
     }
 
     /** Since the last input was acknowledged by the broker. */

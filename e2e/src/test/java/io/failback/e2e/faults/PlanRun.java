@@ -15,6 +15,7 @@ import io.failback.messages.VmState;
 import io.failback.messages.VmStatus;
 import io.failback.sandbox.estate.VmSpec;
 import io.failback.schemas.Topics;
+import io.failback.schemas.Acls.Principal;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -44,8 +45,8 @@ public final class PlanRun {
         this.watch = watch;
         this.planId = planId;
         this.jobId = jobId;
-        this.commandMarks = TopicRead.endOffsets(sandbox.bootstrapServers(), List.of(Topics.AZURE_COMMANDS.name(), Topics.VCENTER_COMMANDS.name()));
-        this.deadLetterMarks = DeadLetterLog.marks(sandbox.bootstrapServers());
+        this.commandMarks = TopicRead.endOffsets(sandbox.client(Principal.ADMIN), List.of(Topics.AZURE_COMMANDS.name(), Topics.VCENTER_COMMANDS.name()));
+        this.deadLetterMarks = DeadLetterLog.marks(sandbox.client(Principal.ADMIN));
     }
 
     /** Marks where the command and dead-letter topics stand, then submits the plan (latest points, manual commit). */
@@ -121,9 +122,9 @@ public final class PlanRun {
                 problems.add(vm.vmId() + " ended " + status.getState() + " without a reason");
             }
         }
-        CommandLedger ledger = CommandLedger.read(sandbox.bootstrapServers(), jobId, sandbox.estate(), commandMarks);
+        CommandLedger ledger = CommandLedger.read(sandbox.client(Principal.ADMIN), jobId, sandbox.estate(), commandMarks);
         ledger.violations().forEach(v -> problems.add("an irreversible step sent twice: " + v));
-        List<DeadLetterLog.DeadLetter> deadLetters = DeadLetterLog.since(sandbox.bootstrapServers(), deadLetterMarks);
+        List<DeadLetterLog.DeadLetter> deadLetters = DeadLetterLog.since(sandbox.client(Principal.ADMIN), deadLetterMarks);
         deadLetters.forEach(d -> problems.add("dead letter " + d));
         return new Verdict(jobId, watch.state(jobId), ends, statuses, ledger, deadLetters, problems);
     }

@@ -20,6 +20,7 @@ import io.failback.messages.ReasonCode;
 import io.failback.messages.Step;
 import io.failback.messages.VmState;
 import io.failback.messages.VmStatus;
+import io.failback.schemas.Acls.Principal;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,6 +94,7 @@ class StuckRollbackIT {
             ProcessBuilder pb = new ProcessBuilder(concat(sandbox.repo().resolve("failbackctl").resolve("failbackctl").toString(), args))
                     .redirectErrorStream(true).redirectOutput(output.toFile());
             pb.environment().put("FAILBACK_BOOTSTRAP_SERVERS", sandbox.bootstrapServers());
+            pb.environment().put("FAILBACK_KAFKA_CONFIG", sandbox.clientConfigFile(Principal.OPERATOR).toString());
             pb.environment().put("USER", "ops-e2e");
             Process p = pb.start();
             if (!p.waitFor(4, TimeUnit.MINUTES)) {

@@ -30,22 +30,22 @@ public final class TopicRead {
     }
 
     /** The end offsets of every partition of the topics now: marks to read from later. */
-    public static Map<TopicPartition, Long> endOffsets(String bootstrap, List<String> topics) {
+    public static Map<TopicPartition, Long> endOffsets(Map<String, Object> kafka, List<String> topics) {
         // the log end, not the last stable offset: a mark past every record written so far, committed or not
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, IsolationLevel.READ_UNCOMMITTED)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, IsolationLevel.READ_UNCOMMITTED)) {
             return consumer.endOffsets(partitions(consumer, topics));
         }
     }
 
     /** Every record of the topics from the beginning. */
-    public static List<ConsumerRecord<byte[], byte[]>> all(String bootstrap, List<String> topics, IsolationLevel isolation) {
-        return since(bootstrap, topics, Map.of(), isolation);
+    public static List<ConsumerRecord<byte[], byte[]>> all(Map<String, Object> kafka, List<String> topics, IsolationLevel isolation) {
+        return since(kafka, topics, Map.of(), isolation);
     }
 
     /** Every record of the topics at or after the marks (partitions without a mark: from the beginning). */
-    public static List<ConsumerRecord<byte[], byte[]>> since(String bootstrap, List<String> topics, Map<TopicPartition, Long> marks,
+    public static List<ConsumerRecord<byte[], byte[]>> since(Map<String, Object> kafka, List<String> topics, Map<TopicPartition, Long> marks,
                                                              IsolationLevel isolation) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, isolation)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, isolation)) {
             List<TopicPartition> partitions = partitions(consumer, topics);
             consumer.assign(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
@@ -80,12 +80,13 @@ public final class TopicRead {
         return out;
     }
 
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, IsolationLevel isolation) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT),
+    static KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> kafka, IsolationLevel isolation) {
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.putAll(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        return new KafkaConsumer<>(config);
     }
 }

@@ -18,13 +18,17 @@ public final class BrokerOptions {
 
     public static final String ENV_BOOTSTRAP = "FAILBACK_BOOTSTRAP_SERVERS";
     public static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+    /** A Kafka client properties file: the default of --kafka-config. */
+    public static final String ENV_KAFKA_CONFIG = "FAILBACK_KAFKA_CONFIG";
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
             description = "Kafka bootstrap servers (default: $" + ENV_BOOTSTRAP + ", else " + DEFAULT_BOOTSTRAP + ").")
     String bootstrapServers;
 
-    @Option(names = "--command-config", paramLabel = "FILE",
-            description = "Properties file of extra Kafka client settings, e.g. security.protocol, ssl.*, sasl.*.")
+    @Option(names = {"--kafka-config", "--command-config"}, paramLabel = "FILE",
+            description = "Properties file of Kafka client settings, e.g. security.protocol and the ssl.* of your certificate"
+                    + " (default: $" + ENV_KAFKA_CONFIG + "). Its bootstrap.servers is used unless --bootstrap-servers or $"
+                    + ENV_BOOTSTRAP + " is set.")
     Path commandConfig;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
@@ -33,21 +37,29 @@ public final class BrokerOptions {
 
     /** The flag, else the environment variable, else localhost:9092; plus the command-config file's properties. */
     public ClientSettings settings(Map<String, String> env) {
+        Path config = commandConfig;
+        if (config == null && !env.getOrDefault(ENV_KAFKA_CONFIG, "").isBlank()) {
+            config = Path.of(env.get(ENV_KAFKA_CONFIG).trim());
+        }
+        Properties extra = new Properties();
+        if (config != null) {
+            try (Reader reader = Files.newBufferedReader(config)) {
+                extra.load(reader);
+            } catch (IOException | IllegalArgumentException e) {
+                // the file's name and the error's kind only: its content holds store passwords
+                throw new CtlException(ExitCode.BAD_ARGUMENTS, "cannot read --kafka-config " + config + ": "
+                        + e.getClass().getSimpleName() + (e instanceof IOException && e.getMessage() != null ? " " + e.getMessage() : ""));
+            }
+        }
         String bootstrap = bootstrapServers;
         if (bootstrap == null || bootstrap.isBlank()) {
             bootstrap = env.getOrDefault(ENV_BOOTSTRAP, "");
         }
         if (bootstrap.isBlank()) {
-            bootstrap = DEFAULT_BOOTSTRAP;
+            bootstrap = extra.getProperty("bootstrap.servers", "");
         }
-        Properties extra = new Properties();
-        if (commandConfig != null) {
-            try (Reader reader = Files.newBufferedReader(commandConfig)) {
-                extra.load(reader);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new CtlException(ExitCode.BAD_ARGUMENTS, "cannot read --command-config " + commandConfig + ": "
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
-            }
+        if (bootstrap.isBlank()) {
+            bootstrap = DEFAULT_BOOTSTRAP;
         }
         if (connectTimeout.isZero()) {
             throw new CtlException(ExitCode.BAD_ARGUMENTS, "--connect-timeout must be more than zero");

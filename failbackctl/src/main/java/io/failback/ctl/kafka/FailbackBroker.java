@@ -162,11 +162,11 @@ public final class FailbackBroker {
         }
         if (cause instanceof AuthenticationException) {
             return new CtlException(ExitCode.BROKER_UNREACHABLE, "the broker at " + settings.bootstrapServers()
-                    + " refused to authenticate this client: " + cause.getMessage() + " (check --command-config)");
+                    + " refused to authenticate this client: " + cause.getMessage() + " (check --kafka-config)");
         }
         if (cause instanceof AuthorizationException) {
             return new CtlException(ExitCode.BROKER_UNREACHABLE, "the broker at " + settings.bootstrapServers()
-                    + " does not allow this: " + cause.getMessage() + " (check the ACLs of the principal in --command-config)");
+                    + " does not allow this: " + cause.getMessage() + " (check the ACLs of the principal in --kafka-config)");
         }
         if (cause instanceof UnknownTopicOrPartitionException) {
             return new CtlException(ExitCode.BROKER_UNREACHABLE, "the broker at " + settings.bootstrapServers()

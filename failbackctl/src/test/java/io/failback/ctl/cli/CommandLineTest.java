@@ -71,7 +71,7 @@ class CommandLineTest {
 
         // then
         assertThat(code).isEqualTo(ExitCode.BAD_ARGUMENTS);
-        assertThat(err()).contains("cannot read --command-config /nonexistent/client.properties").doesNotContain("\tat ");
+        assertThat(err()).contains("cannot read --kafka-config /nonexistent/client.properties").doesNotContain("\tat ");
     }
 
     @Test

@@ -54,22 +54,29 @@ public final class ReplicationSimulator implements AutoCloseable {
     private final Thread loop;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ReplicationSimulator(String bootstrapServers, EstateSpec estate, ReplicationEngine.Settings settings) {
+    private ReplicationSimulator(Map<String, Object> client, EstateSpec estate, ReplicationEngine.Settings settings) {
         this.engine = new ReplicationEngine(estate, settings);
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
-        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, SERVICE,
+        Map<String, Object> producerConfig = new java.util.HashMap<>(client);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> consumerConfig = new java.util.HashMap<>(client);
+        consumerConfig.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, SERVICE,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
+        this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.loop = new Thread(this::run, SERVICE);
     }
 
     /** Publishes the inventory, then runs until closed. */
     public static ReplicationSimulator start(String bootstrapServers, EstateSpec estate, ReplicationEngine.Settings settings) {
+        return start(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), estate, settings);
+    }
+
+    /** As {@link #start(String, EstateSpec, ReplicationEngine.Settings)} with these client settings (a secured broker's TLS ones, say). */
+    public static ReplicationSimulator start(Map<String, Object> client, EstateSpec estate, ReplicationEngine.Settings settings) {
         TrustedMessages.ensureTrusted();
-        ReplicationSimulator sim = new ReplicationSimulator(bootstrapServers, estate, settings);
+        ReplicationSimulator sim = new ReplicationSimulator(client, estate, settings);
         Instant now = Instant.now();
         sim.engine.inventory(now).forEach(sim::publishInventory);
         sim.engine.pointsDue(now).forEach(sim::publishPoint);

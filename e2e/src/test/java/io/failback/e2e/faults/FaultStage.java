@@ -30,6 +30,8 @@ public final class FaultStage implements AutoCloseable {
     public static final String ANY_PARTITIONER_PLAN = "plan-crc";
     /** One VM whose rollback a frozen vCenter stops, resumed with failbackctl retry (issue 12 item 6). */
     public static final String STUCK_PLAN = "plan-stuck";
+    /** A plan never failed back: its Azure VM is the target of {@link BrokerAclIT}'s rogue client, and must outlive it. */
+    public static final String ROGUE_TARGET_PLAN = "plan-rogue";
 
     private final FailbackSandbox sandbox;
     private final JobWatch watch;
@@ -54,6 +56,7 @@ public final class FaultStage implements AutoCloseable {
             b.plan(planId, planId, 4, "mt-" + planId.substring("plan-".length()), 2);
         }
         b.plan(STUCK_PLAN, STUCK_PLAN, 1, "mt-stuck", 1);
+        b.plan(ROGUE_TARGET_PLAN, ROGUE_TARGET_PLAN, 1, "mt-rogue", 1);
         return b.build();
     }
 

@@ -6,15 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.failback.schemas.Acls;
+import io.failback.schemas.Acls.Principal;
 import io.failback.schemas.Topics;
 import org.junit.jupiter.api.Test;
 
-/** The compose file for a real deployment parses and says what the code says (it can't run here: no Docker engine). */
+/** The compose file for a real deployment parses and says what the code says (it can't run here: no Docker engine): the topic and ACL catalogs, mutual TLS everywhere. */
 class ComposeFileTest {
 
     private final Path file = ComposeFile.locate();
@@ -52,6 +55,47 @@ class ComposeFileTest {
             assertThat(String.valueOf(compose.service(service).get("depends_on")))
                     .as(service).contains("kafka-topics").contains("service_completed_successfully");
         }
+    }
+
+    @Test
+    void shouldGrantExactlyTheAclCatalogAfterCreatingTheTopics() {
+        String script = String.valueOf(compose.service("kafka-topics").get("command"));
+        List<String> granted = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^\\s*acl (\\S+ \\S+ \\S+ \\S+ \\S+)\\s*$").matcher(script.replace("\\n", "\n").replace(", ", "\n"));
+        while (m.find()) {
+            granted.add(m.group(1));
+        }
+        assertThat(granted).containsExactlyElementsOf(Acls.GRANTS.stream().map(ComposeFileTest::aclLine).toList());
+        assertThat(script.indexOf("acl orchestrator")).as("ACLs after the topics").isGreaterThan(script.lastIndexOf("create failback."));
+    }
+
+    @Test
+    void shouldSecureEveryListenerAndEveryServicesKafkaClientWithItsOwnCertificate() {
+        Map<String, String> kafka = compose.environment("kafka");
+        assertThat(kafka.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).isEqualTo("CONTROLLER:SSL,CLIENTS:SSL");
+        assertThat(kafka).containsEntry("KAFKA_SSL_CLIENT_AUTH", "required")
+                .containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("KAFKA_SUPER_USERS", "User:broker;User:admin")
+                .doesNotContainKey("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND");
+        Map<String, Principal> principals = Map.of("orchestrator-service", Principal.ORCHESTRATOR, "vcenter-agent", Principal.VCENTER_AGENT,
+                "azure-agent", Principal.AZURE_AGENT, "dashboard", Principal.DASHBOARD, "kafka", Principal.BROKER, "kafka-topics", Principal.ADMIN);
+        principals.forEach((service, principal) -> {
+            if (!service.startsWith("kafka")) {
+                assertThat(compose.environment(service)).as(service).containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SSL")
+                        .containsEntry("SPRING_KAFKA_SSL_KEY_STORE_LOCATION", "file:/etc/failback/kafka/keystore.p12");
+            }
+            assertThat(String.valueOf(compose.service(service).get("volumes"))).as(service)
+                    .contains("source=kafka-certs").contains("subpath=" + principal.cn() + "}");
+        });
+    }
+
+    /** A grant as the compose file's {@code acl} line writes it: principal, operations, resource type, pattern type, names. */
+    private static String aclLine(Acls.Grant g) {
+        return g.principal().cn() + " "
+                + g.operations().stream().sorted().map(o -> o.name().charAt(0) + o.name().substring(1).toLowerCase(Locale.ROOT))
+                        .collect(Collectors.joining(","))
+                + " " + g.type().name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + g.pattern().name().toLowerCase(Locale.ROOT)
+                + " " + String.join(",", g.names());
     }
 
     @Test
@@ -93,7 +137,8 @@ class ComposeFileTest {
         for (String service : compose.services().keySet()) {
             compose.environment(service).forEach((key, value) -> {
                 if (key.matches(".*(PASSWORD|SECRET|TOKEN).*")) {
-                    assertThat(value).as(service + " " + key).startsWith("${");
+                    // a variable of the environment, or (the broker's store passwords) a Kafka file config provider's reference
+                    assertThat(value).as(service + " " + key).matches("\\$\\{.*|\\$\\$\\{file:.*");
                 }
             });
         }

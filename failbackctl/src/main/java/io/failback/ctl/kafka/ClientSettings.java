@@ -18,4 +18,11 @@ public record ClientSettings(String bootstrapServers, Properties extra, Duration
         p.putAll(overrides);
         return p;
     }
+
+    /** The property names only: the values of a client config file include store passwords. */
+    @Override
+    public String toString() {
+        return "ClientSettings[bootstrapServers=" + bootstrapServers + ", extra=" + new java.util.TreeSet<>(extra.stringPropertyNames())
+                + ", timeout=" + timeout + "]";
+    }
 }

@@ -43,7 +43,7 @@ public final class World {
 
     /** As the orchestrator takes a request from its inputs topic. */
     Outbox submit(FailbackRequest request) {
-        return handle(request.getRequestId(), new OrchestratorInput(request));
+        return handle(request.getRequestId(), new OrchestratorInput(request, null));
     }
 
     Outbox control(String jobId, ControlAction action) {
@@ -51,7 +51,7 @@ public final class World {
     }
 
     Outbox control(ControlCommand control) {
-        return handle(control.getJobId(), new OrchestratorInput(control));
+        return handle(control.getJobId(), new OrchestratorInput(control, null));
     }
 
     /** Any input, through the orchestrator's one entry point, as the processor hands it over. */
@@ -89,7 +89,7 @@ public final class World {
 
     Outbox deliver(Object result) {
         if (result instanceof ReplicationResult r) {
-            return handle(r.getJobId(), new OrchestratorInput(r));
+            return handle(r.getJobId(), new OrchestratorInput(r, null));
         }
         return handle(null, result);
     }

@@ -155,6 +155,7 @@ public final class Demo {
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().put("FAILBACK_BOOTSTRAP_SERVERS", sandbox.bootstrapServers());
         pb.environment().put("USER", "ops-demo");
+        pb.environment().putAll(sandbox.operators().ctlEnvironment(SandboxOperators.signerOf(args[0])));
         Process p = pb.start();
         current = p;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);

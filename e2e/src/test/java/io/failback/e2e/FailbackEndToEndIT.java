@@ -73,7 +73,7 @@ class FailbackEndToEndIT {
         // agents register well after the plan's last power-on, so reprotect is refused at first and retried
         FailbackSandbox.Options options = FailbackSandbox.Options.demo(work, estate).withAgentRegistrationDelay(Duration.ofSeconds(20));
         sandbox = FailbackSandbox.start(options, line -> System.out.println("sandbox: " + line));
-        watch = new JobWatch(sandbox.bootstrapServers());
+        watch = new JobWatch(sandbox.bootstrapServers()).signedBy(sandbox.operators());
     }
 
     @AfterAll

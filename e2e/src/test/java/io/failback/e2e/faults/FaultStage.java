@@ -38,7 +38,7 @@ public final class FaultStage implements AutoCloseable {
     private FaultStage(FailbackSandbox sandbox, int chaosPlans) {
         this.sandbox = sandbox;
         this.chaosPlans = chaosPlans;
-        this.watch = new JobWatch(sandbox.bootstrapServers());
+        this.watch = new JobWatch(sandbox.bootstrapServers()).signedBy(sandbox.operators());
         this.tap = new CommandTap(sandbox.bootstrapServers());
     }
 

@@ -94,6 +94,7 @@ class StuckRollbackIT {
                     .redirectErrorStream(true).redirectOutput(output.toFile());
             pb.environment().put("FAILBACK_BOOTSTRAP_SERVERS", sandbox.bootstrapServers());
             pb.environment().put("USER", "ops-e2e");
+            pb.environment().putAll(sandbox.operators().ctlEnvironment(io.failback.demo.SandboxOperators.signerOf(args[0])));
             Process p = pb.start();
             if (!p.waitFor(4, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

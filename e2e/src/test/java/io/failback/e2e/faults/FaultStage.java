@@ -29,6 +29,8 @@ public final class FaultStage implements AutoCloseable {
     public static final String ANY_PARTITIONER_PLAN = "plan-crc";
     /** One VM whose rollback a frozen vCenter stops, resumed with failbackctl retry (issue 12 item 6). */
     public static final String STUCK_PLAN = "plan-stuck";
+    /** Issue 15: the plan a rogue client tries to commit with forged and replayed records. */
+    public static final String ROGUE_PLAN = "plan-rogue";
 
     private final FailbackSandbox sandbox;
     private final JobWatch watch;
@@ -53,6 +55,7 @@ public final class FaultStage implements AutoCloseable {
             b.plan(planId, planId, 4, "mt-" + planId.substring("plan-".length()), 2);
         }
         b.plan(STUCK_PLAN, STUCK_PLAN, 1, "mt-stuck", 1);
+        b.plan(ROGUE_PLAN, ROGUE_PLAN, 2, "mt-rogue", 1);
         return b.build();
     }
 

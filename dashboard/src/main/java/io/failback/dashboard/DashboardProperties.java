@@ -6,8 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The dashboard's settings ({@code failback.dashboard.*}): page sizes, how often live pages hear of changes,
- * how long a read of the audit or a control command may take, who a command is from when the form says nothing, and
- * the operator key the dashboard signs control commands with ({@code signing-operator}, {@code signing-key-file}).
+ * how long a read of the audit or a control command may take, and the operator key the dashboard signs control
+ * commands with ({@code signing-operator}, {@code signing-key-file}).
  * <p>
  * The dashboard has no login, so whoever reaches it acts as that one operator: the roster gives it only the roles
  * anyone who can open the dashboard may use. Without a key it sends nothing and shows the failbackctl command,
@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("failback.dashboard")
 public record DashboardProperties(int vmPageSize, int jobPageSize, int auditPageSize, Duration liveTick, Duration keepAlive,
-                                  Duration auditTimeout, Duration controlTimeout, String defaultRequester, String signingOperator,
+                                  Duration auditTimeout, Duration controlTimeout, String signingOperator,
                                   java.nio.file.Path signingKeyFile) {
 
     /** True when the dashboard has an operator key to sign control commands with. */
@@ -31,6 +31,5 @@ public record DashboardProperties(int vmPageSize, int jobPageSize, int auditPage
         keepAlive = keepAlive != null ? keepAlive : Duration.ofSeconds(15);
         auditTimeout = auditTimeout != null ? auditTimeout : Duration.ofSeconds(30);
         controlTimeout = controlTimeout != null ? controlTimeout : Duration.ofSeconds(10);
-        defaultRequester = defaultRequester != null && !defaultRequester.isBlank() ? defaultRequester : "dashboard";
     }
 }

@@ -13,19 +13,14 @@ import io.failback.messages.AzureCommand;
 import io.failback.messages.ControlAction;
 import io.failback.messages.ControlCommand;
 import io.failback.messages.FailbackRequest;
-import io.failback.messages.InventoryRecord;
 import io.failback.messages.JobState;
 import io.failback.messages.ReasonCode;
-import io.failback.messages.RecoveryPoint;
-import io.failback.messages.ReplicationCommand;
 import io.failback.messages.StatusEvent;
-import io.failback.messages.VcenterCommand;
 import io.failback.orchestrator.saga.Estate;
 import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.SagaSettings;
-import io.failback.orchestrator.saga.Signing;
 import io.failback.orchestrator.saga.World;
-import io.failback.schemas.InventoryKeys;
+import io.failback.orchestrator.saga.Signing;
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
 import io.failback.schemas.signing.OperatorKey;
@@ -35,7 +30,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -248,41 +242,14 @@ class SignedInputTopologyTest {
     }
 
     private void answerEveryCommand() {
-        TestOutputTopic<String, VcenterCommand> vc = output(Topics.VCENTER_COMMANDS);
-        TestOutputTopic<String, AzureCommand> az = output(Topics.AZURE_COMMANDS);
-        TestOutputTopic<String, ReplicationCommand> rc = output(Topics.REPLICATION_COMMANDS);
-        for (int round = 0; round < 100; round++) {
-            List<VcenterCommand> v = vc.readValuesToList();
-            List<AzureCommand> a = az.readValuesToList();
-            List<ReplicationCommand> r = rc.readValuesToList();
-            azureSent.addAll(a);
-            if (v.isEmpty() && a.isEmpty() && r.isEmpty()) {
-                return;
-            }
-            r.forEach(c -> input(Topics.REPLICATION_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
-            v.forEach(c -> input(Topics.VCENTER_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
-            a.forEach(c -> input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
-        }
-        throw new AssertionError("the agents were still being asked after 100 rounds");
+        DriverPeers.answerEveryCommand(driver, azureSent::addAll);
     }
 
     private void seedInventory() {
-        TestInputTopic<String, InventoryRecord> inventory = input(Topics.INVENTORY);
-        estate.items.forEach((vm, item) -> inventory.pipeInput(InventoryKeys.item(vm), new InventoryRecord(item)));
-        estate.heartbeats.forEach((cs, hb) -> inventory.pipeInput(InventoryKeys.configServer(cs), new InventoryRecord(hb)));
-        estate.plans.forEach((id, plan) -> inventory.pipeInput(InventoryKeys.plan(id), new InventoryRecord(plan)));
-        estate.members.forEach((id, list) -> list.forEach(m -> inventory.pipeInput(InventoryKeys.planMember(id, m.getVmId()),
-                new InventoryRecord(m))));
-        TestInputTopic<String, RecoveryPoint> points = input(Topics.RECOVERY_POINTS);
-        estate.points.forEach((vm, list) -> list.forEach(p -> points.pipeInput(InventoryKeys.recoveryPoint(vm, p.getPointId()), p)));
-    }
-
-    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
-                Instant.ofEpochMilli(Estate.T0), Duration.ZERO);
+        DriverPeers.seedInventory(driver, estate);
     }
 
     private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        return DriverPeers.output(driver, topic);
     }
 }

@@ -69,6 +69,7 @@
       text(document.getElementById('job-updated'), p.updated);
       text(document.getElementById('job-age'), p.age);
       text(document.getElementById('job-reasons'), p.reasons);
+      text(document.getElementById('job-approved'), p.approvedBy);
       document.querySelectorAll('.action[data-states]').forEach(function (a) {
         a.hidden = a.getAttribute('data-states').split(' ').indexOf(p.state) < 0;
       });

@@ -122,7 +122,7 @@ public final class Bench {
                 }
                 orchestratorArgs.addAll(List.of("-jar", (o.orchestratorJar() != null ? o.orchestratorJar() : orchestratorJar(Path.of("."))).toString()));
                 try (JvmProcess orchestrator = JvmProcess.start("orchestrator", orchestratorArgs,
-                        Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bs,
+                        Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bs, "FAILBACK_ORCHESTRATOR_SIGNING_REQUIRE_SIGNATURES", "false",
                                 "SPRING_KAFKA_STREAMS_STATE_DIR", data.resolve("orchestrator-state").toString()), o.out().resolve("logs"))) {
                     orchestrator.awaitLog("Started ", Duration.ofMinutes(3));
                     runner.orchestrator(orchestrator, "warmup", "plan-warmup", o.warmup(), false);

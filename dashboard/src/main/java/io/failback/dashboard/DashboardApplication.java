@@ -60,7 +60,21 @@ public class DashboardApplication {
     ControlSender controlSender(KafkaProperties kafka, DashboardProperties properties) {
         Map<String, Object> p = new HashMap<>(kafka.buildProducerProperties());
         p.put("client.id", "failback-dashboard-control");
-        return new ControlSender(p, properties.controlTimeout());
+        return new ControlSender(p, properties.controlTimeout(), signingKey(properties));
+    }
+
+    /** The dashboard's operator key; a key that can't be read stops the start with the file named, never its content. */
+    private static io.failback.schemas.signing.OperatorKey signingKey(DashboardProperties properties) {
+        if (!properties.signs()) {
+            return null;
+        }
+        String operator = properties.signingOperator() == null ? "dashboard" : properties.signingOperator();
+        try {
+            return io.failback.schemas.signing.OperatorKey.read(operator, properties.signingKeyFile());
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("failback.dashboard.signing-key-file " + properties.signingKeyFile()
+                    + " holds no Ed25519 private key failbackctl keygen wrote", e);
+        }
     }
 
     /** Headers on every answer: scripts and styles only from here, no framing, no sniffing, no referrer. */

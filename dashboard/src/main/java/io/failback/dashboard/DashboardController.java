@@ -160,23 +160,26 @@ public class DashboardController {
             throw new BadParameterException("only retry names a VM; " + a + " is for the whole job");
         }
         String state = job.status() == null ? "not yet known" : job.status().getState().name();
-        return html(Layout.confirm(jobId, state, a.name(), vmId, WHAT.get(a), formToken, properties.defaultRequester()));
+        if (control.operator() == null) {
+            return html(Layout.command(jobId, state, a.name(), vmId, WHAT.get(a)));
+        }
+        return html(Layout.confirm(jobId, state, a.name(), vmId, WHAT.get(a), formToken, control.operator()));
     }
 
     @PostMapping("/jobs/{jobId}/control")
     public ResponseEntity<Void> control(@PathVariable String jobId, @RequestParam(required = false) String action,
-                                        @RequestParam(required = false) String vm,
-                                        @RequestParam(required = false) String requestedBy, @RequestParam(required = false) String token) {
+                                        @RequestParam(required = false) String vm, @RequestParam(required = false) String token) {
         if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), formToken.getBytes(StandardCharsets.UTF_8))) {
             throw new BadParameterException("this form was not served by this dashboard (or the dashboard restarted): open the job again");
         }
         known(jobId);
         ControlAction a = action(action);
         String vmId = vm == null || vm.isBlank() ? null : checkId(vm, "VM id");
-        String by = requestedBy == null ? "" : requestedBy.trim();
-        if (by.isEmpty() || by.length() > 100 || !LogSafe.isPlain(by)) {
-            throw new BadParameterException("requested by must be 1 to 100 printable characters");
+        if (control.operator() == null) {
+            throw new BadParameterException("this dashboard has no operator key to sign with: run failbackctl "
+                    + a.name().toLowerCase(Locale.ROOT) + " " + jobId + " with your own key");
         }
+        String by = control.operator();
         ControlCommand sentCommand = control.send(jobId, a, a == ControlAction.RETRY ? vmId : null, by);
         log.info("{} sent for job {} by {} (control id {})", a, LogSafe.of(jobId), LogSafe.of(by), sentCommand.getControlId());
         URI back = URI.create("/jobs/" + Html.query(jobId).replace("+", "%20") + "?sent=" + a.name() + "&control=" + sentCommand.getControlId());

@@ -6,11 +6,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The dashboard's settings ({@code failback.dashboard.*}): page sizes, how often live pages hear of changes,
- * how long a read of the audit or a control command may take, and who a command is from when the form says nothing.
+ * how long a read of the audit or a control command may take, and the operator key the dashboard signs control
+ * commands with ({@code signing-operator}, {@code signing-key-file}).
+ * <p>
+ * The dashboard has no login, so whoever reaches it acts as that one operator: the roster gives it only the roles
+ * anyone who can open the dashboard may use. Without a key it sends nothing and shows the failbackctl command,
+ * signed by the operator's own key, instead.
  */
 @ConfigurationProperties("failback.dashboard")
 public record DashboardProperties(int vmPageSize, int jobPageSize, int auditPageSize, Duration liveTick, Duration keepAlive,
-                                  Duration auditTimeout, Duration controlTimeout, String defaultRequester) {
+                                  Duration auditTimeout, Duration controlTimeout, String signingOperator,
+                                  java.nio.file.Path signingKeyFile) {
+
+    /** True when the dashboard has an operator key to sign control commands with. */
+    public boolean signs() {
+        return signingKeyFile != null;
+    }
 
     public DashboardProperties {
         vmPageSize = vmPageSize > 0 ? vmPageSize : 100;
@@ -20,6 +31,5 @@ public record DashboardProperties(int vmPageSize, int jobPageSize, int auditPage
         keepAlive = keepAlive != null ? keepAlive : Duration.ofSeconds(15);
         auditTimeout = auditTimeout != null ? auditTimeout : Duration.ofSeconds(30);
         controlTimeout = controlTimeout != null ? controlTimeout : Duration.ofSeconds(10);
-        defaultRequester = defaultRequester != null && !defaultRequester.isBlank() ? defaultRequester : "dashboard";
     }
 }

@@ -38,7 +38,8 @@ final class JobPage {
         b.append("<h1>Job ").append(Html.text(id)).append(" <span id=\"job-state\" class=\"state\">").append(Html.text(j.get("state")))
                 .append("</span></h1>");
         b.append("<p class=\"facts\">Plan <span>").append(Html.text(j.get("plan"))).append("</span> \u00b7 requested by <span>")
-                .append(Html.text(j.get("requestedBy"))).append("</span> \u00b7 <span id=\"job-done\">").append(Html.text(j.get("done")))
+                .append(Html.text(j.get("requestedBy"))).append("</span> \u00b7 commit approved by <span id=\"job-approved\">")
+                .append(Html.text(j.get("approvedBy"))).append("</span> \u00b7 <span id=\"job-done\">").append(Html.text(j.get("done")))
                 .append("</span> of <span id=\"job-total\">").append(Html.text(j.get("total"))).append("</span> VMs done, <span id=\"job-failed\">")
                 .append(Html.text(j.get("failed"))).append("</span> failed \u00b7 age <span id=\"job-age\">").append(Html.text(j.get("age"))).append("</span>")
                 .append(" \u00b7 updated <span id=\"job-updated\">").append(Html.text(j.get("updated"))).append("</span></p>");

@@ -31,7 +31,23 @@ final class Layout {
      * The confirmation a control command needs: what it does, the job's state now, who asks, and a form that
      * sends it; {@code token} proves the form came from this dashboard.
      */
-    static String confirm(String jobId, String state, String action, String vmId, String what, String token, String defaultRequester) {
+    /**
+     * What to run instead when the dashboard has no operator key: the failbackctl command, signed by the operator's
+     * own key, since a dashboard without a login can't tell who presses a button.
+     */
+    static String command(String jobId, String state, String action, String vmId, String what) {
+        String verb = action.toLowerCase(java.util.Locale.ROOT);
+        String label = action.charAt(0) + action.substring(1).toLowerCase(java.util.Locale.ROOT);
+        String line = "failbackctl " + verb + " " + jobId + (vmId == null ? "" : " --vm " + vmId)
+                + " --operator YOUR-ID --key-file YOUR-KEY-FILE";
+        return page(label + " " + jobId, "<h1>" + Html.text(label) + " job " + Html.text(jobId) + (vmId == null ? "" : " VM " + Html.text(vmId))
+                + "</h1><p>" + Html.text(what, 1000) + "</p><p>The job is <strong id=\"confirm-state\">" + Html.text(state)
+                + "</strong> now. This dashboard signs nothing (it has no login, and no operator key is configured), so "
+                + Html.text(verb) + " with your own signed key:</p><pre id=\"command\">" + Html.text(line, 600) + "</pre>"
+                + "<p><a href=\"/jobs/" + Html.path(jobId) + "\" id=\"back\">Back to the job</a></p>");
+    }
+
+    static String confirm(String jobId, String state, String action, String vmId, String what, String token, String operator) {
         String vmField = vmId == null ? "" : "<input type=\"hidden\" name=\"vm\" value=\"" + Html.text(vmId) + "\">";
         String label = action.charAt(0) + action.substring(1).toLowerCase(java.util.Locale.ROOT);
         return page(label + " " + jobId, "<h1>" + Html.text(label) + " job " + Html.text(jobId) + (vmId == null ? "" : " VM " + Html.text(vmId))
@@ -40,8 +56,8 @@ final class Layout {
                 + "<form method=\"post\" action=\"/jobs/" + Html.path(jobId) + "/control\">"
                 + "<input type=\"hidden\" name=\"action\" value=\"" + Html.text(action) + "\">" + vmField
                 + "<input type=\"hidden\" name=\"token\" value=\"" + Html.text(token) + "\">"
-                + "<label>Requested by <input name=\"requestedBy\" maxlength=\"100\" required value=\"" + Html.text(defaultRequester, 100)
-                + "\"></label> <button type=\"submit\" id=\"confirm\" class=\"danger\">Yes, " + Html.text(action.toLowerCase(java.util.Locale.ROOT))
+                + "<p>Signed by this dashboard as operator <strong id=\"signed-as\">" + Html.text(operator, 100) + "</strong>.</p>"
+                + "<button type=\"submit\" id=\"confirm\" class=\"danger\">Yes, " + Html.text(action.toLowerCase(java.util.Locale.ROOT))
                 + "</button> <a href=\"/jobs/" + Html.path(jobId) + "\" id=\"back\">No, back to the job</a></form>");
     }
 

@@ -51,6 +51,7 @@ final class Rows {
         row.put("state", s == null ? "UNKNOWN" : s.getState().name());
         row.put("plan", s == null || s.getPlanId() == null ? "-" : Html.cut(s.getPlanId(), MAX_ID_CHARS));
         row.put("requestedBy", s == null ? "-" : Html.cut(s.getRequestedBy(), MAX_ID_CHARS));
+        row.put("approvedBy", s == null || s.getApprovedBy() == null ? "-" : Html.cut(s.getApprovedBy(), MAX_ID_CHARS));
         int total = s == null ? job.vmsSeen() : Math.max(s.getTotalVms(), 0);
         int done = s == null ? 0 : Math.max(s.getVmsDone(), 0);
         int failed = s == null ? 0 : Math.max(s.getVmsFailed(), 0);

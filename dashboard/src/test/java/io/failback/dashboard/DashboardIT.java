@@ -37,6 +37,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.failback.schemas.signing.Roster;
+import io.failback.schemas.signing.SignatureCheck;
+import io.failback.schemas.signing.Signatures;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -52,6 +60,7 @@ class DashboardIT {
     static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
 
     private static ConfigurableApplicationContext dashboard;
+    private static Roster roster;
     private static String base;
     private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -62,8 +71,20 @@ class DashboardIT {
         sendRaw(Topics.JOB_STATE.name(), Topics.vmStateKey("early", "bad"), new byte[] {(byte) 0xC3, 1, 9, 9, 9});
         send(Topics.JOB_STATE, Topics.vmStateKey("early", "vm-1"), vm("early", "vm-1", 1, VmState.FAILING_BACK, Step.SHUT_DOWN_AZURE_VM));
         send(Topics.JOB_STATE, Topics.vmStateKey("early", "vm-2"), vm("early", "vm-2", 2, VmState.WAITING_FOR_GROUP, Step.NONE));
-        dashboard = new SpringApplicationBuilder(DashboardApplication.class).run("--server.port=0", "--server.address=127.0.0.1",
-                "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(), "--failback.dashboard.live-tick=100ms");
+        // the dashboard's own operator key, as failbackctl keygen writes it
+        KeyPair pair = Signatures.generate();
+        try {
+            Path keyFile = Files.createTempDirectory("dashboard-key").resolve("dashboard-1.key");
+            Files.writeString(keyFile, Signatures.pem(pair.getPrivate()));
+            Properties lines = new Properties();
+            lines.load(new StringReader(Roster.linesFor("dashboard", "dashboard-1", pair.getPublic(), "approver")));
+            roster = Roster.parse(lines);
+            dashboard = new SpringApplicationBuilder(DashboardApplication.class).run("--server.port=0", "--server.address=127.0.0.1",
+                    "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(), "--failback.dashboard.live-tick=100ms",
+                    "--failback.dashboard.signing-operator=dashboard", "--failback.dashboard.signing-key-file=" + keyFile);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         base = "http://127.0.0.1:" + dashboard.getEnvironment().getProperty("local.server.port");
     }
 
@@ -157,6 +178,7 @@ class DashboardIT {
         assertThat(confirm).contains("AWAITING_COMMIT").contains("Commit job to-commit?").contains("deletes the job&#39;s Azure VMs");
         Matcher token = Pattern.compile("name=\"token\" value=\"([^\"]+)\"").matcher(confirm);
         assertThat(token.find()).isTrue();
+        assertThat(confirm).contains("Signed by this dashboard as operator <strong id=\"signed-as\">dashboard</strong>");
         HttpResponse<String> forged = post("/jobs/to-commit/control", Map.of("action", "COMMIT", "requestedBy", "mallory", "token", "guess"));
         HttpResponse<String> sent = post("/jobs/to-commit/control", Map.of("action", "COMMIT", "requestedBy", "ops-bob", "token", token.group(1)));
 
@@ -169,7 +191,11 @@ class DashboardIT {
         assertThat(control.get(0).key()).isEqualTo("to-commit");
         ControlCommand c = control.get(0).value();
         assertThat(c.getAction()).isEqualTo(ControlAction.COMMIT);
-        assertThat(c.getRequestedBy()).isEqualTo("ops-bob");
+        // signed by the dashboard's own operator, whatever the form said, over the bytes the orchestrator reads
+        assertThat(c.getRequestedBy()).isEqualTo("dashboard");
+        assertThat(new SignatureCheck(roster, Duration.ofMinutes(5)).verify(Topics.CONTROL.name(), "to-commit",
+                Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), c), control.get(0).headers(), Roster.Action.COMMIT,
+                null, System.currentTimeMillis()).operator()).isEqualTo("dashboard");
         assertThat(c.getJobId()).isEqualTo("to-commit");
         assertThat(c.getVmId()).isNull();
         assertThat(get(sent.headers().firstValue("Location").orElseThrow()).body()).contains("commit sent (control id " + c.getControlId());

@@ -47,6 +47,25 @@ class PagesTest {
     }
 
     @Test
+    void shouldShowTheSignedFailbackctlCommandInsteadOfAFormWhenTheDashboardHasNoKey() {
+        // when the dashboard has no operator key to sign with (issue 15: it has no login, so it can't sign for anyone)
+        String html = Layout.command("job-9", "AWAITING_COMMIT", "COMMIT", null, "Commit deletes the job's Azure VMs.");
+
+        // then it shows the command to run with one's own key, and no form that could send anything
+        assertThat(html).contains("failbackctl commit job-9 --operator YOUR-ID --key-file YOUR-KEY-FILE").doesNotContain("<form");
+    }
+
+    @Test
+    void shouldShowWhoApprovedTheCommitOnTheJobPage() {
+        String jobId = "job-approved";
+        io.failback.messages.StatusEvent committed = job(jobId, JobState.COMPLETED, 1, 1, 0);
+        committed.getJob().setApprovedBy("ops-bob");
+        store.apply(Topics.jobStateKey(jobId), committed);
+
+        assertThat(jobPage(jobId, JobStateStore.VmFilter.ALL)).contains("commit approved by <span id=\"job-approved\">ops-bob</span>");
+    }
+
+    @Test
     void shouldCutAnOverlongValueAndSayHowMuchWasLeftOut() {
         String jobId = "job-2";
         store.apply(Topics.jobStateKey(jobId), job(jobId, JobState.RUNNING, 1, 0, 0));

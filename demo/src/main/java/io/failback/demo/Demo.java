@@ -158,6 +158,7 @@ public final class Demo {
         // the operator's certificate and the broker's authority: failbackctl connects as User:operator
         pb.environment().put("FAILBACK_KAFKA_CONFIG", sandbox.clientConfigFile(Principal.OPERATOR).toString());
         pb.environment().put("USER", "ops-demo");
+        pb.environment().putAll(sandbox.operators().ctlEnvironment(SandboxOperators.signerOf(args[0])));
         Process p = pb.start();
         current = p;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);

@@ -91,6 +91,7 @@ public final class FailbackSandbox implements AutoCloseable {
     private Vcsim vcsim;
     private ArmEmulator arm;
     private ReplicationSimulator replication;
+    private SandboxOperators operators;
     private final String vcenterPassword = secret();
     private final String armToken = secret();
     private final String truststorePassword = secret();
@@ -165,7 +166,10 @@ public final class FailbackSandbox implements AutoCloseable {
             started.add(replication);
 
             progress.accept("starting orchestrator-service, vcenter-agent and azure-agent (own processes)");
+            // issue 15: every request and control is signed by the sandbox's own generated operators
+            operators = SandboxOperators.write(work.resolve("operators"));
             Map<String, String> orchestrator = new HashMap<>(common(Principal.ORCHESTRATOR));
+            orchestrator.put("FAILBACK_ORCHESTRATOR_SIGNING_ROSTER_FILE", operators.roster().toString());
             orchestrator.put("SPRING_KAFKA_STREAMS_STATE_DIR", work.resolve("orchestrator-state").toString());
             orchestrator.put("SPRING_KAFKA_STREAMS_PROPERTIES_SESSION_TIMEOUT_MS", "6000");
             service(ORCHESTRATOR, orchestrator);
@@ -256,9 +260,16 @@ public final class FailbackSandbox implements AutoCloseable {
         Map<String, String> dashboard = new HashMap<>(common(Principal.DASHBOARD));
         dashboard.put("SERVER_ADDRESS", "127.0.0.1");
         dashboard.put("SERVER_PORT", String.valueOf(port));
+        dashboard.put("FAILBACK_DASHBOARD_SIGNING_OPERATOR", SandboxOperators.DASHBOARD);
+        dashboard.put("FAILBACK_DASHBOARD_SIGNING_KEY_FILE", operators.keyFile(SandboxOperators.DASHBOARD).toString());
         service(DASHBOARD, dashboard);
         services.get(DASHBOARD).awaitStarted(Duration.ofMinutes(3));
         return java.net.URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /** The operators this sandbox's requests and control commands are signed by. */
+    public SandboxOperators operators() {
+        return operators;
     }
 
     /** SIGKILL to one service, as a crash; {@link #restart} brings it back. */

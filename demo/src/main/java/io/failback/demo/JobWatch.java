@@ -43,6 +43,7 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class JobWatch implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private SandboxOperators operators;
     private final List<StatusEvent> events = new CopyOnWriteArrayList<>();
     private final List<io.failback.messages.AuditRecord> audit = new CopyOnWriteArrayList<>();
     private final List<String> unreadable = new CopyOnWriteArrayList<>();
@@ -93,19 +94,40 @@ public final class JobWatch implements AutoCloseable {
         return new ReprotectOptions(processServer);
     }
 
+    /**
+     * Signs what this watch sends with the sandbox's operators (issue 15): requests and cancels by the requester,
+     * commits and retries by the approver. Without them it sends unsigned, for an orchestrator in its unsigned mode.
+     */
+    public JobWatch signedBy(SandboxOperators operators) {
+        this.operators = operators;
+        return this;
+    }
+
     public void submit(FailbackRequest request) {
-        send(Topics.REQUESTS.name(), request.getRequestId(), Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(), request));
+        io.failback.schemas.signing.OperatorKey signer = signer("submit");
+        FailbackRequest r = signer == null ? request : FailbackRequest.newBuilder(request).setRequestedBy(signer.operator()).build();
+        send(Topics.REQUESTS.name(), r.getRequestId(), Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(), r), signer);
     }
 
     public void control(String jobId, ControlAction action) {
-        ControlCommand c = new ControlCommand(jobId + ":" + action + ":" + System.nanoTime(), jobId, action, "e2e@example.org", Instant.now(), null);
-        send(Topics.CONTROL.name(), jobId, Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), c));
+        io.failback.schemas.signing.OperatorKey signer = signer(action.name().toLowerCase(java.util.Locale.ROOT));
+        ControlCommand c = new ControlCommand(jobId + ":" + action + ":" + System.nanoTime(), jobId, action,
+                signer == null ? "e2e@example.org" : signer.operator(), Instant.now(), null);
+        send(Topics.CONTROL.name(), jobId, Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), c), signer);
     }
 
-    private void send(String topic, String key, byte[] value) {
+    private io.failback.schemas.signing.OperatorKey signer(String command) {
+        return operators == null ? null : operators.key(SandboxOperators.signerOf(command));
+    }
+
+    private void send(String topic, String key, byte[] value, io.failback.schemas.signing.OperatorKey signer) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        if (signer != null) {
+            io.failback.schemas.signing.Signatures.sign(headers, signer, topic, key, value, System.currentTimeMillis());
+        }
         try {
             // long enough to outlast a broker that is being restarted
-            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(2, TimeUnit.MINUTES);
+            producer.send(new ProducerRecord<>(topic, null, key.getBytes(StandardCharsets.UTF_8), value, headers)).get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic + ": " + e.getMessage(), e);
         }

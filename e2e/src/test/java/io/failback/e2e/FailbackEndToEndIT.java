@@ -74,7 +74,7 @@ class FailbackEndToEndIT {
         // agents register well after the plan's last power-on, so reprotect is refused at first and retried
         FailbackSandbox.Options options = FailbackSandbox.Options.demo(work, estate).withAgentRegistrationDelay(Duration.ofSeconds(20));
         sandbox = FailbackSandbox.start(options, line -> System.out.println("sandbox: " + line));
-        watch = new JobWatch(sandbox.client(Principal.OPERATOR));
+        watch = new JobWatch(sandbox.client(Principal.OPERATOR)).signedBy(sandbox.operators());
     }
 
     @AfterAll

@@ -12,6 +12,8 @@ import io.failback.ctl.cli.BrokerOptions;
 import io.failback.ctl.cli.Console;
 import io.failback.ctl.cli.ControlCommands;
 import io.failback.ctl.cli.JobsCommand;
+import io.failback.ctl.cli.KeygenCommand;
+import io.failback.ctl.cli.SigningOptions;
 import io.failback.ctl.cli.RetryCommand;
 import io.failback.ctl.cli.ShowCommand;
 import io.failback.ctl.cli.SubmitCommand;
@@ -39,6 +41,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * failbackctl jobs [--output text|json|csv]
  * failbackctl show JOB [--output text|json|csv]
  * failbackctl audit JOB [--vm VM] [--output text|json|csv]
+ * failbackctl keygen --operator ID --out DIR [--roles requester,approver]
+ * submit, commit, cancel, retry: [--operator ID --key-file FILE] (else $FAILBACK_OPERATOR, $FAILBACK_OPERATOR_KEY) to sign
  * every command: [--bootstrap-servers HOST:PORT] [--kafka-config FILE] [--connect-timeout DURATION]
  * exit codes: see {@link ExitCode}
  * </pre>
@@ -49,6 +53,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         footer = {"  " + BrokerOptions.ENV_BOOTSTRAP + "  default --bootstrap-servers (else " + BrokerOptions.DEFAULT_BOOTSTRAP + ")",
             "  " + BrokerOptions.ENV_KAFKA_CONFIG + "       default --kafka-config (TLS certificate, truststore)",
             "  USER                        default --requested-by",
+            "  " + SigningOptions.ENV_OPERATOR + "           default --operator (who signs)",
+            "  " + SigningOptions.ENV_KEY + "       default --key-file (the operator's private key file)",
             "%nRun 'failbackctl COMMAND --help' for a command's options."})
 public final class FailbackCtl implements Runnable {
 
@@ -73,6 +79,7 @@ public final class FailbackCtl implements Runnable {
         cl.addSubcommand(new JobsCommand(console));
         cl.addSubcommand(new ShowCommand(console));
         cl.addSubcommand(new AuditCommand(console));
+        cl.addSubcommand(new KeygenCommand(console));
         Map<String, String> exitCodes = exitCodeHelp();
         cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
         cl.getSubcommands().values().forEach(sub -> {
@@ -91,7 +98,7 @@ public final class FailbackCtl implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is needed: submit, watch, commit, cancel, retry, jobs, show or audit");
+        throw new ParameterException(spec.commandLine(), "a command is needed: submit, watch, commit, cancel, retry, jobs, show, audit or keygen");
     }
 
     private static Map<String, String> exitCodeHelp() {

@@ -1,8 +1,13 @@
 package io.failback.orchestrator;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import io.failback.orchestrator.saga.SagaSettings;
+import io.failback.orchestrator.saga.Signing;
+import io.failback.schemas.signing.Roster;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -22,7 +27,33 @@ public record OrchestratorProperties(
         @DefaultValue("20m") Duration reprotectWindow,
         @DefaultValue("15s") Duration reprotectInitialBackoff,
         @DefaultValue("2m") Duration reprotectMaxBackoff,
-        @DefaultValue("10m") Duration finalPointTimeout) {
+        @DefaultValue("10m") Duration finalPointTimeout,
+        @DefaultValue SigningProperties signing) {
+
+    /**
+     * {@code failback.orchestrator.signing.*}: signatures are required unless {@code require-signatures=false} (the
+     * explicit unsigned local mode); the roster file (README, "Operators, roster and keys") and the skew allowed
+     * between a signature's time and the orchestrator's clock, which is also how long a replay could verify.
+     */
+    public record SigningProperties(@DefaultValue("true") boolean requireSignatures, Path rosterFile,
+                                    @DefaultValue("5m") Duration maxSkew) {
+
+        /** Reads the roster; a missing roster, or one with a line that can't be read, stops the start with the reason. */
+        public Signing toSigning() {
+            if (!requireSignatures) {
+                return new Signing(false, null, maxSkew);
+            }
+            if (rosterFile == null) {
+                throw new IllegalArgumentException("failback.orchestrator.signing.roster-file is not set: give the roster of operators"
+                        + " (or, for a local run only, failback.orchestrator.signing.require-signatures=false)");
+            }
+            try {
+                return new Signing(true, Roster.load(rosterFile), maxSkew);
+            } catch (IOException e) {
+                throw new UncheckedIOException("failback.orchestrator.signing.roster-file " + rosterFile + " can't be read", e);
+            }
+        }
+    }
 
     public OrchestratorProperties {
         if (maxAttempts < 1) {

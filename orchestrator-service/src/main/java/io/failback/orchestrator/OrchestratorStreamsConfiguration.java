@@ -23,7 +23,7 @@ public class OrchestratorStreamsConfiguration {
 
     @Bean
     Orchestrator orchestrator(OrchestratorProperties properties) {
-        return new Orchestrator(properties.sagaSettings());
+        return new Orchestrator(properties.sagaSettings(), properties.signing().toSigning());
     }
 
     @Bean

@@ -223,8 +223,8 @@ final class SampleMessages {
         all.add(vmStatus());
         all.add(new VmClaim("job-1", "vm-web01", ClaimAction.CLAIM));
         all.add(new VmClaimAnswer("job-2", "vm-web01", false, "job-1"));
-        all.add(new OrchestratorInput(planRequest()));
-        all.add(new OrchestratorInput(new ControlCommand("ctl-2", "job-1", ControlAction.CANCEL, "ops", T, null)));
+        all.add(new OrchestratorInput(planRequest(), null));
+        all.add(new OrchestratorInput(new ControlCommand("ctl-2", "job-1", ControlAction.CANCEL, "ops", T, null), null));
         all.add(new AuditRecord("job-1", "vm-web01", "cmd-1", T, "ops", AuditKind.COMMAND, "SHUT_DOWN_AZURE_VM sent", ""));
         all.add(storedJob());
         all.add(storedRejectedJob());

@@ -47,11 +47,12 @@ class AnyPartitionerIT {
             FailbackRequest request = JobWatch.plan(jobId, FaultStage.ANY_PARTITIONER_PLAN).build();
             PlanRun run = PlanRun.submit(stage.sandbox(), stage.watch(), FaultStage.ANY_PARTITIONER_PLAN, request,
                     r -> assertThat(send(client, Topics.REQUESTS.name(), key, Topics.REQUESTS.valueSerde().serializer()
-                            .serialize(Topics.REQUESTS.name(), r)).partition()).isEqualTo(Crc32Partitioner.partitionOf(key, Topics.PARTITIONS)));
+                            .serialize(Topics.REQUESTS.name(), r), signer(stage, "submit")).partition())
+                            .isEqualTo(Crc32Partitioner.partitionOf(key, Topics.PARTITIONS)));
 
             JobState end = run.finish(Duration.ofMinutes(4), () -> send(client, Topics.CONTROL.name(), key, Topics.CONTROL.valueSerde()
                     .serializer().serialize(Topics.CONTROL.name(), new ControlCommand(jobId + ":commit", jobId, ControlAction.COMMIT,
-                            "crc32-client@example.org", Instant.now(), null))));
+                            "crc32-client@example.org", Instant.now(), null)), signer(stage, "commit")));
 
             PlanRun.Verdict verdict = run.verify();
             System.out.println("any partitioner: " + verdict.summary() + " in " + run.elapsed().toSeconds() + " s");
@@ -74,9 +75,17 @@ class AnyPartitionerIT {
         }
     }
 
-    private static RecordMetadata send(KafkaProducer<byte[], byte[]> client, String topic, byte[] key, byte[] value) {
+    /** The sandbox's operator who signs {@code command} (issue 15): this client signs as failbackctl does. */
+    private static io.failback.schemas.signing.OperatorKey signer(FaultStage stage, String command) {
+        return stage.sandbox().operators().key(io.failback.demo.SandboxOperators.signerOf(command));
+    }
+
+    private static RecordMetadata send(KafkaProducer<byte[], byte[]> client, String topic, byte[] key, byte[] value,
+                                       io.failback.schemas.signing.OperatorKey signer) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        io.failback.schemas.signing.Signatures.sign(headers, signer, topic, new String(key, StandardCharsets.UTF_8), value, System.currentTimeMillis());
         try {
-            return client.send(new ProducerRecord<>(topic, key, value)).get(2, TimeUnit.MINUTES);
+            return client.send(new ProducerRecord<>(topic, null, key, value, headers)).get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic + ": " + e.getMessage(), e);
         }

@@ -31,7 +31,9 @@ public final class FaultStage implements AutoCloseable {
     /** One VM whose rollback a frozen vCenter stops, resumed with failbackctl retry (issue 12 item 6). */
     public static final String STUCK_PLAN = "plan-stuck";
     /** A plan never failed back: its Azure VM is the target of {@link BrokerAclIT}'s rogue client, and must outlive it. */
-    public static final String ROGUE_TARGET_PLAN = "plan-rogue";
+    public static final String ROGUE_TARGET_PLAN = "plan-acl";
+    /** Issue 15: the plan a rogue client tries to commit with forged and replayed records. */
+    public static final String ROGUE_PLAN = "plan-rogue";
 
     private final FailbackSandbox sandbox;
     private final JobWatch watch;
@@ -41,7 +43,7 @@ public final class FaultStage implements AutoCloseable {
     private FaultStage(FailbackSandbox sandbox, int chaosPlans) {
         this.sandbox = sandbox;
         this.chaosPlans = chaosPlans;
-        this.watch = new JobWatch(sandbox.client(Principal.OPERATOR));
+        this.watch = new JobWatch(sandbox.client(Principal.OPERATOR)).signedBy(sandbox.operators());
         this.tap = new CommandTap(sandbox.client(Principal.ADMIN));
     }
 
@@ -56,7 +58,8 @@ public final class FaultStage implements AutoCloseable {
             b.plan(planId, planId, 4, "mt-" + planId.substring("plan-".length()), 2);
         }
         b.plan(STUCK_PLAN, STUCK_PLAN, 1, "mt-stuck", 1);
-        b.plan(ROGUE_TARGET_PLAN, ROGUE_TARGET_PLAN, 1, "mt-rogue", 1);
+        b.plan(ROGUE_TARGET_PLAN, ROGUE_TARGET_PLAN, 1, "mt-acl", 1);
+        b.plan(ROGUE_PLAN, ROGUE_PLAN, 2, "mt-rogue", 1);
         return b.build();
     }
 

@@ -96,6 +96,7 @@ class StuckRollbackIT {
             pb.environment().put("FAILBACK_BOOTSTRAP_SERVERS", sandbox.bootstrapServers());
             pb.environment().put("FAILBACK_KAFKA_CONFIG", sandbox.clientConfigFile(Principal.OPERATOR).toString());
             pb.environment().put("USER", "ops-e2e");
+            pb.environment().putAll(sandbox.operators().ctlEnvironment(io.failback.demo.SandboxOperators.signerOf(args[0])));
             Process p = pb.start();
             if (!p.waitFor(4, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

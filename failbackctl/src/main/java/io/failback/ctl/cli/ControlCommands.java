@@ -9,7 +9,9 @@ import io.failback.ctl.view.JobSnapshot;
 import io.failback.messages.ControlAction;
 import io.failback.messages.ControlCommand;
 import io.failback.schemas.Topics;
+import io.failback.schemas.signing.OperatorKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +25,9 @@ public abstract class ControlCommands extends KafkaCommand.ForJob {
     @Option(names = "--requested-by", paramLabel = "NAME", description = "Who asks, for status and audit (default: $USER).")
     String requestedBy;
 
+    @Mixin
+    SigningOptions signing;
+
     ControlCommands(Console console, ControlAction action) {
         super(console);
         this.action = action;
@@ -30,18 +35,20 @@ public abstract class ControlCommands extends KafkaCommand.ForJob {
 
     @Override
     public Integer call() {
+        OperatorKey key = signing.key(console);
         FailbackBroker kafka = connect(Topics.CONTROL, Topics.STATUS);
         JobSnapshot job = JobLookup.latest(console, kafka, jobId);
-        ControlCommand command = command(Instant.now());
-        kafka.send(Topics.CONTROL, jobId, command);
+        ControlCommand command = command(Instant.now(), key);
+        kafka.send(Topics.CONTROL, jobId, command, key);
         String state = job.state() == null ? "not yet known" : job.state().name();
         console.out().println(action.name().toLowerCase(java.util.Locale.ROOT) + " sent for job " + jobId + " (its state was "
                 + state + "; control id " + command.getControlId() + ")");
         return ExitCode.OK;
     }
 
-    ControlCommand command(Instant now) {
-        String by = requestedBy == null || requestedBy.isBlank() ? console.user() : requestedBy.trim();
+    ControlCommand command(Instant now, OperatorKey key) {
+        // signed, the orchestrator takes the verified operator whatever this says; it says the same
+        String by = key != null ? key.operator() : requestedBy == null || requestedBy.isBlank() ? console.user() : requestedBy.trim();
         return new ControlCommand(UUID.randomUUID().toString(), jobId, action, by, now, null);
     }
 

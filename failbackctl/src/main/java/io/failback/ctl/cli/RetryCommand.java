@@ -20,7 +20,9 @@ import io.failback.messages.StatusEvent;
 import io.failback.messages.VmState;
 import io.failback.messages.VmStatus;
 import io.failback.schemas.Topics;
+import io.failback.schemas.signing.OperatorKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,6 +45,9 @@ public final class RetryCommand extends KafkaCommand.ForJob {
     @Option(names = "--requested-by", paramLabel = "NAME", description = "Who asks, for status and audit (default: $USER).")
     String requestedBy;
 
+    @Mixin
+    SigningOptions signing;
+
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "How long to follow the retried VMs before giving up (exit 6; the retry goes on). Default: ${DEFAULT-VALUE}.")
     Duration wait;
@@ -53,6 +58,7 @@ public final class RetryCommand extends KafkaCommand.ForJob {
 
     @Override
     public Integer call() {
+        OperatorKey key = signing.key(console);
         FailbackBroker kafka = connect(Topics.CONTROL, Topics.STATUS);
         try (StatusReader reader = kafka.statusOf(jobId)) {
             JobView view = new JobView();
@@ -63,8 +69,8 @@ public final class RetryCommand extends KafkaCommand.ForJob {
             Map<String, VmState> retried = new LinkedHashMap<>();
             job.vms().stream().filter(v -> v.getState() == VmState.NEEDS_ATTENTION && (vmId == null || vmId.equals(v.getVmId())))
                     .forEach(v -> retried.put(v.getVmId(), v.getState()));
-            ControlCommand command = command(Instant.now());
-            kafka.send(Topics.CONTROL, jobId, command);
+            ControlCommand command = command(Instant.now(), key);
+            kafka.send(Topics.CONTROL, jobId, command, key);
             console.out().println("retry sent for job " + jobId + (vmId == null ? "" : " VM " + vmId) + " (its state was "
                     + (job.state() == null ? "not yet known" : job.state().name()) + "; control id " + command.getControlId() + ")");
             return follow(reader, retried);
@@ -109,8 +115,8 @@ public final class RetryCommand extends KafkaCommand.ForJob {
                 + wait.toSeconds() + "s ran out; follow them with: failbackctl watch " + jobId);
     }
 
-    ControlCommand command(Instant now) {
-        String by = requestedBy == null || requestedBy.isBlank() ? console.user() : requestedBy.trim();
+    ControlCommand command(Instant now, OperatorKey key) {
+        String by = key != null ? key.operator() : requestedBy == null || requestedBy.isBlank() ? console.user() : requestedBy.trim();
         return new ControlCommand(UUID.randomUUID().toString(), jobId, ControlAction.RETRY, by, now, vmId);
     }
 }

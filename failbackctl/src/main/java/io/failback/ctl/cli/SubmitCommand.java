@@ -20,6 +20,7 @@ import io.failback.messages.RecoveryPointKind;
 import io.failback.messages.ReprotectOptions;
 import io.failback.messages.VmAlternateLocation;
 import io.failback.schemas.Topics;
+import io.failback.schemas.signing.OperatorKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,15 +90,23 @@ public final class SubmitCommand extends KafkaCommand {
     @Mixin
     WatchOptions watchOptions;
 
+    @Mixin
+    SigningOptions signing;
+
     public SubmitCommand(Console console) {
         super(console);
     }
 
     @Override
     public Integer call() {
+        OperatorKey key = signing.key(console);
         FailbackRequest request = request(Instant.now());
+        if (key != null) {
+            // signed, the orchestrator takes the verified operator whatever the field says; it says the same
+            request = FailbackRequest.newBuilder(request).setRequestedBy(key.operator()).build();
+        }
         FailbackBroker kafka = watch ? connect(Topics.REQUESTS, Topics.STATUS) : connect(Topics.REQUESTS);
-        kafka.send(Topics.REQUESTS, request.getRequestId(), request);
+        kafka.send(Topics.REQUESTS, request.getRequestId(), request, key);
         console.out().println(request.getRequestId());
         console.out().flush();
         console.err().println("submitted: " + describe(request));

@@ -78,6 +78,28 @@ public final class FailbackBroker {
         }
     }
 
+    /**
+     * Sends one record signed by {@code signer} (issue 15: the signature covers the value's bytes exactly as sent),
+     * or as {@link #send} does when there is no signer (the orchestrator's unsigned local mode).
+     */
+    public <V> void send(Topic<String, V> topic, String key, V value, io.failback.schemas.signing.OperatorKey signer) {
+        if (signer == null) {
+            send(topic, key, value);
+            return;
+        }
+        byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        io.failback.schemas.signing.Signatures.sign(headers, signer, topic.name(), key, bytes, System.currentTimeMillis());
+        Properties overrides = new Properties();
+        overrides.put("acks", "all");
+        overrides.put("max.block.ms", String.valueOf(settings.timeout().toMillis()));
+        try (KafkaProducer<String, byte[]> producer = create(() -> new KafkaProducer<>(settings.with(overrides),
+                topic.keySerde().serializer(), new org.apache.kafka.common.serialization.ByteArraySerializer()), settings)) {
+            await(create(() -> producer.send(new ProducerRecord<>(topic.name(), null, key, bytes, headers)), settings),
+                    settings.timeout().toMillis() * 3, settings);
+        }
+    }
+
     /** The future's value, or the reason the broker could not be used, as an exit code and a sentence. */
     private static <T> T await(Future<T> future, long timeoutMs, ClientSettings settings) {
         try {

@@ -20,7 +20,7 @@ public final class Exports {
 
     /** A job's fields: one row of {@code jobs}, the head of {@code show}. */
     public static final List<String> JOB_COLUMNS = List.of("jobId", "state", "planId", "requestedBy", "recoveryPoint",
-            "commitPolicy", "totalVms", "groupCount", "currentGroup", "vmsDone", "vmsFailed", "reasons", "updated");
+            "commitPolicy", "totalVms", "groupCount", "currentGroup", "vmsDone", "vmsFailed", "reasons", "updated", "approvedBy");
     /** A VM's fields: one row of {@code show}; the point is the applied one once there is one, else the chosen one. */
     public static final List<String> VM_COLUMNS = List.of("jobId", "vmId", "group", "state", "step", "pointId",
             "pointConsistency", "pointTime", "pointGroup", "pointApplied", "dataLossMillis", "reasons");
@@ -43,6 +43,7 @@ public final class Exports {
         row.put("planId", j == null ? null : j.getPlanId());
         row.put("requestedBy", j == null ? null : j.getRequestedBy());
         row.put("recoveryPoint", j == null ? null : j.getRecoveryPoint());
+        row.put("approvedBy", j == null ? null : j.getApprovedBy());
         row.put("commitPolicy", j == null ? null : j.getCommitPolicy());
         row.put("totalVms", j == null ? s.vms().size() : j.getTotalVms());
         row.put("groupCount", j == null ? null : j.getGroupCount());

@@ -81,6 +81,9 @@ public final class Reports {
         lines.add("  requested by " + j.getRequestedBy()
                 + (j.getPlanId() == null ? "" : ", plan " + j.getPlanId())
                 + ", recovery point " + j.getRecoveryPoint() + ", commit " + j.getCommitPolicy());
+        if (j.getApprovedBy() != null) {
+            lines.add("  commit approved by " + j.getApprovedBy());
+        }
         lines.add("  " + j.getTotalVms() + " VMs in " + j.getGroupCount() + (j.getGroupCount() == 1 ? " group" : " groups")
                 + (j.getCurrentGroup() > 0 ? " (now group " + j.getCurrentGroup() + ")" : "")
                 + ": " + j.getVmsDone() + " done, " + j.getVmsFailed() + " failed");
@@ -98,6 +101,9 @@ public final class Reports {
         }
         b.append("  ").append(j.getVmsDone()).append('/').append(j.getTotalVms()).append(" done  ")
                 .append(j.getVmsFailed()).append(" failed");
+        if (j.getApprovedBy() != null) {
+            b.append("  approved by ").append(j.getApprovedBy());
+        }
         if (!j.getReasons().isEmpty()) {
             b.append("  ").append(Formats.reasons(j.getReasons()));
         }

@@ -171,6 +171,40 @@ class FailbackCtlIT {
     }
 
     @Test
+    void shouldSignSubmitAndCommitWithTheKeyKeygenWroteSoTheRosterVerifiesThem(@TempDir Path keys) throws Exception {
+        // given an operator's key, written by keygen, and the roster lines it printed
+        Run keygen = run();
+        assertThat(keygen.exec("keygen", "--operator", "carol", "--out", keys.toString(), "--roles", "requester,approver"))
+                .isEqualTo(ExitCode.OK);
+        java.util.Properties lines = new java.util.Properties();
+        lines.load(new java.io.StringReader(keygen.out()));
+        io.failback.schemas.signing.SignatureCheck check = new io.failback.schemas.signing.SignatureCheck(
+                io.failback.schemas.signing.Roster.parse(lines), Duration.ofMinutes(5));
+        Path keyFile = Files.list(keys).findFirst().orElseThrow();
+        kafka.publishStatus(new StatusEvents("it-signed").job(JobState.AWAITING_COMMIT, 1, 1, 0));
+        Map<String, String> env = Map.of("FAILBACK_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "USER", "operator-env",
+                "FAILBACK_OPERATOR", "carol", "FAILBACK_OPERATOR_KEY", keyFile.toString());
+
+        // when carol submits and commits with it
+        assertThat(new Run(env).exec("submit", "--vm", "web01", "--request-id", "it-signed-request")).isEqualTo(ExitCode.OK);
+        assertThat(new Run(env).exec("commit", "it-signed")).isEqualTo(ExitCode.OK);
+
+        // then both carry carol's signature over the value as sent, which the orchestrator's check accepts
+        ConsumerRecord<String, FailbackRequest> request = kafka.first(Topics.REQUESTS, "it-signed-request", 1, Duration.ofSeconds(30)).get(0);
+        ConsumerRecord<String, ControlCommand> commit = kafka.first(Topics.CONTROL, "it-signed", 1, Duration.ofSeconds(30)).get(0);
+        long now = System.currentTimeMillis();
+        // the bytes re-encoded: the same schema writes the same bytes
+        assertThat(check.verify(Topics.REQUESTS.name(), request.key(), Topics.REQUESTS.valueSerde().serializer()
+                .serialize(Topics.REQUESTS.name(), request.value()), request.headers(), io.failback.schemas.signing.Roster.Action.SUBMIT,
+                null, now).operator()).isEqualTo("carol");
+        assertThat(check.verify(Topics.CONTROL.name(), commit.key(), Topics.CONTROL.valueSerde().serializer()
+                .serialize(Topics.CONTROL.name(), commit.value()), commit.headers(), io.failback.schemas.signing.Roster.Action.COMMIT,
+                null, now).ok()).isTrue();
+        assertThat(request.value().getRequestedBy()).isEqualTo("carol");
+        assertThat(commit.value().getRequestedBy()).isEqualTo("carol");
+    }
+
+    @Test
     void shouldRefuseToControlAJobTheStatusTopicHasNeverSeen() {
         // given
         Run run = run();
@@ -562,7 +596,7 @@ class FailbackCtlIT {
         // then
         assertThat(jobsCode).isEqualTo(ExitCode.OK);
         assertThat(jobs.out().lines().findFirst()).hasValue(
-                "jobId,state,planId,requestedBy,recoveryPoint,commitPolicy,totalVms,groupCount,currentGroup,vmsDone,vmsFailed,reasons,updated");
+                "jobId,state,planId,requestedBy,recoveryPoint,commitPolicy,totalVms,groupCount,currentGroup,vmsDone,vmsFailed,reasons,updated,approvedBy");
         assertThat(jobs.out().lines()).contains(
                 "it-machine,AWAITING_COMMIT,plan-erp,alice,LATEST_APP_CONSISTENT,MANUAL,3,2,2,1,1,,2024-05-01T10:00:03Z");
         assertThat(jsonCode).isEqualTo(ExitCode.OK);

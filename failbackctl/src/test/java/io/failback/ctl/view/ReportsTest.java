@@ -46,6 +46,23 @@ class ReportsTest {
     }
 
     @Test
+    void shouldShowWhoApprovedTheCommitInShowAndWatch() {
+        // given a job bob's commit moved on (issue 15: the verified approver)
+        StatusEvents e = new StatusEvents("job-a");
+        io.failback.messages.StatusEvent committing = e.job(JobState.COMMITTING, 2, 3, 0);
+        committing.getJob().setApprovedBy("bob");
+        view.apply(committing);
+
+        // when
+        List<String> lines = reports.show(view.job("job-a").orElseThrow());
+        String watched = reports.jobLine(committing.getJob(), "job-a", committing.getAt());
+
+        // then
+        assertThat(lines).contains("  commit approved by bob");
+        assertThat(watched).contains("approved by bob");
+    }
+
+    @Test
     void shouldListJobsWithStateCountsAndRequester() {
         // given
         view.apply(new StatusEvents("job-a").job(JobState.COMPLETED, 2, 3, 0));

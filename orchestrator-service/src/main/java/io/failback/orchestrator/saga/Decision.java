@@ -116,7 +116,7 @@ public final class Decision {
                 .setVmsDone(job.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.COMMITTED,
                         VmState.REPROTECTING, VmState.REPROTECTED))
                 .setVmsFailed(job.countOf(VmState.REJECTED, VmState.FAILED, VmState.ROLLED_BACK, VmState.NEEDS_ATTENTION))
-                .setReasons(job.reasons().stream().map(Reason::toMessage).toList()).build();
+                .setReasons(job.reasons().stream().map(Reason::toMessage).toList()).setApprovedBy(job.approvedBy()).build();
     }
 
     void vmStatus(VmJob vm) {

@@ -24,14 +24,21 @@ import io.failback.messages.VmState;
  * @param groupFailed per group: VMs that failed or rolled back before powering on
  * @param blockedAtGroup the group whose failure stopped later groups from powering on; 0 when none did
  * @param timerAt auto-commit or auto-rollback due time; 0 for none
+ * @param approvedBy the verified operator whose commit was accepted ("auto-commit" for the policy's); null before
+ * @param recentControls the ids of the last {@link #MAX_RECENT_CONTROLS} control commands the job took, newest last:
+ *                       a replay of one is refused and changes nothing
  */
 public record Job(String jobId, String requestedBy, String planId, String requestSummary, RecoveryPointKind pointKind,
                   CommitPolicyKind commitPolicy, int commitDelaySeconds, String reprotectProcessServer, JobState state,
                   int totalVms, int groupCount, int currentGroup, List<Integer> groupWaiting, List<Integer> groupFailed,
                   Map<VmState, Integer> counts, int blockedAtGroup, long timerAt, boolean cancelRequested,
-                  boolean committed, List<Reason> reasons, long createdAt) {
+                  boolean committed, List<Reason> reasons, long createdAt, String approvedBy, List<String> recentControls) {
+
+    /** Far more controls than a job takes within a signature's skew, the window in which a replay verifies. */
+    static final int MAX_RECENT_CONTROLS = 32;
 
     public Job {
+        recentControls = recentControls == null ? List.of() : List.copyOf(recentControls);
         groupWaiting = groupWaiting == null ? List.of() : List.copyOf(groupWaiting);
         groupFailed = groupFailed == null ? List.of() : List.copyOf(groupFailed);
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
@@ -40,6 +47,17 @@ public record Job(String jobId, String requestedBy, String planId, String reques
             c.putAll(counts);
         }
         counts = Collections.unmodifiableMap(c);
+    }
+
+    /** A job before anyone approved it and before any control command. */
+    public Job(String jobId, String requestedBy, String planId, String requestSummary, RecoveryPointKind pointKind,
+               CommitPolicyKind commitPolicy, int commitDelaySeconds, String reprotectProcessServer, JobState state,
+               int totalVms, int groupCount, int currentGroup, List<Integer> groupWaiting, List<Integer> groupFailed,
+               Map<VmState, Integer> counts, int blockedAtGroup, long timerAt, boolean cancelRequested,
+               boolean committed, List<Reason> reasons, long createdAt) {
+        this(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds, reprotectProcessServer, state,
+                totalVms, groupCount, currentGroup, groupWaiting, groupFailed, counts, blockedAtGroup, timerAt, cancelRequested,
+                committed, reasons, createdAt, null, List.of());
     }
 
     /** A job as requested, in preflight, before its VMs are counted. */
@@ -74,7 +92,7 @@ public record Job(String jobId, String requestedBy, String planId, String reques
         Transitions.checked(this.state, state);
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed, counts,
-                blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     /** This job with one more reason. */
@@ -118,67 +136,85 @@ public record Job(String jobId, String requestedBy, String planId, String reques
     Job withTotalVms(int totalVms) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withGroupCount(int groupCount) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withCurrentGroup(int currentGroup) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withGroupWaiting(List<Integer> groupWaiting) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withGroupFailed(List<Integer> groupFailed) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withCounts(Map<VmState, Integer> counts) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withBlockedAtGroup(int blockedAtGroup) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withTimerAt(long timerAt) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withCancelRequested(boolean cancelRequested) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withCommitted(boolean committed) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
     }
 
     Job withReasons(List<Reason> reasons) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+    }
+
+    Job withApprovedBy(String approvedBy) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+    }
+
+    /** This job having taken the control command {@code controlId}: the oldest remembered one goes past the bound. */
+    Job withControlSeen(String controlId) {
+        List<String> seen = new ArrayList<>(recentControls);
+        seen.add(controlId);
+        while (seen.size() > MAX_RECENT_CONTROLS) {
+            seen.remove(0);
+        }
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, seen);
     }
 
     @Override

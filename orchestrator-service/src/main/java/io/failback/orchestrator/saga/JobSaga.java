@@ -12,12 +12,20 @@ import io.failback.messages.JobStatus;
 import io.failback.messages.ReasonCode;
 import io.failback.messages.StatusEvent;
 import io.failback.messages.VmState;
+import io.failback.schemas.signing.Roster;
 
 /**
  * The job as a whole: commit and cancel, the commit policy's timer, the boot-order groups, and the job's
  * state as its VMs add up. What it decides for every VM it hands out as a {@link Followup}.
  */
 final class JobSaga {
+
+    /** The plan rules and four-eyes plans; empty in the unsigned local mode. */
+    private final Roster roster;
+
+    JobSaga(Roster roster) {
+        this.roster = roster;
+    }
 
     // ================================================================== control
 
@@ -39,8 +47,11 @@ final class JobSaga {
         Job j = d.working();
         d.audit(AuditKind.CONTROL, null, null, control.getRequestedBy(), control.getAction() + " received", control.getControlId());
         if (control.getAction() == ControlAction.COMMIT) {
-            if (j.state() == JobState.AWAITING_COMMIT) {
-                commit(d, "commit by " + control.getRequestedBy());
+            if (j.state() == JobState.AWAITING_COMMIT && roster.fourEyes(j.planId()) && control.getRequestedBy().equals(j.requestedBy())) {
+                refuse(d, control, ReasonCode.FOUR_EYES_REQUIRED, "plan " + j.planId() + " takes four eyes: " + j.requestedBy()
+                        + " asked for this failback, so another approver must commit it; this commit changes nothing");
+            } else if (j.state() == JobState.AWAITING_COMMIT) {
+                commit(d, control.getRequestedBy());
                 d.jobStatus();
             } else if (j.isFinished()) {
                 refuse(d, control, ReasonCode.JOB_ALREADY_FINISHED, "job " + j.jobId() + " already ended " + j.state()
@@ -82,15 +93,21 @@ final class JobSaga {
 
     static void refuse(Decision d, ControlCommand control, ReasonCode code, String message) {
         d.audit(AuditKind.REFUSAL, null, null, control.getRequestedBy(), control.getAction() + " refused", code + ": " + message);
+        publishRefusal(d, new Reason(code, message));
+    }
+
+    /** The job's status as it is, with the refusal as its only reason: the job itself doesn't change. */
+    static void publishRefusal(Decision d, Reason reason) {
         d.statuses().add(StatusEvent.newBuilder().setJobId(d.working().jobId())
                 .setAt(Instant.ofEpochMilli(d.now()))
                 .setJob(JobStatus.newBuilder(Decision.jobStatus(d.working()))
-                        .setReasons(List.of(new io.failback.messages.Reason(code, message))).build()).build());
+                        .setReasons(List.of(reason.toMessage())).build()).build());
     }
 
-    private static void commit(Decision d, String by) {
-        d.setJob(d.working().withState(JobState.COMMITTING).withCommitted(true).withTimerAt(0));
-        d.audit(AuditKind.DECISION, null, null, null, "commit accepted", by);
+    /** The commit by {@code approver} (the verified operator, or "auto-commit") accepted. */
+    private static void commit(Decision d, String approver) {
+        d.setJob(d.working().withState(JobState.COMMITTING).withCommitted(true).withTimerAt(0).withApprovedBy(approver));
+        d.audit(AuditKind.DECISION, null, null, null, "commit accepted", "auto-commit".equals(approver) ? approver : "commit by " + approver);
         d.followup(Followup.of(Followup.Kind.COMMIT_ALL));
     }
 

@@ -29,14 +29,27 @@ public final class Orchestrator {
     public record Route(String jobId, Object input, Outbox refusal) {
     }
 
-    private final JobSaga jobs = new JobSaga();
+    private final JobSaga jobs;
     private final Attention attention = new Attention();
     private final VmSaga vms;
     private final Requests requests;
+    private final Signing signing;
 
+    /** An orchestrator in the unsigned local mode ({@link Signing#unsigned()}). */
     public Orchestrator(SagaSettings settings) {
+        this(settings, Signing.unsigned());
+    }
+
+    public Orchestrator(SagaSettings settings, Signing signing) {
+        this.signing = signing;
+        this.jobs = new JobSaga(signing.roster());
         this.vms = new VmSaga(settings, jobs);
         this.requests = new Requests(settings, vms);
+    }
+
+    /** Whether the first hop verifies signatures, against which roster and skew. */
+    public Signing signing() {
+        return signing;
     }
 
     /** The job id of a request: the request id itself, so a repeated request is the same job. */
@@ -70,6 +83,9 @@ public final class Orchestrator {
     public Outbox handle(String key, Object value, JobStore store, Inventory inventory, long now) {
         if (value == null) {
             return new Outbox(); // tombstones carry nothing for jobs
+        }
+        if (value instanceof OrchestratorInput routed && routed.getRefusal() != null) {
+            return refusedAtRouter(routed.getInput(), Reason.of(routed.getRefusal()), store, now);
         }
         if (value instanceof OrchestratorInput routed) {
             return handleRouted(key, routed.getInput(), store, inventory, now);
@@ -119,16 +135,62 @@ public final class Orchestrator {
                 return publishOnly(jobs.onUnroutableControl(control, refusal, now));
             }
             Job job = store.job(control.getJobId());
+            if (job != null && job.recentControls().contains(control.getControlId())) {
+                Decision d = new Decision(job, now);
+                JobSaga.refuse(d, control, ReasonCode.REPLAYED, "control " + control.getControlId() + " was already taken by job "
+                        + job.jobId() + "; this replay changes nothing");
+                return apply(store, d);
+            }
+            if (job != null && !signing.roster().mayActOn(control.getRequestedBy(), job.planId())) {
+                Decision d = new Decision(job, now);
+                JobSaga.refuse(d, control, ReasonCode.NOT_PERMITTED, "the roster's plan rules don't let " + control.getRequestedBy()
+                        + " act on plan " + job.planId() + "; this " + control.getAction() + " changes nothing");
+                return apply(store, d);
+            }
+            Decision d;
             if (control.getAction() == ControlAction.RETRY && job != null) {
                 VmJob named = control.getVmId() == null ? null : store.vm(job.jobId(), control.getVmId());
-                return apply(store, attention.onRetry(job, named, control, now));
+                d = attention.onRetry(job, named, control, now);
+            } else {
+                d = jobs.onControl(job, control, now);
             }
-            return apply(store, jobs.onControl(job, control, now));
+            if (job != null) {
+                d.setJob(d.working().withControlSeen(control.getControlId()));
+            }
+            return apply(store, d);
         }
         if (input instanceof ReplicationResult) {
             return handle(key, input, store, inventory, now);
         }
         throw new IllegalArgumentException("unexpected routed input " + input.getClass().getName());
+    }
+
+    /**
+     * A request or control the router refused (its signature, or its signer's role): published against the job's
+     * real state when there is a job, as a refused request (nothing stored) when there is none; nothing changes.
+     */
+    private Outbox refusedAtRouter(Object input, Reason reason, JobStore store, long now) {
+        if (input instanceof FailbackRequest request) {
+            Job job = store.job(request.getRequestId());
+            if (job == null) {
+                return publishOnly(requests.onUnroutableRequest(request, reason, now));
+            }
+            Decision d = new Decision(job, now);
+            d.audit(AuditKind.REFUSAL, null, null, Intake.quote(request.getRequestedBy()), "request refused",
+                    reason.code() + ": " + reason.message());
+            JobSaga.publishRefusal(d, reason);
+            return publishOnly(d);
+        }
+        if (input instanceof ControlCommand control) {
+            Job job = store.job(control.getJobId());
+            if (job == null) {
+                return publishOnly(jobs.onUnroutableControl(control, reason, now));
+            }
+            Decision d = new Decision(job, now);
+            JobSaga.refuse(d, control, reason.code(), reason.message());
+            return publishOnly(d);
+        }
+        throw new IllegalArgumentException("the router refuses only requests and control commands, not " + input.getClass().getName());
     }
 
     /** Stores what {@code first} decided and works off every follow-up it (transitively) asked for, one VM at a time. */

@@ -112,13 +112,17 @@ final class Requests {
     Decision onRepeatedRequest(Job job, FailbackRequest request, long now) {
         Decision d = new Decision(job, now);
         if (summaryOf(request).equals(job.requestSummary())) {
+            // a client's resend and a replay look alike: either way it is the same job, and the status says so by name
+            Reason replayed = new Reason(ReasonCode.REPLAYED, "request " + request.getRequestId() + " is job " + job.jobId()
+                    + ", now " + job.state() + "; this repeat changes nothing");
             d.audit(AuditKind.REQUEST, null, null, request.getRequestedBy(), "repeated request ignored",
-                    "request " + request.getRequestId() + " is job " + job.jobId() + ", now " + job.state());
-        } else {
-            d.audit(AuditKind.REFUSAL, null, null, request.getRequestedBy(), "conflicting request refused",
-                    ReasonCode.INVALID_FIELD + ": request id " + request.getRequestId()
-                            + " is already job " + job.jobId() + " with other content (" + job.requestSummary() + ")");
+                    replayed.code() + ": " + replayed.message());
+            JobSaga.publishRefusal(d, replayed);
+            return d;
         }
+        d.audit(AuditKind.REFUSAL, null, null, request.getRequestedBy(), "conflicting request refused",
+                ReasonCode.INVALID_FIELD + ": request id " + request.getRequestId()
+                        + " is already job " + job.jobId() + " with other content (" + job.requestSummary() + ")");
         d.jobStatus();
         return d;
     }

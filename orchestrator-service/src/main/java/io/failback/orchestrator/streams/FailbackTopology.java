@@ -54,8 +54,8 @@ public final class FailbackTopology {
                 "recovery-points-source", KEYS.deserializer(), Topics.RECOVERY_POINTS.valueSerde().deserializer(),
                 Topics.RECOVERY_POINTS.name(), "recovery-points-loader", () -> new GlobalStoreLoader<>(StoreNames.RECOVERY_POINTS));
 
-        topology.addProcessor("router", () -> new InputRouter(orchestrator), source(topology, Topics.REQUESTS),
-                source(topology, Topics.CONTROL), source(topology, Topics.REPLICATION_EVENTS));
+        topology.addProcessor("router", () -> new InputRouter(orchestrator), signedSource(topology, Topics.REQUESTS),
+                signedSource(topology, Topics.CONTROL), source(topology, Topics.REPLICATION_EVENTS));
         sink(topology, TO_INPUTS, Topics.ORCHESTRATOR_INPUTS, "router");
 
         String[] jobInputs = {source(topology, Topics.ORCHESTRATOR_INPUTS), source(topology, Topics.VCENTER_EVENTS),
@@ -96,6 +96,13 @@ public final class FailbackTopology {
     private static <K, V> String source(Topology topology, Topic<K, V> topic) {
         String name = "from-" + topic.name();
         topology.addSource(name, topic.keySerde().deserializer(), topic.valueSerde().deserializer(), topic.name());
+        return name;
+    }
+
+    /** A source whose values keep the bytes they were read from, for the router to verify their signature. */
+    private static <K, V> String signedSource(Topology topology, Topic<K, V> topic) {
+        String name = "from-" + topic.name();
+        topology.addSource(name, topic.keySerde().deserializer(), RawValue.keeping(topic.valueSerde().deserializer()), topic.name());
         return name;
     }
 

@@ -46,6 +46,7 @@ final class StoredStateMapping {
                 .setCounts(counts).setBlockedAtGroup(job.blockedAtGroup()).setTimerAt(job.timerAt())
                 .setCancelRequested(job.cancelRequested()).setCommitted(job.committed())
                 .setReasons(toStored(job.reasons())).setCreatedAt(job.createdAt())
+                .setApprovedBy(job.approvedBy()).setRecentControls(job.recentControls())
                 .build();
     }
 
@@ -62,7 +63,7 @@ final class StoredStateMapping {
                 stored.getReprotectProcessServer(), stored.getState(), stored.getTotalVms(), stored.getGroupCount(),
                 stored.getCurrentGroup(), stored.getGroupWaiting(), stored.getGroupFailed(), counts,
                 stored.getBlockedAtGroup(), stored.getTimerAt(), stored.getCancelRequested(), stored.getCommitted(),
-                fromStored(stored.getReasons()), stored.getCreatedAt());
+                fromStored(stored.getReasons()), stored.getCreatedAt(), stored.getApprovedBy(), stored.getRecentControls());
     }
 
     static StoredVmJob toStored(VmJob vm) {

@@ -47,7 +47,7 @@ class OrchestratorTest {
 
         // when a commit for it arrives under another job's key
         Outbox out = w.handle("job-2", new OrchestratorInput(new ControlCommand("c1", "job-1", ControlAction.COMMIT,
-                "ops@example.org", Instant.ofEpochMilli(Estate.T0), null)));
+                "ops@example.org", Instant.ofEpochMilli(Estate.T0), null), null));
 
         // then it is refused by name and the job still waits for its commit
         assertThat(out.audits).singleElement().satisfies(a -> {

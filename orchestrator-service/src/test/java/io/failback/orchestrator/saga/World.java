@@ -43,15 +43,18 @@ public final class World {
 
     /** As the orchestrator takes a request from its inputs topic. */
     Outbox submit(FailbackRequest request) {
-        return handle(request.getRequestId(), new OrchestratorInput(request));
+        return handle(request.getRequestId(), new OrchestratorInput(request, null));
     }
 
+    /** Each control command's id is its own, as failbackctl's are: a job refuses a control id it took before as a replay. */
+    private int controls;
+
     Outbox control(String jobId, ControlAction action) {
-        return control(new ControlCommand("ctl-" + now, jobId, action, "ops@example.org", Instant.ofEpochMilli(now), null));
+        return control(new ControlCommand("ctl-" + now + "-" + (++controls), jobId, action, "ops@example.org", Instant.ofEpochMilli(now), null));
     }
 
     Outbox control(ControlCommand control) {
-        return handle(control.getJobId(), new OrchestratorInput(control));
+        return handle(control.getJobId(), new OrchestratorInput(control, null));
     }
 
     /** Any input, through the orchestrator's one entry point, as the processor hands it over. */
@@ -89,7 +92,7 @@ public final class World {
 
     Outbox deliver(Object result) {
         if (result instanceof ReplicationResult r) {
-            return handle(r.getJobId(), new OrchestratorInput(r));
+            return handle(r.getJobId(), new OrchestratorInput(r, null));
         }
         return handle(null, result);
     }
@@ -322,7 +325,7 @@ public final class World {
 
     /** As {@code failbackctl retry JOB [--vm V]} sends it; {@code vmId} null for every VM that needs attention. */
     Outbox retry(String jobId, String vmId) {
-        return control(new ControlCommand("retry-" + now, jobId, ControlAction.RETRY, "ops@example.org", Instant.ofEpochMilli(now), vmId));
+        return control(new ControlCommand("retry-" + now + "-" + (++controls), jobId, ControlAction.RETRY, "ops@example.org", Instant.ofEpochMilli(now), vmId));
     }
 
     /** Moves time on {@code times} times by {@code by}, firing due timers and answering what comes of them. */

@@ -99,37 +99,18 @@ class JobStateTopologyTest {
     }
 
     private void answerEveryCommand() {
-        TestOutputTopic<String, VcenterCommand> vc = output(Topics.VCENTER_COMMANDS);
-        TestOutputTopic<String, AzureCommand> az = output(Topics.AZURE_COMMANDS);
-        TestOutputTopic<String, ReplicationCommand> rc = output(Topics.REPLICATION_COMMANDS);
-        for (int round = 0; round < 100; round++) {
-            List<VcenterCommand> v = vc.readValuesToList();
-            List<AzureCommand> a = az.readValuesToList();
-            List<ReplicationCommand> r = rc.readValuesToList();
-            if (v.isEmpty() && a.isEmpty() && r.isEmpty()) {
-                return;
-            }
-            r.forEach(c -> input(Topics.REPLICATION_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
-            v.forEach(c -> input(Topics.VCENTER_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
-            a.forEach(c -> input(Topics.AZURE_EVENTS).pipeInput(c.getJobId(), World.okFor(c)));
-        }
-        throw new AssertionError("the agents were still being asked after 100 rounds");
+        DriverPeers.answerEveryCommand(driver, sent -> { });
     }
 
     private void seedInventory() {
-        TestInputTopic<String, InventoryRecord> inventory = input(Topics.INVENTORY);
-        estate.items.forEach((vm, item) -> inventory.pipeInput(InventoryKeys.item(vm), new InventoryRecord(item)));
-        estate.heartbeats.forEach((cs, hb) -> inventory.pipeInput(InventoryKeys.configServer(cs), new InventoryRecord(hb)));
-        TestInputTopic<String, RecoveryPoint> points = input(Topics.RECOVERY_POINTS);
-        estate.points.forEach((vm, list) -> list.forEach(p -> points.pipeInput(InventoryKeys.recoveryPoint(vm, p.getPointId()), p)));
+        DriverPeers.seedInventory(driver, estate);
     }
 
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
-                Instant.ofEpochMilli(Estate.T0), Duration.ZERO);
+        return DriverPeers.input(driver, topic);
     }
 
     private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        return DriverPeers.output(driver, topic);
     }
 }

@@ -43,7 +43,7 @@ class LogContextTest {
     void shouldEscapeAHostileVmIdFromAReplicationResultInItsWrapper() {
         ReplicationResult result = new ReplicationResult("cmd-8", "job-1", "vm\n01", ReplicationResultCode.OK, "", Instant.EPOCH, null);
 
-        LogContext.putVmAndCommand(new OrchestratorInput(result));
+        LogContext.putVmAndCommand(new OrchestratorInput(result, null));
 
         assertThat(MDC.get("vmId")).doesNotContain("\n").contains("vm");
         assertThat(MDC.get("commandId")).isEqualTo("cmd-8");
@@ -52,7 +52,7 @@ class LogContextTest {
     @Test
     void shouldPutNothingForARequest() {
         LogContext.putVmAndCommand(new OrchestratorInput(FailbackRequest.newBuilder().setRequestId("r").setRequestedBy("ops")
-                .setRequestedAt(Instant.EPOCH).build()));
+                .setRequestedAt(Instant.EPOCH).build(), null));
 
         assertThat(MDC.get("vmId")).isNull();
         assertThat(MDC.get("commandId")).isNull();

@@ -81,6 +81,12 @@ public final class FailbackSandbox implements AutoCloseable {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Crash points the replication simulator keeps: a minute's worth at its 5 s cadence. A replication group's VMs are
+     * rolled to one point seconds apart, more on a loaded machine; with the engine's 4 (20 s) the demo's group point
+     * expired between two of its VMs (RECOVERY_POINT_EXPIRED, twice in a row on the secured broker).
+     */
+    private static final int POINTS_KEPT = 12;
 
     private final Options options;
     private final Path repo;
@@ -162,7 +168,7 @@ public final class FailbackSandbox implements AutoCloseable {
                     + "s after power-on)");
             ReplicationEngine.Settings d = ReplicationEngine.Settings.demo();
             replication = ReplicationSimulator.start(kafka.clientProperties(Principal.REPLICATION), estate,
-                    new ReplicationEngine.Settings(d.crashPointEvery(), d.appPointEvery(), d.pointsKept(), options.agentRegistrationDelay()));
+                    new ReplicationEngine.Settings(d.crashPointEvery(), d.appPointEvery(), POINTS_KEPT, options.agentRegistrationDelay()));
             started.add(replication);
 
             progress.accept("starting orchestrator-service, vcenter-agent and azure-agent (own processes)");

@@ -31,7 +31,9 @@ public final class BrokerOptions {
                     + ENV_BOOTSTRAP + " is set.")
     Path commandConfig;
 
-    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+    // 15 s: a TLS handshake from a cold JVM (keystore, certificate chain) takes seconds on a busy machine; 5 s left the
+    // demo's failbackctl unable to reach the secured broker
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
             description = "How long to wait for the broker before reporting it unreachable (exit 3). Default: ${DEFAULT-VALUE}.")
     Duration connectTimeout;
 

@@ -598,7 +598,7 @@ class FailbackCtlIT {
         assertThat(jobs.out().lines().findFirst()).hasValue(
                 "jobId,state,planId,requestedBy,recoveryPoint,commitPolicy,totalVms,groupCount,currentGroup,vmsDone,vmsFailed,reasons,updated,approvedBy");
         assertThat(jobs.out().lines()).contains(
-                "it-machine,AWAITING_COMMIT,plan-erp,alice,LATEST_APP_CONSISTENT,MANUAL,3,2,2,1,1,,2024-05-01T10:00:03Z");
+                "it-machine,AWAITING_COMMIT,plan-erp,alice,LATEST_APP_CONSISTENT,MANUAL,3,2,2,1,1,,2024-05-01T10:00:03Z,");
         assertThat(jsonCode).isEqualTo(ExitCode.OK);
         assertThat(showJson.out()).startsWith("{\"jobId\":\"it-machine\",\"state\":\"AWAITING_COMMIT\",")
                 .contains("\"vms\":[{\"jobId\":\"it-machine\",\"vmId\":\"web01\",\"group\":1,\"state\":\"FAILED_BACK_AWAITING_COMMIT\","

@@ -26,7 +26,7 @@ public final class World {
 
     final Estate estate;
     final SagaSettings settings = SagaSettings.defaults();
-    final Orchestrator orchestrator = new Orchestrator(settings);
+    final Orchestrator orchestrator;
     final InMemoryJobStore store = new InMemoryJobStore();
     final Map<String, String> claimHolders = new HashMap<>();
     final List<Sent> outstanding = new ArrayList<>();
@@ -36,7 +36,13 @@ public final class World {
     long now = Estate.T0;
 
     World(Estate estate) {
+        this(estate, Signing.unsigned());
+    }
+
+    /** A world whose orchestrator applies {@code signing}'s plan rules and four-eyes plans to the (verified) operators. */
+    World(Estate estate, Signing signing) {
         this.estate = estate;
+        this.orchestrator = new Orchestrator(settings, signing);
     }
 
     // ------------------------------------------------------------------ whens

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.failback.demo.FailbackSandbox;
@@ -21,11 +20,11 @@ import io.failback.messages.JobStatus;
 import io.failback.messages.ReasonCode;
 import io.failback.messages.StatusEvent;
 import io.failback.sandbox.estate.VmSpec;
+import io.failback.schemas.Acls.Principal;
 import io.failback.schemas.Topics;
 import io.failback.schemas.signing.OperatorKey;
 import io.failback.schemas.signing.Signatures;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -53,10 +52,10 @@ class RogueClientIT {
         SandboxOperators operators = sandbox.operators();
         String jobId = "rogue-" + System.currentTimeMillis();
         List<VmSpec> vms = sandbox.estate().members(FaultStage.ROGUE_PLAN);
-        try (KafkaProducer<byte[], byte[]> rogue = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+        // the rogue holds the operator's broker certificate (an insider, or a stolen laptop): the broker lets it write
+        // requests and control, so only the signatures stand between it and the plan's Azure VMs
+        try (KafkaProducer<byte[], byte[]> rogue = new KafkaProducer<>(sandbox.client(Principal.OPERATOR),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
             // given the requester's plan awaiting commit, its request record kept as it was written
             Signed request = signed(Topics.REQUESTS.name(), jobId, Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(),
                     JobWatch.plan(jobId, FaultStage.ROGUE_PLAN).setRequestedBy(SandboxOperators.REQUESTER).build()),

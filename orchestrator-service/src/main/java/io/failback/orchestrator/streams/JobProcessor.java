@@ -28,6 +28,11 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
     /** Due timers handled per punctuation, so one tick never holds the thread for long. */
     private static final int TIMERS_PER_TICK = 5_000;
+    /**
+     * How often a large plan's next slice of VMs is taken on: as soon as the thread is free of the records it
+     * polled, while the transaction of the slice before commits on its own interval.
+     */
+    static final Duration WORK_TICK = Duration.ofMillis(5);
 
     private final Orchestrator orchestrator;
     private final Duration tick;
@@ -44,10 +49,11 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = new KeyValueJobStore(context.getStateStore(StoreNames.JOBS), context.getStateStore(StoreNames.JOB_VMS),
-                context.getStateStore(StoreNames.TIMERS));
+                context.getStateStore(StoreNames.TIMERS), context.getStateStore(StoreNames.JOB_WORK));
         this.inventory = new StoreInventory(context.getStateStore(StoreNames.INVENTORY),
                 context.getStateStore(StoreNames.RECOVERY_POINTS));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+        context.schedule(WORK_TICK, PunctuationType.WALL_CLOCK_TIME, this::onWork);
     }
 
     @Override
@@ -80,6 +86,21 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
                 store.flush();
             }
             forward(out, now);
+        }
+    }
+
+    /** One slice of each job with follow-ups left part done. */
+    private void onWork(long now) {
+        for (String jobId : store.jobsWithWork()) {
+            MDC.put("jobId", LogSafe.of(jobId));
+            Outbox out;
+            try {
+                out = orchestrator.handle(jobId, new Orchestrator.WorkDue(jobId), store, inventory, now);
+            } finally {
+                store.flush();
+            }
+            forward(out, now);
+            MDC.remove("jobId");
         }
     }
 

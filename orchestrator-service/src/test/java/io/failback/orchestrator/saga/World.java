@@ -26,7 +26,7 @@ public final class World {
 
     final Estate estate;
     final SagaSettings settings = SagaSettings.defaults();
-    final Orchestrator orchestrator = new Orchestrator(settings);
+    final Orchestrator orchestrator;
     final InMemoryJobStore store = new InMemoryJobStore();
     final Map<String, String> claimHolders = new HashMap<>();
     final List<Sent> outstanding = new ArrayList<>();
@@ -36,7 +36,13 @@ public final class World {
     long now = Estate.T0;
 
     World(Estate estate) {
+        this(estate, Orchestrator.VMS_PER_CALL);
+    }
+
+    /** A world whose orchestrator works through at most {@code vmsPerCall} VMs in one call. */
+    World(Estate estate, int vmsPerCall) {
         this.estate = estate;
+        this.orchestrator = new Orchestrator(settings, vmsPerCall);
     }
 
     // ------------------------------------------------------------------ whens
@@ -68,7 +74,8 @@ public final class World {
     /** Answers claims and commands until nothing is outstanding (commands the agents drop stay unanswered). */
     World settle() {
         for (int round = 0; round < 200; round++) {
-            boolean progressed = answerClaims();
+            boolean progressed = workOn();
+            progressed |= answerClaims();
             List<Sent> batch = new ArrayList<>(outstanding);
             outstanding.clear();
             for (Sent s : batch) {
@@ -108,6 +115,13 @@ public final class World {
             }
         }
         return out;
+    }
+
+    /** As the processor's punctuator does: one more slice of each job whose follow-ups were left part done. */
+    boolean workOn() {
+        List<String> jobs = new ArrayList<>(store.work.keySet());
+        jobs.forEach(jobId -> handle(jobId, new Orchestrator.WorkDue(jobId)));
+        return !jobs.isEmpty();
     }
 
     private boolean answerClaims() {

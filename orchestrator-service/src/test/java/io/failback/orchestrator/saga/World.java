@@ -33,6 +33,8 @@ public final class World {
     final List<Sent> allCommands = new ArrayList<>();
     final List<VmClaim> pendingClaims = new ArrayList<>();
     final Outbox all = new Outbox();
+    /** What each call of the orchestrator returned, in order. */
+    final List<Outbox> calls = new ArrayList<>();
     long now = Estate.T0;
 
     World(Estate estate) {
@@ -150,6 +152,7 @@ public final class World {
         o.replicationCommands.forEach(c -> sent(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation())));
         pendingClaims.addAll(o.claims);
         merge(all, o);
+        calls.add(o);
         return o;
     }
 

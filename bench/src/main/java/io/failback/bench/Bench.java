@@ -105,81 +105,114 @@ public final class Bench {
         Report report = new Report(o);
         Path data = Files.createTempDirectory("failback-bench-");
         System.out.println("bench: sizes " + o.sizes() + ", warm-up " + o.warmup() + ", makespan " + o.makespanVms() + " VMs; output " + o.out());
-        try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(data.resolve("broker"), 0).start(Duration.ofMinutes(2))) {
-            String bs = broker.bootstrapServers();
-            CatalogTopics.create(bs, (short) 1);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
-                admin.createTopics(Stream.of(Baseline.TOPICS).map(t -> new NewTopic(t, Topics.PARTITIONS, (short) 1)).toList()).all().get();
-            }
-            EstateSpec.Builder estate = new EstateSpec.Builder();
-            estate.plan("plan-warmup", "warm-up", o.warmup(), "mt-01", 3);
-            o.sizes().forEach(n -> estate.plan("plan-n" + n, n + " VMs", n, "mt-01", 3));
-            if (o.makespanVms() > 0) {
-                estate.plan("plan-makespan", "makespan", o.makespanVms(), "mt-01", 3);
-            }
-            if (o.instances() > 1) {
-                for (int p = 1; p <= o.plans(); p++) {
-                    estate.plan("plan-multi-" + p, "scale-out " + p, o.planVms(), "mt-01", 3);
+        EstateSpec spec = estate(o);
+        Path jar = o.orchestratorJar() != null ? o.orchestratorJar() : orchestratorJar(Path.of("."));
+        try {
+            if (o.compareJar() != null) {
+                // the earlier build on a broker of its own, so neither build inherits what the other left
+                try (Stage stage = Stage.start("before", spec, data, report);
+                     Orchestrators before = Orchestrators.start("before", o.compareJar(), 1, false, o, stage.bootstrap(), data)) {
+                    stage.runner().sizes("before", before.processes(), o);
                 }
             }
-            EstateSpec spec = estate.build();
-            Agents.CommandLog commands = new Agents.CommandLog();
-            // points on a slow clock, so the point a job chose is never pruned under it
-            ReplicationEngine.Settings engine = new ReplicationEngine.Settings(Duration.ofHours(1), Duration.ofHours(1), 4, Duration.ofSeconds(1));
-            try (ReplicationSimulator sim = ReplicationSimulator.start(bs, spec, engine);
-                 Agents agents = new Agents(bs, commands);
-                 JobWatch watch = new JobWatch(bs);
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs),
-                         new ByteArraySerializer(), new ByteArraySerializer())) {
-                Runner runner = new Runner(commands, watch, producer, report);
-                Path jar = o.orchestratorJar() != null ? o.orchestratorJar() : orchestratorJar(Path.of("."));
-                if (o.compareJar() != null) {
-                    // the earlier build first: what the broker accumulates over the run weighs on this build, not on it
-                    try (Orchestrators before = Orchestrators.start("before", o.compareJar(), 1, false, o, bs, data)) {
-                        runner.sizes("before", before.processes(), o);
-                    }
-                }
-                try (Orchestrators orchestrator = Orchestrators.start("orchestrator", jar, 1, o.jfr(), o, bs, data)) {
-                    runner.sizes("orchestrator", orchestrator.processes(), o);
+            try (Stage stage = Stage.start("main", spec, data, report)) {
+                try (Orchestrators orchestrator = Orchestrators.start("orchestrator", jar, 1, o.jfr(), o, stage.bootstrap(), data)) {
+                    stage.runner().sizes("orchestrator", orchestrator.processes(), o);
                     if (o.makespanVms() > 0) {
                         Makespan delays = new Makespan(o.scale(), o.seed(), o.azureLimit(), o.vcenterLimit());
-                        agents.answerAfter(delays);
-                        Runner.Row row = runner.orchestrator("orchestrator", orchestrator.processes(), "makespan", List.of("plan-makespan"),
-                                o.makespanVms(), false);
-                        agents.answerAfter(null);
+                        stage.agents().answerAfter(delays);
+                        Runner.Row row = stage.runner().orchestrator("orchestrator", orchestrator.processes(), "makespan",
+                                List.of("plan-makespan"), o.makespanVms(), false);
+                        stage.agents().answerAfter(null);
                         List<Makespan.VmWork> work = new ArrayList<>();
                         for (VmSpec vm : spec.members("plan-makespan")) {
                             work.add(new Makespan.VmWork(vm.group(), delays.drawn().getOrDefault(vm.vmId(), Map.of())));
                         }
                         report.makespan(row, Makespan.lowerBound(work, o.azureLimit(), o.vcenterLimit()));
                     }
-                    if (o.instances() > 1) {
-                        report.scaleOut(runner.orchestrator("x1", orchestrator.processes(), "multi", plans(o), o.planVms(), false));
-                    }
                 }
-                if (o.instances() > 1) {
-                    try (Orchestrators several = Orchestrators.start("x" + o.instances(), jar, o.instances(), false, o, bs, data)) {
-                        runner.orchestrator("x" + o.instances(), several.processes(), "warmup", List.of("plan-warmup"), o.warmup(), false);
-                        report.scaleOut(runner.orchestrator("x" + o.instances(), several.processes(), "multi", plans(o), o.planVms(), false));
-                    }
-                }
-                report.topicBytes(topicBytes(bs));
+                report.topicBytes(topicBytes(stage.bootstrap()));
                 if (!o.skipBaseline()) {
                     int[] traffic = report.trafficPerEvent();
                     try (JvmProcess baseline = JvmProcess.start("baseline", List.of("-cp", System.getProperty("java.class.path"),
-                            Baseline.class.getName(), bs, data.resolve("baseline-state").toString(),
+                            Baseline.class.getName(), stage.bootstrap(), data.resolve("baseline-state").toString(),
                             Integer.toString(traffic[0]), Integer.toString(traffic[1]), Integer.toString(traffic[2])), Map.of(), o.out().resolve("logs"))) {
                         baseline.awaitLog("baseline state RUNNING", Duration.ofMinutes(3));
-                        runner.baseline(baseline, "warmup", o.warmup(), false);
+                        stage.runner().baseline(baseline, "warmup", o.warmup(), false);
                         for (int n : o.sizes()) {
-                            runner.baseline(baseline, "n" + n, n, true);
+                            stage.runner().baseline(baseline, "n" + n, n, true);
                         }
+                    }
+                }
+            }
+            if (o.instances() > 1) {
+                // one instance, then several, each on a fresh broker: several plans at once, after a warm-up job
+                for (int count : List.of(1, o.instances())) {
+                    String label = "x" + count;
+                    try (Stage stage = Stage.start(label, spec, data, report);
+                         Orchestrators several = Orchestrators.start(label, jar, count, false, o, stage.bootstrap(), data)) {
+                        stage.runner().orchestrator(label, several.processes(), "warmup", List.of("plan-warmup"), o.warmup(), false);
+                        report.scaleOut(stage.runner().orchestrator(label, several.processes(), "multi", plans(o), o.planVms(), false));
                     }
                 }
             }
         } finally {
             report.write();
             deleteQuietly(data);
+        }
+    }
+
+    private static EstateSpec estate(Options o) {
+        EstateSpec.Builder estate = new EstateSpec.Builder();
+        estate.plan("plan-warmup", "warm-up", o.warmup(), "mt-01", 3);
+        o.sizes().forEach(n -> estate.plan("plan-n" + n, n + " VMs", n, "mt-01", 3));
+        if (o.makespanVms() > 0) {
+            estate.plan("plan-makespan", "makespan", o.makespanVms(), "mt-01", 3);
+        }
+        if (o.instances() > 1) {
+            for (int p = 1; p <= o.plans(); p++) {
+                estate.plan("plan-multi-" + p, "scale-out " + p, o.planVms(), "mt-01", 3);
+            }
+        }
+        return estate.build();
+    }
+
+    /**
+     * One fresh standalone broker with the catalog's and the baseline's topics, the replication simulator, the agents,
+     * the watch on status and audit, and a runner: what one build's (or one instance count's) runs share.
+     */
+    record Stage(KafkaBrokerProcess broker, ReplicationSimulator sim, Agents agents, JobWatch watch,
+                 KafkaProducer<byte[], byte[]> producer, Runner runner) implements AutoCloseable {
+
+        static Stage start(String name, EstateSpec spec, Path data, Report report) throws Exception {
+            KafkaBrokerProcess broker = KafkaBrokerProcess.on(data.resolve("broker-" + name), 0).start(Duration.ofMinutes(2));
+            String bs = broker.bootstrapServers();
+            CatalogTopics.create(bs, (short) 1);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
+                admin.createTopics(Stream.of(Baseline.TOPICS).map(t -> new NewTopic(t, Topics.PARTITIONS, (short) 1)).toList()).all().get();
+            }
+            // points on a slow clock, so the point a job chose is never pruned under it
+            ReplicationEngine.Settings engine = new ReplicationEngine.Settings(Duration.ofHours(1), Duration.ofHours(1), 4, Duration.ofSeconds(1));
+            Agents.CommandLog commands = new Agents.CommandLog();
+            ReplicationSimulator sim = ReplicationSimulator.start(bs, spec, engine);
+            Agents agents = new Agents(bs, commands);
+            JobWatch watch = new JobWatch(bs);
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            return new Stage(broker, sim, agents, watch, producer, new Runner(commands, watch, producer, report));
+        }
+
+        String bootstrap() {
+            return broker.bootstrapServers();
+        }
+
+        @Override
+        public void close() throws Exception {
+            producer.close(Duration.ofSeconds(10));
+            watch.close();
+            agents.close();
+            sim.close();
+            broker.close();
         }
     }
 

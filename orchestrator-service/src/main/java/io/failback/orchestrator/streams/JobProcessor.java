@@ -10,6 +10,7 @@ import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.Outbox;
 import io.failback.schemas.LogSafe;
 import io.failback.schemas.Topics;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -29,8 +30,8 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     /** Due timers handled per punctuation, so one tick never holds the thread for long. */
     private static final int TIMERS_PER_TICK = 5_000;
     /**
-     * How often a large plan's next slice of VMs is taken on: as soon as the thread is free of the records it
-     * polled, while the transaction of the slice before commits on its own interval.
+     * How often a large plan's next slice of VMs is taken on, while any is left: as soon as the thread is free of
+     * the records it polled, while the transaction of the slice before commits on its own interval.
      */
     static final Duration WORK_TICK = Duration.ofMillis(5);
 
@@ -39,6 +40,8 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     private ProcessorContext<String, Object> context;
     private KeyValueJobStore store;
     private StoreInventory inventory;
+    /** The work punctuator, scheduled only while a job of this task has work left: idle tasks pay nothing for it. */
+    private Cancellable working;
 
     JobProcessor(Orchestrator orchestrator, Duration tick) {
         this.orchestrator = orchestrator;
@@ -53,7 +56,17 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
         this.inventory = new StoreInventory(context.getStateStore(StoreNames.INVENTORY),
                 context.getStateStore(StoreNames.RECOVERY_POINTS));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
-        context.schedule(WORK_TICK, PunctuationType.WALL_CLOCK_TIME, this::onWork);
+        scheduleWork();
+    }
+
+    private void scheduleWork() {
+        boolean left = store.hasWork();
+        if (left && working == null) {
+            working = context.schedule(WORK_TICK, PunctuationType.WALL_CLOCK_TIME, this::onWork);
+        } else if (!left && working != null) {
+            working.cancel();
+            working = null;
+        }
     }
 
     @Override
@@ -68,6 +81,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             store.flush();
         }
         forward(out, now);
+        scheduleWork();
         if (record.value() instanceof OrchestratorInput input && input.getInput() instanceof FailbackRequest request) {
             Job job = store.job(request.getRequestId());
             log.info("request {} by {}: job {}", LogSafe.of(request.getRequestId()), LogSafe.of(request.getRequestedBy()),
@@ -87,6 +101,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             }
             forward(out, now);
         }
+        scheduleWork();
     }
 
     /** One slice of each job with follow-ups left part done. */
@@ -102,6 +117,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             forward(out, now);
             MDC.remove("jobId");
         }
+        scheduleWork();
     }
 
     private void forward(Outbox out, long now) {

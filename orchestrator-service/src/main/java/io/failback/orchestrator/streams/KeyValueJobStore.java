@@ -145,6 +145,10 @@ final class KeyValueJobStore implements JobStore {
         }
     }
 
+    boolean hasWork() {
+        return !jobsWithWork.isEmpty();
+    }
+
     /** The jobs with follow-ups left part done, in id order. */
     List<String> jobsWithWork() {
         return List.copyOf(jobsWithWork);

@@ -13,7 +13,7 @@
 #   --jfr     records the orchestrator with Java Flight Recorder to target/bench/orchestrator.jfr
 #   --orchestrator-jar JAR  runs that build of the orchestrator instead of this one's
 #   --compare-jar JAR  also runs that build (an earlier commit's) first, over the same sizes in the same run: "before"
-#   --instances N [--plans 4] [--plan-vms 1000]  then several plans at once on one orchestrator and on N of them
+#   --instances N [--plans 6] [--plan-vms 500]  then several plans at once (one per partition) on one orchestrator and on N
 # Writes target/bench/bench.md and target/bench/bench.json; service logs in target/bench/logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -64,8 +64,8 @@ public final class Bench {
             Path jar = null;
             Path compare = null;
             int instances = 1;
-            int plans = 4;
-            int planVms = 1000;
+            int plans = Topics.PARTITIONS;
+            int planVms = 500;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -146,12 +146,13 @@ public final class Bench {
                 }
             }
             if (o.instances() > 1) {
-                // one instance, then several, each on a fresh broker: several plans at once, after a warm-up job
+                // one instance, then several, each on a fresh broker: several plans at once, after a warm-up round
                 for (int count : List.of(1, o.instances())) {
                     String label = "x" + count;
                     try (Stage stage = Stage.start(label, spec, data, report);
                          Orchestrators several = Orchestrators.start(label, jar, count, false, o, stage.bootstrap(), data)) {
-                        stage.runner().orchestrator(label, several.processes(), "warmup", List.of("plan-warmup"), o.warmup(), false);
+                        // the same plans once first, so every instance's JIT is as warm as it gets before the measured round
+                        stage.runner().orchestrator(label, several.processes(), "warmup", plans(o), o.planVms(), false);
                         report.scaleOut(stage.runner().orchestrator(label, several.processes(), "multi", plans(o), o.planVms(), false));
                     }
                 }
@@ -337,9 +338,10 @@ public final class Bench {
         Row orchestrator(String system, List<JvmProcess> processes, String name, List<String> planIds, int planVms, boolean reported)
                 throws Exception {
             List<String> jobIds = new ArrayList<>();
-            for (String planId : planIds) {
+            for (int i = 0; i < planIds.size(); i++) {
                 // the current build's single jobs keep the names earlier reports used
-                jobIds.add("bench-" + (system.equals("orchestrator") ? "" : system + "-") + name + (planIds.size() > 1 ? "-" + planId : ""));
+                String id = "bench-" + (system.equals("orchestrator") ? "" : system + "-") + name;
+                jobIds.add(planIds.size() == 1 ? id : onPartition(id + "-" + planIds.get(i), i % Topics.PARTITIONS));
             }
             return run(system, processes, jobIds, planVms * planIds.size(), reported, () -> {
                 for (int i = 0; i < planIds.size(); i++) {
@@ -407,6 +409,20 @@ public final class Bench {
                 report.add(row);
             }
             return row;
+        }
+
+        /**
+         * {@code base} with a suffix that puts the job on {@code partition} of the job topics (the Java client's partitioner),
+         * so several plans at once spread over the partitions evenly, as many plans of a large estate do on average.
+         */
+        private static String onPartition(String base, int partition) {
+            for (int i = 0; ; i++) {
+                String id = base + "-" + i;
+                if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes(id))) % Topics.PARTITIONS
+                        == partition) {
+                    return id;
+                }
+            }
         }
 
         private static long percentile(List<Long> sorted, int p) {

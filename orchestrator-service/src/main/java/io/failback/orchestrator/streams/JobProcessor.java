@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.OrchestratorInput;
+import io.failback.messages.StatusEvent;
 import io.failback.messages.VmClaim;
 import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.Orchestrator;
@@ -128,8 +129,10 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
         for (VmClaim claim : out.claims) {
             context.forward(new Record<>(claim.getVmId(), claim, now), FailbackTopology.TO_CLAIMS);
         }
-        out.statuses.forEach(s -> context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS));
-        out.statuses.forEach(s -> context.forward(new Record<>(Topics.jobStateKey(s), s, now), FailbackTopology.TO_JOB_STATE));
+        for (StatusEvent s : out.statuses) { // one after the other: the sinks share the bytes (FailbackTopology.EncodedOnce)
+            context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS);
+            context.forward(new Record<>(Topics.jobStateKey(s), s, now), FailbackTopology.TO_JOB_STATE);
+        }
         out.audits.forEach(a -> context.forward(new Record<>(a.getJobId(), a, now), FailbackTopology.TO_AUDIT));
     }
 }

@@ -76,6 +76,10 @@ class SlicedPlanTopologyTest {
         assertThat(claims).as("claims sent with the request").hasSize(SLICE);
         assertThat(checks).as("Azure checks sent with the request").hasSize(SLICE);
         assertThat(work.get("job-big")).as("the work left, kept with the job").isNotEmpty();
+        assertThat(new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS),
+                driver.getKeyValueStore(StoreNames.TIMERS), work).jobsWithWork())
+                .as("what a processor started again on these stores (after a crash, on another instance) goes on with")
+                .containsExactly("job-big");
 
         driver.advanceWallClockTime(JobProcessor.WORK_TICK);
         assertThat(output(Topics.AZURE_COMMANDS).readValuesToList()).as("the next slice, one tick later").hasSize(SLICE);

@@ -68,7 +68,9 @@ public final class FailbackTopology {
         topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB).withCachingEnabled(), "jobs");
         topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM).withCachingEnabled(), "jobs");
         topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()).withCachingEnabled(), "jobs");
-        topology.addStateStore(store(StoreNames.JOB_WORK, WorkSerde.WORK).withCachingEnabled(), "jobs");
+        // in memory (changelogged all the same): a few short-lived entries, not worth a RocksDB instance per task
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.JOB_WORK), KEYS, WorkSerde.WORK)
+                .withCachingEnabled(), "jobs");
         sink(topology, TO_VCENTER, Topics.VCENTER_COMMANDS, "jobs");
         sink(topology, TO_AZURE, Topics.AZURE_COMMANDS, "jobs");
         sink(topology, TO_REPLICATION, Topics.REPLICATION_COMMANDS, "jobs");

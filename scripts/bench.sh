@@ -7,10 +7,13 @@
 # against the lower bound those limits and the boot-group order allow. Not a test: a run takes minutes.
 #
 # Usage: scripts/bench.sh [--large] [--sizes 300,1000,3000] [--makespan-vms 1000] [--scale 100] [--seed 42]
-#                         [--azure-limit 50] [--vcenter-limit 20] [--warmup 300] [--no-baseline] [--jfr] [-- MAVEN_ARGS]
+#                         [--azure-limit 50] [--vcenter-limit 20] [--warmup 300] [--no-baseline] [--jfr]
+#                         [--compare-jar JAR] [--instances N] [-- MAVEN_ARGS]
 #   --large   adds a 10,000-VM plan
 #   --jfr     records the orchestrator with Java Flight Recorder to target/bench/orchestrator.jfr
-#   --orchestrator-jar JAR  runs that build of the orchestrator (an earlier commit's, to compare) instead of this one's
+#   --orchestrator-jar JAR  runs that build of the orchestrator instead of this one's
+#   --compare-jar JAR  also runs that build (an earlier commit's) first, over the same sizes in the same run: "before"
+#   --instances N [--plans 6] [--plan-vms 500]  then several plans at once (one per partition) on one orchestrator and on N
 # Writes target/bench/bench.md and target/bench/bench.json; service logs in target/bench/logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

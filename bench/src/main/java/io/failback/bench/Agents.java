@@ -151,15 +151,29 @@ final class Agents extends ConsumerLoop {
 
     /** Every command seen per job: its VM, its step (the command id's last part) and when it was written. */
     static final class CommandLog {
-        private final Map<String, Map<String, List<long[]>>> byJob = new ConcurrentHashMap<>();
+        /**
+         * The steps the orchestrator sends only once other VMs are through: the shutdown after the whole plan's
+         * preflight, the power-on at its boot group's gate, the delete at the commit. The baseline has none.
+         */
+        static final java.util.Set<String> AFTER_A_GATE = java.util.Set.of("SHUT_DOWN_AZURE_VM", "POWER_ON_ON_PREMISES_VM", "DELETE_AZURE_VM");
+
+        /** A command's time and step. */
+        private record Sent(long at, String step) {
+        }
+
+        private final Map<String, Map<String, List<Sent>>> byJob = new ConcurrentHashMap<>();
         private final Map<String, Map<String, Boolean>> ids = new ConcurrentHashMap<>();
         private final Map<String, int[]> counts = new ConcurrentHashMap<>();
 
         String command(String jobId, String vmId, String commandId, long at) {
-            byJob.computeIfAbsent(jobId, j -> new ConcurrentHashMap<>()).computeIfAbsent(vmId, v -> new ArrayList<>()).add(new long[] {at});
+            String step = commandId.substring(commandId.lastIndexOf(':') + 1);
+            List<Sent> vm = byJob.computeIfAbsent(jobId, j -> new ConcurrentHashMap<>()).computeIfAbsent(vmId, v -> new ArrayList<>());
+            synchronized (vm) {
+                vm.add(new Sent(at, step));
+            }
             ids.computeIfAbsent(jobId, j -> new ConcurrentHashMap<>()).put(commandId, Boolean.TRUE);
             counts.computeIfAbsent(jobId, j -> new int[1])[0]++;
-            return commandId.substring(commandId.lastIndexOf(':') + 1);
+            return step;
         }
 
         int commands(String jobId) {
@@ -171,13 +185,23 @@ final class Agents extends ConsumerLoop {
             return ids.getOrDefault(jobId, Map.of()).size();
         }
 
-        /** Command issued to the next command for the same VM, in ms, over the job's VMs. */
-        List<Long> stepLatencies(String jobId) {
+        /**
+         * Command issued to the next command for the same VM, in ms, over the job's VMs (the issue's step latency);
+         * with {@code withGateWaits} false, leaving out the steps that wait at a gate for other VMs
+         * ({@link #AFTER_A_GATE}), so what remains compares with the baseline's, which has no gates.
+         */
+        List<Long> stepLatencies(String jobId, boolean withGateWaits) {
             List<Long> out = new ArrayList<>();
-            for (List<long[]> times : byJob.getOrDefault(jobId, Map.of()).values()) {
-                long[] sorted = times.stream().mapToLong(t -> t[0]).sorted().toArray();
-                for (int i = 1; i < sorted.length; i++) {
-                    out.add(sorted[i] - sorted[i - 1]);
+            for (List<Sent> sent : byJob.getOrDefault(jobId, Map.of()).values()) {
+                List<Sent> sorted;
+                synchronized (sent) {
+                    sorted = new ArrayList<>(sent);
+                }
+                sorted.sort(java.util.Comparator.comparingLong(Sent::at));
+                for (int i = 1; i < sorted.size(); i++) {
+                    if (withGateWaits || !AFTER_A_GATE.contains(sorted.get(i).step())) {
+                        out.add(sorted.get(i).at() - sorted.get(i - 1).at());
+                    }
                 }
             }
             return out;

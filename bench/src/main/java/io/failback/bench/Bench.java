@@ -43,8 +43,12 @@ public final class Bench {
 
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(20);
 
+    /**
+     * @param compareJar an earlier build of the orchestrator, run first over the same sizes in the same run ("before")
+     * @param instances more than 1: {@code plans} plans of {@code planVms} VMs at once on one orchestrator, then on this many
+     */
     record Options(List<Integer> sizes, int warmup, int makespanVms, double scale, long seed, int azureLimit, int vcenterLimit,
-                   boolean skipBaseline, boolean jfr, Path out, Path orchestratorJar) {
+                   boolean skipBaseline, boolean jfr, Path out, Path orchestratorJar, Path compareJar, int instances, int plans, int planVms) {
 
         static Options parse(String[] args) {
             List<Integer> sizes = new ArrayList<>(List.of(300, 1000, 3000));
@@ -58,6 +62,10 @@ public final class Bench {
             boolean jfr = false;
             Path out = Path.of("target/bench");
             Path jar = null;
+            Path compare = null;
+            int instances = 1;
+            int plans = Topics.PARTITIONS;
+            int planVms = 500;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -76,10 +84,14 @@ public final class Bench {
                     case "--jfr" -> jfr = true;
                     case "--out" -> out = Path.of(args[++i]);
                     case "--orchestrator-jar" -> jar = Path.of(args[++i]);
+                    case "--compare-jar" -> compare = Path.of(args[++i]);
+                    case "--instances" -> instances = Integer.parseInt(args[++i]);
+                    case "--plans" -> plans = Integer.parseInt(args[++i]);
+                    case "--plan-vms" -> planVms = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see scripts/bench.sh)");
                 }
             }
-            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, jar);
+            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, jar, compare, instances, plans, planVms);
         }
     }
 
@@ -93,47 +105,25 @@ public final class Bench {
         Report report = new Report(o);
         Path data = Files.createTempDirectory("failback-bench-");
         System.out.println("bench: sizes " + o.sizes() + ", warm-up " + o.warmup() + ", makespan " + o.makespanVms() + " VMs; output " + o.out());
-        try (KafkaBrokerProcess broker = KafkaBrokerProcess.on(data.resolve("broker"), 0).plaintext().start(Duration.ofMinutes(2))) {
-            String bs = broker.bootstrapServers();
-            CatalogTopics.create(bs, (short) 1);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
-                admin.createTopics(Stream.of(Baseline.TOPICS).map(t -> new NewTopic(t, Topics.PARTITIONS, (short) 1)).toList()).all().get();
-            }
-            EstateSpec.Builder estate = new EstateSpec.Builder();
-            estate.plan("plan-warmup", "warm-up", o.warmup(), "mt-01", 3);
-            o.sizes().forEach(n -> estate.plan("plan-n" + n, n + " VMs", n, "mt-01", 3));
-            if (o.makespanVms() > 0) {
-                estate.plan("plan-makespan", "makespan", o.makespanVms(), "mt-01", 3);
-            }
-            EstateSpec spec = estate.build();
-            Agents.CommandLog commands = new Agents.CommandLog();
-            // points on a slow clock, so the point a job chose is never pruned under it
-            ReplicationEngine.Settings engine = new ReplicationEngine.Settings(Duration.ofHours(1), Duration.ofHours(1), 4, Duration.ofSeconds(1));
-            try (ReplicationSimulator sim = ReplicationSimulator.start(bs, spec, engine);
-                 Agents agents = new Agents(bs, commands);
-                 JobWatch watch = new JobWatch(bs);
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs),
-                         new ByteArraySerializer(), new ByteArraySerializer())) {
-                Runner runner = new Runner(commands, watch, producer, report);
-                List<String> orchestratorArgs = new ArrayList<>();
-                if (o.jfr()) {
-                    // a profile of the whole run, for `jfr print` or JDK Mission Control
-                    orchestratorArgs.add("-XX:StartFlightRecording=settings=profile,filename=" + o.out().toAbsolutePath().resolve("orchestrator.jfr"));
+        EstateSpec spec = estate(o);
+        Path jar = o.orchestratorJar() != null ? o.orchestratorJar() : orchestratorJar(Path.of("."));
+        try {
+            if (o.compareJar() != null) {
+                // the earlier build on a broker of its own, so neither build inherits what the other left
+                try (Stage stage = Stage.start("before", spec, data, report);
+                     Orchestrators before = Orchestrators.start("before", o.compareJar(), 1, false, o, stage.bootstrap(), data)) {
+                    stage.runner().sizes("before", before.processes(), o);
                 }
-                orchestratorArgs.addAll(List.of("-jar", (o.orchestratorJar() != null ? o.orchestratorJar() : orchestratorJar(Path.of("."))).toString()));
-                try (JvmProcess orchestrator = JvmProcess.start("orchestrator", orchestratorArgs,
-                        Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bs, "FAILBACK_ORCHESTRATOR_SIGNING_REQUIRE_SIGNATURES", "false",
-                                "SPRING_KAFKA_STREAMS_STATE_DIR", data.resolve("orchestrator-state").toString()), o.out().resolve("logs"))) {
-                    orchestrator.awaitLog("Started ", Duration.ofMinutes(3));
-                    runner.orchestrator(orchestrator, "warmup", "plan-warmup", o.warmup(), false);
-                    for (int n : o.sizes()) {
-                        runner.orchestrator(orchestrator, "n" + n, "plan-n" + n, n, true);
-                    }
+            }
+            try (Stage stage = Stage.start("main", spec, data, report)) {
+                try (Orchestrators orchestrator = Orchestrators.start("orchestrator", jar, 1, o.jfr(), o, stage.bootstrap(), data)) {
+                    stage.runner().sizes("orchestrator", orchestrator.processes(), o);
                     if (o.makespanVms() > 0) {
                         Makespan delays = new Makespan(o.scale(), o.seed(), o.azureLimit(), o.vcenterLimit());
-                        agents.answerAfter(delays);
-                        Runner.Row row = runner.orchestrator(orchestrator, "makespan", "plan-makespan", o.makespanVms(), false);
-                        agents.answerAfter(null);
+                        stage.agents().answerAfter(delays);
+                        Runner.Row row = stage.runner().orchestrator("orchestrator", orchestrator.processes(), "makespan",
+                                List.of("plan-makespan"), o.makespanVms(), false);
+                        stage.agents().answerAfter(null);
                         List<Makespan.VmWork> work = new ArrayList<>();
                         for (VmSpec vm : spec.members("plan-makespan")) {
                             work.add(new Makespan.VmWork(vm.group(), delays.drawn().getOrDefault(vm.vmId(), Map.of())));
@@ -141,23 +131,89 @@ public final class Bench {
                         report.makespan(row, Makespan.lowerBound(work, o.azureLimit(), o.vcenterLimit()));
                     }
                 }
-                report.topicBytes(topicBytes(bs));
+                report.topicBytes(topicBytes(stage.bootstrap()));
                 if (!o.skipBaseline()) {
                     int[] traffic = report.trafficPerEvent();
                     try (JvmProcess baseline = JvmProcess.start("baseline", List.of("-cp", System.getProperty("java.class.path"),
-                            Baseline.class.getName(), bs, data.resolve("baseline-state").toString(),
+                            Baseline.class.getName(), stage.bootstrap(), data.resolve("baseline-state").toString(),
                             Integer.toString(traffic[0]), Integer.toString(traffic[1]), Integer.toString(traffic[2])), Map.of(), o.out().resolve("logs"))) {
                         baseline.awaitLog("baseline state RUNNING", Duration.ofMinutes(3));
-                        runner.baseline(baseline, "warmup", o.warmup(), false);
+                        stage.runner().baseline(baseline, "warmup", o.warmup(), false);
                         for (int n : o.sizes()) {
-                            runner.baseline(baseline, "n" + n, n, true);
+                            stage.runner().baseline(baseline, "n" + n, n, true);
                         }
+                    }
+                }
+            }
+            if (o.instances() > 1) {
+                // one instance, then several, each on a fresh broker: several plans at once, after a warm-up round
+                for (int count : List.of(1, o.instances())) {
+                    String label = "x" + count;
+                    try (Stage stage = Stage.start(label, spec, data, report);
+                         Orchestrators several = Orchestrators.start(label, jar, count, false, o, stage.bootstrap(), data)) {
+                        // the same plans once first, so every instance's JIT is as warm as it gets before the measured round
+                        stage.runner().orchestrator(label, several.processes(), "warmup", plans(o), o.planVms(), false);
+                        report.scaleOut(stage.runner().orchestrator(label, several.processes(), "multi", plans(o), o.planVms(), false));
                     }
                 }
             }
         } finally {
             report.write();
             deleteQuietly(data);
+        }
+    }
+
+    private static EstateSpec estate(Options o) {
+        EstateSpec.Builder estate = new EstateSpec.Builder();
+        estate.plan("plan-warmup", "warm-up", o.warmup(), "mt-01", 3);
+        o.sizes().forEach(n -> estate.plan("plan-n" + n, n + " VMs", n, "mt-01", 3));
+        if (o.makespanVms() > 0) {
+            estate.plan("plan-makespan", "makespan", o.makespanVms(), "mt-01", 3);
+        }
+        if (o.instances() > 1) {
+            for (int p = 1; p <= o.plans(); p++) {
+                estate.plan("plan-multi-" + p, "scale-out " + p, o.planVms(), "mt-01", 3);
+            }
+        }
+        return estate.build();
+    }
+
+    /**
+     * One fresh standalone broker with the catalog's and the baseline's topics, the replication simulator, the agents,
+     * the watch on status and audit, and a runner: what one build's (or one instance count's) runs share.
+     */
+    record Stage(KafkaBrokerProcess broker, ReplicationSimulator sim, Agents agents, JobWatch watch,
+                 KafkaProducer<byte[], byte[]> producer, Runner runner) implements AutoCloseable {
+
+        static Stage start(String name, EstateSpec spec, Path data, Report report) throws Exception {
+            KafkaBrokerProcess broker = KafkaBrokerProcess.on(data.resolve("broker-" + name), 0).plaintext().start(Duration.ofMinutes(2));
+            String bs = broker.bootstrapServers();
+            CatalogTopics.create(bs, (short) 1);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
+                admin.createTopics(Stream.of(Baseline.TOPICS).map(t -> new NewTopic(t, Topics.PARTITIONS, (short) 1)).toList()).all().get();
+            }
+            // points on a slow clock, so the point a job chose is never pruned under it
+            ReplicationEngine.Settings engine = new ReplicationEngine.Settings(Duration.ofHours(1), Duration.ofHours(1), 4, Duration.ofSeconds(1));
+            Agents.CommandLog commands = new Agents.CommandLog();
+            ReplicationSimulator sim = ReplicationSimulator.start(bs, spec, engine);
+            Agents agents = new Agents(bs, commands);
+            JobWatch watch = new JobWatch(bs);
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            return new Stage(broker, sim, agents, watch, producer, new Runner(commands, watch, producer, report));
+        }
+
+        String bootstrap() {
+            return broker.bootstrapServers();
+        }
+
+        @Override
+        public void close() throws Exception {
+            producer.close(Duration.ofSeconds(10));
+            watch.close();
+            agents.close();
+            sim.close();
+            broker.close();
         }
     }
 
@@ -180,6 +236,48 @@ public final class Bench {
         return bytes;
     }
 
+    private static List<String> plans(Options o) {
+        List<String> plans = new ArrayList<>();
+        for (int p = 1; p <= o.plans(); p++) {
+            plans.add("plan-multi-" + p);
+        }
+        return plans;
+    }
+
+    /**
+     * Orchestrator processes of one build, on the one application id, so together they share its partitions; each
+     * with a state directory of its own, and the run's logs under its label.
+     */
+    record Orchestrators(List<JvmProcess> processes) implements AutoCloseable {
+
+        static Orchestrators start(String label, Path jar, int count, boolean jfr, Options o, String bootstrap, Path data)
+                throws InterruptedException {
+            List<JvmProcess> started = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                List<String> args = new ArrayList<>();
+                if (jfr) {
+                    // a profile of the whole run, for `jfr print` or JDK Mission Control
+                    args.add("-XX:StartFlightRecording=settings=profile,filename=" + o.out().toAbsolutePath().resolve("orchestrator.jfr"));
+                }
+                args.addAll(List.of("-jar", jar.toString()));
+                String name = count == 1 ? label : label + "-" + (i + 1);
+                started.add(JvmProcess.start(name, args, Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                        // the bench's clients send unsigned records: the unsigned local mode, said explicitly
+                        "FAILBACK_ORCHESTRATOR_SIGNING_REQUIRE_SIGNATURES", "false",
+                        "SPRING_KAFKA_STREAMS_STATE_DIR", data.resolve("state-" + name).toString()), o.out().resolve("logs")));
+            }
+            for (JvmProcess p : started) {
+                p.awaitLog("Started ", Duration.ofMinutes(3));
+            }
+            return new Orchestrators(started);
+        }
+
+        @Override
+        public void close() {
+            processes.forEach(JvmProcess::close);
+        }
+    }
+
     static Path orchestratorJar(Path repo) throws IOException {
         Path target = repo.resolve("orchestrator-service/target");
         try (Stream<Path> files = Files.list(target)) {
@@ -199,8 +297,12 @@ public final class Bench {
     /** Runs one job on either system and measures it. */
     static final class Runner {
         /** One measured job. */
+        /**
+         * @param ownP50Ms step latency leaving out the waits at gates for other VMs (see {@link Agents.CommandLog#AFTER_A_GATE})
+         * @param load the machine's load average as the job ended (the machine is shared)
+         */
         record Row(String system, int vms, String state, double seconds, int commands, int distinctCommands, int statuses, int audits,
-                   long p50Ms, long p99Ms, long cpuMs, long peakHeapMb, long peakRssMb) {
+                   long p50Ms, long p99Ms, long ownP50Ms, long ownP99Ms, long cpuMs, long peakHeapMb, long peakRssMb, String load) {
             double commandsPerSecond() {
                 return commands / seconds;
             }
@@ -226,45 +328,103 @@ public final class Bench {
             this.report = report;
         }
 
-        Row orchestrator(JvmProcess process, String name, String planId, int vms, boolean reported) throws Exception {
-            String jobId = "bench-" + name;
-            FailbackRequest request = FailbackRequest.newBuilder().setRequestId(jobId).setRequestedBy("bench")
-                    .setRequestedAt(Instant.now()).setPlanId(planId).setRecoveryPoint(RecoveryPointKind.LATEST)
-                    .setCommitPolicy(new CommitPolicy(CommitPolicyKind.AUTO_COMMIT, 0)).build();
-            return run("orchestrator", process, jobId, vms, reported, () -> producer.send(new ProducerRecord<>(Topics.REQUESTS.name(),
-                    bytes(jobId), Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(), request))));
+        /** A warm-up job, then one plan of each size, on {@code processes}: the rows of {@code system}. */
+        void sizes(String system, List<JvmProcess> processes, Options o) throws Exception {
+            orchestrator(system, processes, "warmup", List.of("plan-warmup"), o.warmup(), false);
+            for (int n : o.sizes()) {
+                orchestrator(system, processes, "n" + n, List.of("plan-n" + n), n, true);
+            }
+        }
+
+        /** One job per plan of {@code planVms} VMs each, all requested at once, measured together as one row of {@code system}. */
+        Row orchestrator(String system, List<JvmProcess> processes, String name, List<String> planIds, int planVms, boolean reported)
+                throws Exception {
+            List<String> jobIds = new ArrayList<>();
+            for (int i = 0; i < planIds.size(); i++) {
+                // the current build's single jobs keep the names earlier reports used
+                String id = "bench-" + (system.equals("orchestrator") ? "" : system + "-") + name;
+                jobIds.add(planIds.size() == 1 ? id : onPartition(id + "-" + planIds.get(i), i % Topics.PARTITIONS));
+            }
+            return run(system, processes, jobIds, planVms * planIds.size(), reported, () -> {
+                for (int i = 0; i < planIds.size(); i++) {
+                    FailbackRequest request = FailbackRequest.newBuilder().setRequestId(jobIds.get(i)).setRequestedBy("bench")
+                            .setRequestedAt(Instant.now()).setPlanId(planIds.get(i)).setRecoveryPoint(RecoveryPointKind.LATEST)
+                            .setCommitPolicy(new CommitPolicy(CommitPolicyKind.AUTO_COMMIT, 0)).build();
+                    producer.send(new ProducerRecord<>(Topics.REQUESTS.name(), bytes(jobIds.get(i)),
+                            Topics.REQUESTS.valueSerde().serializer().serialize(Topics.REQUESTS.name(), request)));
+                }
+            });
         }
 
         Row baseline(JvmProcess process, String name, int vms, boolean reported) throws Exception {
             String jobId = "baseline-" + name;
-            return run("baseline", process, jobId, vms, reported,
+            return run("baseline", List.of(process), List.of(jobId), vms, reported,
                     () -> producer.send(new ProducerRecord<>(Baseline.EVENTS, bytes(jobId), bytes("START|" + jobId + "|" + vms))));
         }
 
-        private Row run(String system, JvmProcess process, String jobId, int vms, boolean reported, Runnable submit) throws Exception {
-            long cpu0 = process.cpuMs();
-            process.resetPeaks();
+        private Row run(String system, List<JvmProcess> processes, List<String> jobIds, int vms, boolean reported, Runnable submit)
+                throws Exception {
+            long cpu0 = processes.stream().mapToLong(JvmProcess::cpuMs).sum();
+            processes.forEach(JvmProcess::resetPeaks);
             long t0 = System.currentTimeMillis();
             submit.run();
             producer.flush();
-            JobWatch.End end = watch.awaitEnd(jobId, JOB_TIMEOUT);
-            long cpu = process.cpuMs() - cpu0;
-            if (end == null) {
-                throw new IllegalStateException(system + " job " + jobId + " did not end within " + JOB_TIMEOUT);
+            List<String> states = new ArrayList<>();
+            long endAt = t0;
+            for (String jobId : jobIds) {
+                JobWatch.End end = watch.awaitEnd(jobId, JOB_TIMEOUT);
+                if (end == null) {
+                    throw new IllegalStateException(system + " job " + jobId + " did not end within " + JOB_TIMEOUT);
+                }
+                states.add(end.state());
+                endAt = Math.max(endAt, end.at());
             }
-            Thread.sleep(1_000); // the job's last status and audit records, committed with its end, reach the watch
-            List<Long> lat = new ArrayList<>(commands.stepLatencies(jobId));
+            long cpu = processes.stream().mapToLong(JvmProcess::cpuMs).sum() - cpu0;
+            Thread.sleep(1_000); // the jobs' last status and audit records, committed with their end, reach the watch
+            List<Long> lat = new ArrayList<>();
+            List<Long> own = new ArrayList<>();
+            int sent = 0;
+            int distinct = 0;
+            int statuses = 0;
+            int audits = 0;
+            for (String jobId : jobIds) {
+                lat.addAll(commands.stepLatencies(jobId, true));
+                own.addAll(commands.stepLatencies(jobId, false));
+                sent += commands.commands(jobId);
+                distinct += commands.distinct(jobId);
+                statuses += watch.statuses(jobId);
+                audits += watch.audits(jobId);
+            }
             lat.sort(null);
-            Row row = new Row(system, vms, end.state(), (end.at() - t0) / 1000.0, commands.commands(jobId), commands.distinct(jobId),
-                    watch.statuses(jobId), watch.audits(jobId), percentile(lat, 50), percentile(lat, 99), cpu,
-                    process.peakHeapMb(), process.peakRssMb());
-            System.out.printf("bench: %s %s %d VMs: %s in %.1f s, %d commands (%.0f/s), p50 %d ms, p99 %d ms, %.2f ms CPU/command, heap %d MiB, RSS %d MiB%n",
+            own.sort(null);
+            String state = states.stream().distinct().count() == 1 ? states.get(0) : String.join("/", states);
+            Row row = new Row(system, vms, state, (endAt - t0) / 1000.0, sent, distinct, statuses, audits, percentile(lat, 50),
+                    percentile(lat, 99), percentile(own, 50), percentile(own, 99), cpu,
+                    processes.stream().mapToLong(JvmProcess::peakHeapMb).max().orElse(0),
+                    processes.stream().mapToLong(JvmProcess::peakRssMb).max().orElse(0), Report.loadAverage());
+            String jobId = jobIds.size() == 1 ? jobIds.get(0) : jobIds.size() + " jobs";
+            System.out.printf("bench: %s %s %d VMs: %s in %.1f s, %d commands (%.0f/s), p50 %d ms, p99 %d ms (without gate waits %d / %d ms), "
+                            + "%.2f ms CPU/command, heap %d MiB, RSS %d MiB, load %s%n",
                     system, jobId, vms, row.state(), row.seconds(), row.commands(), row.commandsPerSecond(), row.p50Ms(), row.p99Ms(),
-                    row.cpuMsPerCommand(), row.peakHeapMb(), row.peakRssMb());
+                    row.ownP50Ms(), row.ownP99Ms(), row.cpuMsPerCommand(), row.peakHeapMb(), row.peakRssMb(), Report.loadAverage());
             if (reported) {
                 report.add(row);
             }
             return row;
+        }
+
+        /**
+         * {@code base} with a suffix that puts the job on {@code partition} of the job topics (the Java client's partitioner),
+         * so several plans at once spread over the partitions evenly, as many plans of a large estate do on average.
+         */
+        private static String onPartition(String base, int partition) {
+            for (int i = 0; ; i++) {
+                String id = base + "-" + i;
+                if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes(id))) % Topics.PARTITIONS
+                        == partition) {
+                    return id;
+                }
+            }
         }
 
         private static long percentile(List<Long> sorted, int p) {

@@ -24,6 +24,7 @@ final class Report {
     private long lowerBoundMs;
     private int[] traffic;
     private Map<String, Long> topicBytes = Map.of();
+    private final List<Bench.Runner.Row> scaleOut = new ArrayList<>();
 
     Report(Bench.Options options) {
         this.options = options;
@@ -39,6 +40,11 @@ final class Report {
         System.out.printf("bench: makespan %.1f s, lower bound %.1f s: %.2fx%n", row.seconds(), lowerBoundMs / 1000.0, row.seconds() * 1000 / lowerBoundMs);
     }
 
+    /** Several plans at once on one orchestrator instance, then on several: one row each. */
+    synchronized void scaleOut(Bench.Runner.Row row) {
+        scaleOut.add(row);
+    }
+
     /** The orchestrator's bytes on the broker after its runs, per kind of topic. */
     synchronized void topicBytes(Map<String, Long> bytes) {
         this.topicBytes = bytes;
@@ -46,7 +52,9 @@ final class Report {
 
     /** Steps per VM, statuses and audits per command, as the orchestrator wrote them in its largest job. */
     synchronized int[] trafficPerEvent() {
-        Bench.Runner.Row largest = rows.stream().filter(r -> r.system().equals("orchestrator"))
+        List<Bench.Runner.Row> all = new ArrayList<>(rows);
+        all.addAll(scaleOut);
+        Bench.Runner.Row largest = all.stream().filter(r -> r.system().equals("orchestrator") || r.system().startsWith("x"))
                 .max(java.util.Comparator.comparingInt(Bench.Runner.Row::vms)).orElseThrow();
         traffic = new int[] {(int) Math.round((double) largest.commands() / largest.vms()),
                 (int) Math.round((double) largest.statuses() / largest.commands()),
@@ -63,21 +71,38 @@ final class Report {
         if (traffic != null) {
             md.append(String.format("baseline traffic: %d steps per VM, %d status and %d audit records per command", traffic[0], traffic[1], traffic[2]));
         }
-        md.append(".\n\n| system | VMs | end | s | commands | commands/s | VMs/s | step p50 ms | step p99 ms | CPU ms/command | peak heap MiB | peak RSS MiB |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Bench.Runner.Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %d%s | %.0f | %.0f | %d | %d | %.3f | %d | %d |%n", r.system(), r.vms(), r.state(),
-                    r.seconds(), r.commands(), r.commands() == r.distinctCommands() ? "" : " (" + r.distinctCommands() + " distinct)",
-                    r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerCommand(), r.peakHeapMb(), r.peakRssMb()));
+        md.append(".\n\nStep latency is command issued to the next command for the same VM; \"without gate waits\" leaves out the "
+                + "steps that wait for other VMs (" + String.join(", ", Agents.CommandLog.AFTER_A_GATE) + "), which the baseline does not have.\n");
+        md.append("\n| system | VMs | end | s | commands | commands/s | VMs/s | step p50 / p99 ms | without gate waits p50 / p99 ms "
+                + "| CPU ms/command | peak heap MiB | peak RSS MiB | load |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Bench.Runner.Row> table = new ArrayList<>(rows);
+        table.addAll(scaleOut);
+        for (Bench.Runner.Row r : table) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %d%s | %.0f | %.0f | %d / %d | %d / %d | %.3f | %d | %d | %s |%n", r.system(), r.vms(),
+                    r.state(), r.seconds(), r.commands(), r.commands() == r.distinctCommands() ? "" : " (" + r.distinctCommands() + " distinct)",
+                    r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.ownP50Ms(), r.ownP99Ms(), r.cpuMsPerCommand(),
+                    r.peakHeapMb(), r.peakRssMb(), r.load()));
         }
-        md.append("\n| VMs | commands/s ratio (orchestrator/baseline) | step p99 ratio |\n|---|---|---|\n");
+        md.append("\n| VMs | commands/s ratio (orchestrator/baseline) | step p99 ratio | without gate waits | before: commands/s ratio "
+                + "| before: p99 ratio without gate waits |\n|---|---|---|---|---|---|\n");
         for (int n : options.sizes()) {
             Bench.Runner.Row o = find("orchestrator", n);
             Bench.Runner.Row b = find("baseline", n);
+            Bench.Runner.Row before = find("before", n);
             if (o != null && b != null) {
-                md.append(String.format(Locale.ROOT, "| %d | %.2fx | %.2fx |%n", n, o.commandsPerSecond() / b.commandsPerSecond(),
-                        b.p99Ms() == 0 ? 0.0 : (double) o.p99Ms() / b.p99Ms()));
+                md.append(String.format(Locale.ROOT, "| %d | %.2fx | %.2fx | %.2fx | %s | %s |%n", n, o.commandsPerSecond() / b.commandsPerSecond(),
+                        ratio(o.p99Ms(), b.p99Ms()), ratio(o.ownP99Ms(), b.ownP99Ms()),
+                        before == null ? "-" : String.format(Locale.ROOT, "%.2fx", before.commandsPerSecond() / b.commandsPerSecond()),
+                        before == null ? "-" : String.format(Locale.ROOT, "%.2fx", ratio(before.ownP99Ms(), b.ownP99Ms()))));
             }
+        }
+        if (scaleOut.size() == 2) {
+            Bench.Runner.Row one = scaleOut.get(0);
+            Bench.Runner.Row several = scaleOut.get(1);
+            md.append(String.format(Locale.ROOT, "%nScale-out: %d plans at once (%d VMs), on one orchestrator instance %.1f s (%.0f commands/s), "
+                            + "on %s instances %.1f s (%.0f commands/s): %.2fx.%n", options.plans(), one.vms(), one.seconds(), one.commandsPerSecond(),
+                    several.system().substring(1), several.seconds(), several.commandsPerSecond(), one.seconds() / several.seconds()));
         }
         if (!topicBytes.isEmpty()) {
             md.append("\nOn the broker after the orchestrator's runs: ");
@@ -100,8 +125,10 @@ final class Report {
         StringBuilder j = new StringBuilder("{\n");
         j.append("  \"started\": \"").append(started).append("\",\n  \"machine\": \"").append(machine.replace("\"", "'")).append("\",\n");
         j.append("  \"jvmFlags\": \"").append(String.join(" ", JvmProcess.JVM_FLAGS)).append("\",\n  \"runs\": [\n");
-        for (int i = 0; i < rows.size(); i++) {
-            j.append("    ").append(json(rows.get(i))).append(i + 1 < rows.size() ? ",\n" : "\n");
+        List<Bench.Runner.Row> runs = new ArrayList<>(rows);
+        runs.addAll(scaleOut);
+        for (int i = 0; i < runs.size(); i++) {
+            j.append("    ").append(json(runs.get(i))).append(i + 1 < runs.size() ? ",\n" : "\n");
         }
         j.append("  ]");
         if (traffic != null) {
@@ -122,9 +149,14 @@ final class Report {
     private static String json(Bench.Runner.Row r) {
         return String.format(Locale.ROOT, "{\"system\": \"%s\", \"vms\": %d, \"end\": \"%s\", \"seconds\": %.3f, \"commands\": %d, \"distinctCommands\": %d, "
                         + "\"statuses\": %d, \"audits\": %d, \"commandsPerSecond\": %.1f, \"vmsPerSecond\": %.1f, \"stepP50Ms\": %d, \"stepP99Ms\": %d, "
-                        + "\"cpuMsPerCommand\": %.4f, \"peakHeapMiB\": %d, \"peakRssMiB\": %d}", r.system(), r.vms(), r.state(), r.seconds(), r.commands(),
-                r.distinctCommands(), r.statuses(), r.audits(), r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerCommand(),
-                r.peakHeapMb(), r.peakRssMb());
+                        + "\"stepP50WithoutGateWaitsMs\": %d, \"stepP99WithoutGateWaitsMs\": %d, "
+                        + "\"cpuMsPerCommand\": %.4f, \"peakHeapMiB\": %d, \"peakRssMiB\": %d, \"load\": \"%s\"}", r.system(), r.vms(), r.state(), r.seconds(), r.commands(),
+                r.distinctCommands(), r.statuses(), r.audits(), r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.ownP50Ms(),
+                r.ownP99Ms(), r.cpuMsPerCommand(), r.peakHeapMb(), r.peakRssMb(), r.load());
+    }
+
+    private static double ratio(long a, long b) {
+        return b == 0 ? 0.0 : (double) a / b;
     }
 
     private Bench.Runner.Row find(String system, int vms) {
@@ -152,7 +184,7 @@ final class Report {
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException e) {

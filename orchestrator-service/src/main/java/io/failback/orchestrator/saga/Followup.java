@@ -2,7 +2,8 @@ package io.failback.orchestrator.saga;
 
 /**
  * Work a decision leaves for every VM of its job (or one group of it), which the caller applies VM by
- * VM through {@link VmSaga#onFollowup}, so no single step loads a whole plan at once.
+ * VM through {@link VmSaga#onFollowup}, so no single step loads a whole plan at once; a large plan's
+ * follow-ups are applied a slice of VMs per call, what is left kept as {@link Resume}.
  */
 public record Followup(Kind kind, int group, Reason reason, String vmId, String consistencyId, java.util.Map<String, ChosenPoint> points) {
 
@@ -24,7 +25,16 @@ public record Followup(Kind kind, int group, Reason reason, String vmId, String 
         return new Followup(Kind.REPOINT_GROUP, 0, null, null, consistencyId, points);
     }
 
+    /**
+     * A follow-up applied to its job's VMs up to {@code afterVmId} (in the store's order; null: none yet), the
+     * rest still to do: kept in the job store between the calls that work a large plan off slice by slice.
+     */
+    public record Resume(Followup followup, String afterVmId) {
+    }
+
     public enum Kind {
+        /** A large plan's VMs were stored at its request: each sends its claim and preflight checks now. */
+        START_PREFLIGHT,
         /** Preflight passed: every READY VM starts its steps. */
         START_ALL,
         /** Group {@code group} may power on now. */

@@ -3,6 +3,7 @@ package io.failback.orchestrator.saga;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 import io.failback.messages.AuditKind;
 import io.failback.messages.AuditRecord;
@@ -25,6 +26,10 @@ public final class Orchestrator {
     public record TimerDue(String jobId, String vmId) {
     }
 
+    /** A job's follow-ups were left part done by an earlier call: the next slice of its VMs takes them. */
+    public record WorkDue(String jobId) {
+    }
+
     /** Where the first hop sends an input: the job it belongs to, or nowhere with {@code refusal} to publish. */
     public record Route(String jobId, Object input, Outbox refusal) {
     }
@@ -34,18 +39,39 @@ public final class Orchestrator {
     private final VmSaga vms;
     private final Requests requests;
     private final Signing signing;
+    private final int vmsPerCall;
 
     /** An orchestrator in the unsigned local mode ({@link Signing#unsigned()}). */
     public Orchestrator(SagaSettings settings) {
-        this(settings, Signing.unsigned());
+        this(settings, Signing.unsigned(), VMS_PER_CALL);
     }
 
     public Orchestrator(SagaSettings settings, Signing signing) {
+        this(settings, signing, VMS_PER_CALL);
+    }
+
+    /** An unsigned orchestrator whose calls work through at most {@code vmsPerCall} VMs. */
+    public Orchestrator(SagaSettings settings, int vmsPerCall) {
+        this(settings, Signing.unsigned(), vmsPerCall);
+    }
+
+    /**
+     * @param vmsPerCall how many VMs one call works through at most, in a plan's preflight and in each job-wide
+     *                   follow-up; the rest wait for {@link WorkDue}, so a large plan is never one long transaction
+     */
+    public Orchestrator(SagaSettings settings, Signing signing, int vmsPerCall) {
+        if (vmsPerCall < 1) {
+            throw new IllegalArgumentException("vmsPerCall must be at least 1, not " + vmsPerCall);
+        }
         this.signing = signing;
+        this.vmsPerCall = vmsPerCall;
         this.jobs = new JobSaga(signing.roster());
         this.vms = new VmSaga(settings, jobs);
-        this.requests = new Requests(settings, vms);
+        this.requests = new Requests(settings, vms, vmsPerCall);
     }
+
+    /** A slice's size: its commands leave with the slice, and a slice's work stays well within a transaction's timeout. */
+    public static final int VMS_PER_CALL = 1_000;
 
     /** Whether the first hop verifies signatures, against which roster and skew. */
     public Signing signing() {
@@ -89,6 +115,11 @@ public final class Orchestrator {
         }
         if (value instanceof OrchestratorInput routed) {
             return handleRouted(key, routed.getInput(), store, inventory, now);
+        }
+        if (value instanceof WorkDue due) {
+            Job job = store.job(due.jobId());
+            List<Followup.Resume> kept = job == null ? List.of() : store.work(due.jobId());
+            return kept.isEmpty() ? new Outbox() : workOff(store, job, new ArrayDeque<>(kept), true, new Outbox(), now);
         }
         if (value instanceof TimerDue due) {
             Job job = store.job(due.jobId());
@@ -193,30 +224,56 @@ public final class Orchestrator {
         throw new IllegalArgumentException("the router refuses only requests and control commands, not " + input.getClass().getName());
     }
 
-    /** Stores what {@code first} decided and works off every follow-up it (transitively) asked for, one VM at a time. */
+    /**
+     * Stores what {@code first} decided and works off every follow-up it (transitively) asked for, one VM at a time,
+     * after any the job kept from earlier calls: at most {@link #vmsPerCall} VMs here, the rest kept for {@link WorkDue}.
+     */
     private Outbox apply(JobStore store, Decision first) {
         Outbox out = new Outbox();
-        Deque<Followup> queue = new ArrayDeque<>();
+        Deque<Followup.Resume> queue = new ArrayDeque<>();
         absorb(store, first, out, queue);
         Job job = first.job();
-        while (!queue.isEmpty() && job != null) {
-            Followup f = queue.poll();
-            for (String vmId : store.vmIds(job.jobId())) {
-                Decision d = vms.onFollowup(job, store.vm(job.jobId(), vmId), f, first.now());
+        if (queue.isEmpty() || job == null) {
+            return out;
+        }
+        List<Followup.Resume> kept = store.work(job.jobId());
+        for (int i = kept.size() - 1; i >= 0; i--) {
+            queue.addFirst(kept.get(i)); // a job's follow-ups apply in the order they were decided
+        }
+        return workOff(store, job, queue, !kept.isEmpty(), out, first.now());
+    }
+
+    /** Applies the queue's follow-ups to the next slice of the job's VMs, and keeps what is left with the job. */
+    private Outbox workOff(JobStore store, Job start, Deque<Followup.Resume> queue, boolean kept, Outbox out, long now) {
+        Job job = start;
+        String jobId = start.jobId();
+        int budget = vmsPerCall;
+        while (!queue.isEmpty() && job != null && budget > 0) {
+            Followup.Resume next = queue.poll();
+            List<String> slice = store.vmIdsAfter(jobId, next.afterVmId(), budget);
+            for (String vmId : slice) {
+                Decision d = vms.onFollowup(job, store.vm(jobId, vmId), next.followup(), now);
                 absorb(store, d, out, queue);
                 job = d.job();
             }
+            if (slice.size() == budget) { // the job may have more VMs after this slice
+                queue.addFirst(new Followup.Resume(next.followup(), slice.get(slice.size() - 1)));
+            }
+            budget -= slice.size();
+        }
+        if (kept || !queue.isEmpty()) {
+            store.putWork(jobId, List.copyOf(queue));
         }
         return out;
     }
 
-    private static void absorb(JobStore store, Decision d, Outbox out, Deque<Followup> queue) {
+    private static void absorb(JobStore store, Decision d, Outbox out, Deque<Followup.Resume> queue) {
         if (d.job() != null && d.jobChanged()) {
             store.put(d.job());
         }
         d.vms().values().forEach(store::put);
         out.add(d);
-        queue.addAll(d.followups());
+        d.followups().forEach(f -> queue.add(new Followup.Resume(f, null)));
     }
 
     private static Outbox publishOnly(Decision d) {

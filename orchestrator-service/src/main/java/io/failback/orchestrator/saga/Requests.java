@@ -41,10 +41,12 @@ final class Requests {
 
     private final SagaSettings settings;
     private final VmSaga vms;
+    private final int vmsPerCall;
 
-    Requests(SagaSettings settings, VmSaga vms) {
+    Requests(SagaSettings settings, VmSaga vms, int vmsPerCall) {
         this.settings = settings;
         this.vms = vms;
+        this.vmsPerCall = vmsPerCall;
     }
 
     /** Everything the inventory knows about the VMs a request names, directly or through its plan. */
@@ -173,6 +175,8 @@ final class Requests {
         Map<String, RecoveryPointChooser.Choice> choices = RecoveryPointChooser.choose(job.pointKind(), vmIds,
                 Intake.wellFormed(facts.points()), replicationGroups, now);
         d.jobStatus();
+        // a plan larger than one call's slice is stored whole now and starts its preflight slice by slice
+        boolean sliced = vmIds.size() > vmsPerCall;
         for (String vmId : vmIds) {
             ProtectedItem item = facts.items().get(vmId);
             VmJob vm = VmJob.start(job.jobId(), vmId, groupOf.get(vmId)).withReasonsAdded(Preflight.inventoryReasons(vmId, item,
@@ -195,10 +199,18 @@ final class Requests {
                 } else if (choice.reason() != null) { // AFTER_SHUTDOWN chooses its point only after the shutdown
                     vm = vm.withReason(choice.reason());
                 }
-                vm = vms.startPreflight(d, vm);
+                vm = sliced ? vm : vms.startPreflight(d, vm);
             }
-            d.claim(vmId, ClaimAction.CLAIM);
-            VmOutput.store(d, vm);
+            if (sliced) {
+                d.setJob(d.working().counting(null, vm)); // counted now, announced when its preflight starts
+                d.put(vm);
+            } else {
+                d.claim(vmId, ClaimAction.CLAIM);
+                VmOutput.store(d, vm);
+            }
+        }
+        if (sliced) {
+            d.followup(Followup.of(Followup.Kind.START_PREFLIGHT));
         }
         return d;
     }

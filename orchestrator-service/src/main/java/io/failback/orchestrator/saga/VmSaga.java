@@ -149,6 +149,11 @@ final class VmSaga {
         d.track(stored);
         VmJob vm = stored;
         switch (f.kind()) {
+            case START_PREFLIGHT -> {
+                if (vm.state() == VmState.PREFLIGHT && vm.sequence() == 0 && !vm.claimAnswered()) {
+                    startPreflightStored(d, vm);
+                }
+            }
             case START_ALL -> {
                 if (vm.state() == VmState.READY) {
                     forward(d, vm, Step.SHUT_DOWN_AZURE_VM);
@@ -200,6 +205,16 @@ final class VmSaga {
     /** A VM's first commands: the preflight checks the table lists for the agents. */
     VmJob startPreflight(Decision d, VmJob vm) {
         return send(d, send(d, vm, Step.CHECK_AZURE_VM, settings), Step.CHECK_VCENTER, settings);
+    }
+
+    /** A VM its request stored without a word: its claim and checks go out, and the operator sees it in preflight. */
+    private void startPreflightStored(Decision d, VmJob vm) {
+        VmJob started = vm.target() != null ? startPreflight(d, vm) : vm; // a VM the inventory lacks is only claimed
+        d.claim(vm.vmId(), ClaimAction.CLAIM);
+        store(d, started);
+        if (d.statuses().isEmpty()) {
+            d.vmStatus(started);
+        }
     }
 
     // ================================================================== through the table

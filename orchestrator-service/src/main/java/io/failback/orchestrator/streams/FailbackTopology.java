@@ -3,6 +3,7 @@ package io.failback.orchestrator.streams;
 import java.time.Duration;
 import java.util.Properties;
 
+import io.failback.messages.StatusEvent;
 import io.failback.messages.VmClaim;
 import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.schemas.Topic;
@@ -10,6 +11,7 @@ import io.failback.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -66,18 +68,48 @@ public final class FailbackTopology {
         topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB).withCachingEnabled(), "jobs");
         topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM).withCachingEnabled(), "jobs");
         topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()).withCachingEnabled(), "jobs");
+        // in memory (changelogged all the same): a few short-lived entries, not worth a RocksDB instance per task
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.JOB_WORK), KEYS, WorkSerde.WORK)
+                .withCachingEnabled(), "jobs");
         sink(topology, TO_VCENTER, Topics.VCENTER_COMMANDS, "jobs");
         sink(topology, TO_AZURE, Topics.AZURE_COMMANDS, "jobs");
         sink(topology, TO_REPLICATION, Topics.REPLICATION_COMMANDS, "jobs");
         sink(topology, TO_CLAIMS, Topics.VM_CLAIMS, "jobs");
-        sink(topology, TO_STATUS, Topics.STATUS, "jobs", "router");
+        // a status goes to both topics, one right after the other: encoded once
+        Serializer<StatusEvent> statusOnce = new EncodedOnce<>(Topics.STATUS.valueSerde().serializer());
+        topology.addSink(TO_STATUS, Topics.STATUS.name(), Topics.STATUS.keySerde().serializer(), statusOnce, "jobs", "router");
         sink(topology, TO_AUDIT, Topics.AUDIT, "jobs", "router");
-        sink(topology, TO_JOB_STATE, Topics.JOB_STATE, "jobs", "router");
+        topology.addSink(TO_JOB_STATE, Topics.JOB_STATE.name(), Topics.JOB_STATE.keySerde().serializer(), statusOnce, "jobs", "router");
 
         String claims = source(topology, Topics.VM_CLAIMS);
         topology.<String, VmClaim, String, Object>addProcessor("claims", ClaimProcessor::new, claims);
         topology.addStateStore(store(StoreNames.VM_CLAIMS, Serdes.String()), "claims");
         sink(topology, "to-vm-claim-answers", Topics.VM_CLAIM_ANSWERS, "claims");
+    }
+
+    /**
+     * A serializer that gives the bytes it made last again when handed the very same object again on the same thread:
+     * the status and job-state sinks share one, and the processor forwards each status to the one and then the other.
+     */
+    static final class EncodedOnce<T> implements Serializer<T> {
+        private final Serializer<T> encoder;
+        private final ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
+
+        EncodedOnce(Serializer<T> encoder) {
+            this.encoder = encoder;
+        }
+
+        @Override
+        public byte[] serialize(String topic, T value) {
+            Object[] made = last.get();
+            if (value != null && made[0] == value) {
+                return (byte[]) made[1];
+            }
+            byte[] bytes = encoder.serialize(topic, value);
+            made[0] = value;
+            made[1] = bytes;
+            return bytes;
+        }
     }
 
     /** The Streams settings the topology relies on, whatever else the deployment sets. */

@@ -45,6 +45,11 @@ public final class JobMetrics {
     private final MeterRegistry registry;
     /** Command id to the first send of a command not answered yet. */
     private final Map<String, Sent> inFlight = new ConcurrentHashMap<>();
+    /** The same commands by job and VM, so a VM that settles forgets its own without a scan of every VM's. */
+    private final Map<List<String>, Set<String>> inFlightByVm = new ConcurrentHashMap<>();
+    /** Meters by name and tags, looked up once: registering again per result builds an id each time. */
+    private final Map<List<String>, Counter> stepCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> stepTimers = new ConcurrentHashMap<>();
 
     private record Sent(String jobId, String vmId, String step, long at) {
     }
@@ -77,9 +82,21 @@ public final class JobMetrics {
         }
         for (StatusEvent s : out.statuses) {
             if (s.getVm() != null && SETTLED.contains(s.getVm().getState())) {
-                inFlight.values().removeIf(c -> c.jobId().equals(s.getJobId()) && c.vmId().equals(s.getVm().getVmId()));
+                forget(s.getJobId(), s.getVm().getVmId());
             }
         }
+    }
+
+    /** Every command of this VM still counted in flight is no longer awaited. */
+    private void forget(String jobId, String vmId) {
+        Set<String> ids = inFlightByVm.remove(vmKey(jobId, vmId));
+        if (ids != null) {
+            ids.forEach(inFlight::remove);
+        }
+    }
+
+    private static List<String> vmKey(String jobId, String vmId) {
+        return List.of(String.valueOf(jobId), String.valueOf(vmId));
     }
 
     /** A record a service could not read or process went to its dead-letter topic. */
@@ -110,21 +127,29 @@ public final class JobMetrics {
         }
         if (inFlight.size() >= MAX_TRACKED) {
             inFlight.clear();
+            inFlightByVm.clear();
         }
-        inFlight.putIfAbsent(a.getCommandId(), new Sent(a.getJobId(), a.getVmId(), step, a.getAt().toEpochMilli()));
+        if (inFlight.putIfAbsent(a.getCommandId(), new Sent(a.getJobId(), a.getVmId(), step, a.getAt().toEpochMilli())) == null) {
+            inFlightByVm.computeIfAbsent(vmKey(a.getJobId(), a.getVmId()), k -> ConcurrentHashMap.newKeySet()).add(a.getCommandId());
+        }
     }
 
     private void answered(AuditRecord a) {
         String[] words = a.getAction().split(" ");
         String step = words[0];
         String outcome = words.length > 1 ? words[1] : "UNKNOWN";
-        Counter.builder(Meters.VM_STEPS).description("agent results received, by step and result code")
-                .tag("step", step).tag("outcome", outcome).register(registry).increment();
+        stepCounters.computeIfAbsent(List.of(step, outcome), k -> Counter.builder(Meters.VM_STEPS)
+                .description("agent results received, by step and result code")
+                .tag("step", step).tag("outcome", outcome).register(registry)).increment();
         Sent sent = inFlight.remove(a.getCommandId());
         if (sent != null) {
-            Timer.builder(Meters.STEP_DURATION).description("from a command's first send to its result")
+            inFlightByVm.computeIfPresent(vmKey(sent.jobId(), sent.vmId()), (k, ids) -> {
+                ids.remove(a.getCommandId());
+                return ids.isEmpty() ? null : ids;
+            });
+            stepTimers.computeIfAbsent(step, k -> Timer.builder(Meters.STEP_DURATION).description("from a command's first send to its result")
                     .tag("step", step).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
-                    .maximumExpectedValue(Duration.ofMinutes(30)).register(registry)
+                    .maximumExpectedValue(Duration.ofMinutes(30)).register(registry))
                     .record(Duration.ofMillis(Math.max(0, a.getAt().toEpochMilli() - sent.at())));
         }
     }
@@ -134,7 +159,7 @@ public final class JobMetrics {
         while (steps.find()) {
             timeouts(steps.group()).increment();
         }
-        inFlight.values().removeIf(c -> c.jobId().equals(a.getJobId()) && c.vmId().equals(a.getVmId()));
+        forget(a.getJobId(), a.getVmId());
     }
 
     private static String firstWord(String action) {

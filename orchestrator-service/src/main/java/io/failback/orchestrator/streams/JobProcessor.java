@@ -4,12 +4,14 @@ import java.time.Duration;
 
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.OrchestratorInput;
+import io.failback.messages.StatusEvent;
 import io.failback.messages.VmClaim;
 import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.Outbox;
 import io.failback.schemas.LogSafe;
 import io.failback.schemas.Topics;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,12 +30,19 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
     /** Due timers handled per punctuation, so one tick never holds the thread for long. */
     private static final int TIMERS_PER_TICK = 5_000;
+    /**
+     * How often a large plan's next slice of VMs is taken on, while any is left: as soon as the thread is free of
+     * the records it polled, while the transaction of the slice before commits on its own interval.
+     */
+    static final Duration WORK_TICK = Duration.ofMillis(5);
 
     private final Orchestrator orchestrator;
     private final Duration tick;
     private ProcessorContext<String, Object> context;
     private KeyValueJobStore store;
     private StoreInventory inventory;
+    /** The work punctuator, scheduled only while a job of this task has work left: idle tasks pay nothing for it. */
+    private Cancellable working;
 
     JobProcessor(Orchestrator orchestrator, Duration tick) {
         this.orchestrator = orchestrator;
@@ -44,10 +53,21 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = new KeyValueJobStore(context.getStateStore(StoreNames.JOBS), context.getStateStore(StoreNames.JOB_VMS),
-                context.getStateStore(StoreNames.TIMERS));
+                context.getStateStore(StoreNames.TIMERS), context.getStateStore(StoreNames.JOB_WORK));
         this.inventory = new StoreInventory(context.getStateStore(StoreNames.INVENTORY),
                 context.getStateStore(StoreNames.RECOVERY_POINTS));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+        scheduleWork();
+    }
+
+    private void scheduleWork() {
+        boolean left = store.hasWork();
+        if (left && working == null) {
+            working = context.schedule(WORK_TICK, PunctuationType.WALL_CLOCK_TIME, this::onWork);
+        } else if (!left && working != null) {
+            working.cancel();
+            working = null;
+        }
     }
 
     @Override
@@ -62,6 +82,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             store.flush();
         }
         forward(out, now);
+        scheduleWork();
         if (record.value() instanceof OrchestratorInput input && input.getInput() instanceof FailbackRequest request) {
             Job job = store.job(request.getRequestId());
             log.info("request {} by {}: job {}", LogSafe.of(request.getRequestId()), LogSafe.of(request.getRequestedBy()),
@@ -81,6 +102,23 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             }
             forward(out, now);
         }
+        scheduleWork();
+    }
+
+    /** One slice of each job with follow-ups left part done. */
+    private void onWork(long now) {
+        for (String jobId : store.jobsWithWork()) {
+            MDC.put("jobId", LogSafe.of(jobId));
+            Outbox out;
+            try {
+                out = orchestrator.handle(jobId, new Orchestrator.WorkDue(jobId), store, inventory, now);
+            } finally {
+                store.flush();
+            }
+            forward(out, now);
+            MDC.remove("jobId");
+        }
+        scheduleWork();
     }
 
     private void forward(Outbox out, long now) {
@@ -91,8 +129,10 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
         for (VmClaim claim : out.claims) {
             context.forward(new Record<>(claim.getVmId(), claim, now), FailbackTopology.TO_CLAIMS);
         }
-        out.statuses.forEach(s -> context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS));
-        out.statuses.forEach(s -> context.forward(new Record<>(Topics.jobStateKey(s), s, now), FailbackTopology.TO_JOB_STATE));
+        for (StatusEvent s : out.statuses) { // one after the other: the sinks share the bytes (FailbackTopology.EncodedOnce)
+            context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS);
+            context.forward(new Record<>(Topics.jobStateKey(s), s, now), FailbackTopology.TO_JOB_STATE);
+        }
         out.audits.forEach(a -> context.forward(new Record<>(a.getJobId(), a, now), FailbackTopology.TO_AUDIT));
     }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.failback.orchestrator.saga.Followup;
 import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.JobStore;
 import io.failback.orchestrator.saga.VmJob;
@@ -22,6 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * in step with the stores, which only this class writes): reading one back, and knowing its old deadline
  * for the timer index, costs no deserialisation. Writes reach the stores at {@link #flush()}, once per
  * record or tick handled, so a job header changed by each of a plan's VMs in one follow-up is stored once.
+ * A job's follow-ups left part done are kept in a store of their own, and the ids of the jobs that have any in
+ * memory, so the processor asks only those to go on.
  */
 final class KeyValueJobStore implements JobStore {
 
@@ -32,15 +35,22 @@ final class KeyValueJobStore implements JobStore {
     private final KeyValueStore<String, Job> jobs;
     private final KeyValueStore<String, VmJob> vms;
     private final KeyValueStore<String, String> timers;
+    private final KeyValueStore<String, List<Followup.Resume>> work;
+    private final java.util.NavigableSet<String> jobsWithWork = new java.util.TreeSet<>();
     private final Map<String, Job> jobCache = lru(CACHED_JOBS);
     private final Map<String, VmJob> vmCache = lru(CACHED_VMS);
     private final Map<String, Job> unwrittenJobs = new LinkedHashMap<>();
     private final Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
 
-    KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, String> timers) {
+    KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, String> timers,
+                     KeyValueStore<String, List<Followup.Resume>> work) {
         this.jobs = jobs;
         this.vms = vms;
         this.timers = timers;
+        this.work = work;
+        try (KeyValueIterator<String, List<Followup.Resume>> it = work.all()) {
+            it.forEachRemaining(kv -> jobsWithWork.add(kv.key)); // work left by the instance before: it goes on here
+        }
     }
 
     static String vmKey(String jobId, String vmId) {
@@ -93,6 +103,55 @@ final class KeyValueJobStore implements JobStore {
             it.forEachRemaining(kv -> ids.add(kv.key.substring(prefix.length())));
         }
         return ids;
+    }
+
+    /** Reads the slice by a range of keys: the VM after {@code afterVmId} up to the end of the job's keys. */
+    @Override
+    public List<String> vmIdsAfter(String jobId, String afterVmId, int limit) {
+        String prefix = jobId + "/";
+        if (unwrittenVms.keySet().stream().anyMatch(key -> key.startsWith(prefix))) {
+            flush(); // VMs first put in this record's handling are listed too, in the store's order
+        }
+        // '/' + 1 is '0': every key of this job sorts before prefix-with-its-last-char-raised
+        String end = jobId + (char) ('/' + 1);
+        String from = afterVmId == null ? prefix : vmKey(jobId, afterVmId) + '\0';
+        List<String> ids = new ArrayList<>();
+        try (KeyValueIterator<String, VmJob> it = vms.range(from, end)) {
+            while (it.hasNext() && ids.size() < limit) {
+                String key = it.next().key;
+                if (key.startsWith(prefix)) {
+                    ids.add(key.substring(prefix.length()));
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public List<Followup.Resume> work(String jobId) {
+        List<Followup.Resume> kept = jobsWithWork.contains(jobId) ? work.get(jobId) : null;
+        return kept == null ? List.of() : kept;
+    }
+
+    @Override
+    public void putWork(String jobId, List<Followup.Resume> left) {
+        if (left.isEmpty()) {
+            if (jobsWithWork.remove(jobId)) {
+                work.delete(jobId);
+            }
+        } else {
+            work.put(jobId, left);
+            jobsWithWork.add(jobId);
+        }
+    }
+
+    boolean hasWork() {
+        return !jobsWithWork.isEmpty();
+    }
+
+    /** The jobs with follow-ups left part done, in id order. */
+    List<String> jobsWithWork() {
+        return List.copyOf(jobsWithWork);
     }
 
     @Override

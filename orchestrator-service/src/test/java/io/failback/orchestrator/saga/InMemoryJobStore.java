@@ -11,6 +11,7 @@ final class InMemoryJobStore implements JobStore {
 
     final Map<String, Job> jobs = new HashMap<>();
     final Map<String, Map<String, VmJob>> vms = new HashMap<>();
+    final Map<String, List<Followup.Resume>> work = new LinkedHashMap<>();
 
     @Override
     public Job job(String jobId) {
@@ -35,5 +36,19 @@ final class InMemoryJobStore implements JobStore {
     @Override
     public void put(VmJob vm) {
         vms.computeIfAbsent(vm.jobId(), j -> new LinkedHashMap<>()).put(vm.vmId(), vm);
+    }
+
+    @Override
+    public List<Followup.Resume> work(String jobId) {
+        return work.getOrDefault(jobId, List.of());
+    }
+
+    @Override
+    public void putWork(String jobId, List<Followup.Resume> left) {
+        if (left.isEmpty()) {
+            work.remove(jobId);
+        } else {
+            work.put(jobId, List.copyOf(left));
+        }
     }
 }

@@ -33,16 +33,27 @@ public final class World {
     final List<Sent> allCommands = new ArrayList<>();
     final List<VmClaim> pendingClaims = new ArrayList<>();
     final Outbox all = new Outbox();
+    /** What each call of the orchestrator returned, in order. */
+    final List<Outbox> calls = new ArrayList<>();
     long now = Estate.T0;
 
     World(Estate estate) {
-        this(estate, Signing.unsigned());
+        this(estate, Signing.unsigned(), Orchestrator.VMS_PER_CALL);
     }
 
     /** A world whose orchestrator applies {@code signing}'s plan rules and four-eyes plans to the (verified) operators. */
     World(Estate estate, Signing signing) {
+        this(estate, signing, Orchestrator.VMS_PER_CALL);
+    }
+
+    /** A world whose orchestrator works through at most {@code vmsPerCall} VMs in one call. */
+    World(Estate estate, int vmsPerCall) {
+        this(estate, Signing.unsigned(), vmsPerCall);
+    }
+
+    World(Estate estate, Signing signing, int vmsPerCall) {
         this.estate = estate;
-        this.orchestrator = new Orchestrator(settings, signing);
+        this.orchestrator = new Orchestrator(settings, signing, vmsPerCall);
     }
 
     // ------------------------------------------------------------------ whens
@@ -77,7 +88,8 @@ public final class World {
     /** Answers claims and commands until nothing is outstanding (commands the agents drop stay unanswered). */
     World settle() {
         for (int round = 0; round < 200; round++) {
-            boolean progressed = answerClaims();
+            boolean progressed = workOn();
+            progressed |= answerClaims();
             List<Sent> batch = new ArrayList<>(outstanding);
             outstanding.clear();
             for (Sent s : batch) {
@@ -119,6 +131,13 @@ public final class World {
         return out;
     }
 
+    /** As the processor's punctuator does: one more slice of each job whose follow-ups were left part done. */
+    boolean workOn() {
+        List<String> jobs = new ArrayList<>(store.work.keySet());
+        jobs.forEach(jobId -> handle(jobId, new Orchestrator.WorkDue(jobId)));
+        return !jobs.isEmpty();
+    }
+
     private boolean answerClaims() {
         if (pendingClaims.isEmpty()) {
             return false;
@@ -145,6 +164,7 @@ public final class World {
         o.replicationCommands.forEach(c -> sent(new Sent(c.getCommandId(), c.getJobId(), c.getVmId(), stepOf(c.getCommandId()), c.getOperation())));
         pendingClaims.addAll(o.claims);
         merge(all, o);
+        calls.add(o);
         return o;
     }
 

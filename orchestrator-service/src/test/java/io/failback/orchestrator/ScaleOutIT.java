@@ -1,0 +1,116 @@
+package io.failback.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.failback.messages.JobState;
+import io.failback.messages.StatusEvent;
+import io.failback.orchestrator.saga.Estate;
+import io.failback.schemas.Topics;
+import io.failback.testsupport.InJvmKafkaExtension;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scale-out (docs/scale-out.md): two orchestrator processes on one application id share the partitions of the job
+ * topics, so the jobs of several plans at once spread over both, each job handled by one instance only, to its end
+ * once, and each command delivered once.
+ */
+class ScaleOutIT {
+
+    @TempDir
+    static Path work;
+
+    @RegisterExtension
+    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
+    private static OrchestratorHarness harness;
+
+    @BeforeAll
+    static void startBrokerAndAgents() {
+        harness = new OrchestratorHarness(broker.bootstrapServers(), work);
+    }
+
+    @AfterAll
+    static void stopAll() throws InterruptedException {
+        harness.close();
+    }
+
+    @Test
+    void shouldSpreadTheJobsOfSeveralPlansOverTwoInstancesWithEachJobEndingOnce() throws Exception {
+        // given a job id for each partition of the job topics, each with a plan of its own
+        Map<String, String> planOfJob = new LinkedHashMap<>();
+        for (int partition = 0; partition < Topics.PARTITIONS; partition++) {
+            String jobId = jobOnPartition(partition);
+            Estate estate = new Estate();
+            OrchestratorHarness.threeGroupPlan(estate, "plan-" + partition, "vm-p" + partition, 2);
+            harness.publishInventory(estate, "plan-" + partition);
+            planOfJob.put(jobId, "plan-" + partition);
+        }
+        harness.startOrchestrator("a");
+        harness.startOrchestrator("b");
+        await().atMost(Duration.ofMinutes(3)).until(() -> log("a").contains("Started ") && log("b").contains("Started "));
+
+        // when every plan is requested at once
+        for (Map.Entry<String, String> job : planOfJob.entrySet()) {
+            harness.request(Estate.planRequest(job.getKey(), job.getValue()).setRequestedAt(Instant.now()).build());
+        }
+
+        // then every job fails back to awaiting commit, each reaching it once, each command delivered once
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> planOfJob.keySet().stream().allMatch(id -> harness.jobState(id) == JobState.AWAITING_COMMIT));
+        for (String jobId : planOfJob.keySet()) {
+            assertThat(harness.statuses.stream().filter(e -> e.getJobId().equals(jobId) && e.getJob() != null
+                    && e.getJob().getState() == JobState.AWAITING_COMMIT).map(StatusEvent::getJob).count())
+                    .as("%s reached awaiting commit once", jobId).isEqualTo(1);
+        }
+        assertThat(harness.deliveries).isNotEmpty()
+                .allSatisfy((id, count) -> assertThat(count.get()).as("deliveries of " + id).isEqualTo(1));
+        // and both instances took requests, never the same one
+        List<String> onA = requestsTakenBy("a", planOfJob.keySet());
+        List<String> onB = requestsTakenBy("b", planOfJob.keySet());
+        System.out.printf("instance a took %s, instance b took %s%n", onA, onB);
+        assertThat(onA).as("jobs on instance a").isNotEmpty().doesNotContainAnyElementsOf(onB);
+        assertThat(onB).as("jobs on instance b").isNotEmpty();
+        assertThat(onA.size() + onB.size()).isEqualTo(planOfJob.size());
+    }
+
+    /** A job id whose records land on {@code partition} of the keyed-by-job topics, as the Java client partitions them. */
+    private static String jobOnPartition(int partition) {
+        for (int i = 0; ; i++) {
+            String id = "job-scale-" + i;
+            if (Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % Topics.PARTITIONS == partition) {
+                return id;
+            }
+        }
+    }
+
+    private static List<String> requestsTakenBy(String instance, Iterable<String> jobIds) throws Exception {
+        String log = log(instance);
+        List<String> taken = new ArrayList<>();
+        for (String id : jobIds) {
+            if (log.contains("request " + id + " by ")) {
+                taken.add(id);
+            }
+        }
+        return taken;
+    }
+
+    private static String log(String instance) throws Exception {
+        Path log = work.resolve(instance + ".log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+}

@@ -1,0 +1,104 @@
+package io.failback.orchestrator.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.failback.messages.ClaimAction;
+import io.failback.messages.ControlAction;
+import io.failback.messages.JobState;
+import io.failback.messages.Step;
+import io.failback.messages.VmClaim;
+import io.failback.messages.VmState;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A plan larger than one call's slice of VMs: its preflight and each job-wide follow-up are worked off a slice
+ * per call, so the first commands leave with the request and no call (no transaction) grows with the plan, while
+ * every VM still gets each step once and in the order the job decided.
+ */
+class SlicedPlanTest {
+
+    private static final int SLICE = 100;
+    private static final int VMS = 250;
+
+    private static World largePlan() {
+        List<List<String>> groups = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int i = 0; i < VMS; i++) {
+            groups.get(i * 3 / VMS).add(String.format("vm-%03d", i));
+        }
+        return new World(new Estate().plan("plan-big", groups), SLICE);
+    }
+
+    @Test
+    void shouldSendTheFirstSliceOfALargePlansPreflightWithTheRequestAndTheRestSliceBySlice() {
+        World w = largePlan();
+
+        Outbox request = w.submit(Estate.planRequest("job-1", "plan-big").build());
+
+        assertThat(request.claims).as("claims sent with the request").hasSize(SLICE);
+        assertThat(request.azureCommands).as("Azure checks sent with the request").hasSize(SLICE);
+        assertThat(request.vcenterCommands).as("vCenter checks sent with the request").hasSize(SLICE);
+        assertThat(w.job("job-1").totalVms()).isEqualTo(VMS);
+        assertThat(w.job("job-1").state()).isEqualTo(JobState.PREFLIGHT);
+
+        w.workOn();
+        w.workOn();
+        w.workOn();
+
+        assertThat(w.store.work).as("nothing left after three slices").isEmpty();
+        assertThat(w.all.claims.stream().map(VmClaim::getVmId).distinct()).as("each VM claimed once").hasSize(VMS);
+        assertThat(w.all.claims).hasSize(VMS);
+        assertThat(w.allCommands.stream().filter(s -> s.step() == Step.CHECK_AZURE_VM).map(World.Sent::vmId).distinct())
+                .hasSize(VMS);
+        assertThat(w.allCommands).as("two checks per VM, nothing else yet").hasSize(2 * VMS);
+    }
+
+    @Test
+    void shouldFailBackEveryVmOfALargePlanWithNoCallTouchingMoreThanASlice() {
+        World w = largePlan();
+
+        w.failBack(Estate.planRequest("job-1", "plan-big").build());
+
+        assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+        assertThat(w.job("job-1").count(VmState.FAILED_BACK_AWAITING_COMMIT)).isEqualTo(VMS);
+        Map<String, List<Step>> steps = w.allCommands.stream().collect(Collectors.groupingBy(World.Sent::vmId,
+                Collectors.mapping(World.Sent::step, Collectors.toList())));
+        assertThat(steps).hasSize(VMS);
+        assertThat(steps.values()).as("every VM went through its steps once each, in order")
+                .allSatisfy(s -> assertThat(s).containsExactlyElementsOf(FailbackSagaTest.LINUX_FORWARD));
+        // a call handles one VM's answer, plus at most one slice of a follow-up that answer set off
+        assertThat(w.calls).allSatisfy(call -> assertThat(vmsCommanded(call)).isLessThanOrEqualTo(SLICE + 1));
+        assertThat(w.store.work).isEmpty();
+    }
+
+    @Test
+    void shouldCancelALargePlanDuringItsSlicedPreflightWithEveryVmStoppedAndNoClaimKept() {
+        World w = largePlan();
+        w.submit(Estate.planRequest("job-1", "plan-big").build());
+
+        w.control("job-1", ControlAction.CANCEL);
+        w.settle();
+
+        assertThat(w.job("job-1").state()).isEqualTo(JobState.CANCELLED);
+        assertThat(w.job("job-1").count(VmState.ROLLED_BACK)).isEqualTo(VMS);
+        assertThat(w.allCommands.stream().map(World.Sent::step).collect(Collectors.toSet()))
+                .as("nothing changed: preflight checks only").isEqualTo(Set.of(Step.CHECK_AZURE_VM, Step.CHECK_VCENTER));
+        assertThat(w.claimHolders).as("every claim released").isEmpty();
+        assertThat(w.all.claims.stream().filter(c -> c.getAction() == ClaimAction.CLAIM)).hasSize(VMS);
+        assertThat(w.store.work).isEmpty();
+    }
+
+    private static long vmsCommanded(Outbox call) {
+        Function<Stream<String>, Long> distinct = ids -> ids.distinct().count();
+        return distinct.apply(Stream.of(call.azureCommands.stream().map(c -> c.getVmId()),
+                call.vcenterCommands.stream().map(c -> c.getVmId()),
+                call.replicationCommands.stream().map(c -> c.getVmId())).flatMap(s -> s));
+    }
+}

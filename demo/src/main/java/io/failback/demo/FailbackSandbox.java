@@ -390,6 +390,9 @@ public final class FailbackSandbox implements AutoCloseable {
         if (kafka != null && kafka.secured()) {
             all.putAll(kafka.security().secrets());
         }
+        if (operators != null) {
+            all.putAll(operators.secrets());
+        }
         return all;
     }
 

@@ -51,7 +51,9 @@ public final class SandboxOperators {
                 Files.writeString(file, Signatures.pem(pair.getPrivate()), StandardCharsets.US_ASCII);
                 files.put(op.getKey(), file);
                 keys.put(op.getKey(), new OperatorKey(op.getKey(), keyId, pair.getPrivate()));
-                lines.append(Roster.linesFor(op.getKey(), keyId, pair.getPublic(), op.getValue()));
+                String opLines = Roster.linesFor(op.getKey(), keyId, pair.getPublic(), op.getValue());
+                // the dashboard has no login: whoever reaches it acts through this one identity
+                lines.append(op.getKey().equals(DASHBOARD) ? opLines.replaceFirst("\n", "; shared=true\n") : opLines);
             }
             Path roster = dir.resolve("roster.properties");
             Files.writeString(roster, lines.toString(), StandardCharsets.UTF_8);

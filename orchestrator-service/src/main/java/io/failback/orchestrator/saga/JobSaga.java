@@ -50,6 +50,10 @@ final class JobSaga {
             if (j.state() == JobState.AWAITING_COMMIT && roster.fourEyes(j.planId()) && control.getRequestedBy().equals(j.requestedBy())) {
                 refuse(d, control, ReasonCode.FOUR_EYES_REQUIRED, "plan " + j.planId() + " takes four eyes: " + j.requestedBy()
                         + " asked for this failback, so another approver must commit it; this commit changes nothing");
+            } else if (j.state() == JobState.AWAITING_COMMIT && roster.fourEyes(j.planId()) && roster.isShared(control.getRequestedBy())) {
+                refuse(d, control, ReasonCode.FOUR_EYES_REQUIRED, "plan " + j.planId() + " takes four eyes: "
+                        + control.getRequestedBy() + " is a shared identity, no one's own pair of eyes, so an approver must commit"
+                        + " it with their own key; this commit changes nothing");
             } else if (j.state() == JobState.AWAITING_COMMIT) {
                 commit(d, control.getRequestedBy());
                 d.jobStatus();

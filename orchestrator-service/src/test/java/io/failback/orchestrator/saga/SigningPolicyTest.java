@@ -27,7 +27,8 @@ class SigningPolicyTest {
         p.setProperty("operator.alice", "roles=requester,approver");
         p.setProperty("operator.bob", "roles=approver");
         p.setProperty("operator.eve", "roles=approver");
-        p.setProperty("plan.erp-*", "allowed=alice,bob; four-eyes=true");
+        p.setProperty("operator.dashboard", "roles=requester,approver; shared=true");
+        p.setProperty("plan.erp-*", "allowed=alice,bob,dashboard; four-eyes=true");
         Roster roster = Roster.parse(p);
         return new Signing(true, roster, Duration.ofMinutes(5));
     }
@@ -57,6 +58,20 @@ class SigningPolicyTest {
         assertThat(refusal(own)).isEqualTo(ReasonCode.FOUR_EYES_REQUIRED);
         assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
         assertThat(own.azureCommands).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseACommitOfAFourEyesPlanThroughASharedIdentityAndChangeNothing() {
+        World w = awaitingCommit("alice");
+
+        Outbox shared = w.control(commit("c-1", "dashboard"));
+
+        assertThat(refusal(shared)).isEqualTo(ReasonCode.FOUR_EYES_REQUIRED);
+        assertThat(shared.statuses.get(shared.statuses.size() - 1).getJob().getReasons().get(0).getMessage())
+                .contains("dashboard is a shared identity");
+        assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+        assertThat(w.job("job-1").approvedBy()).isNull();
+        assertThat(shared.azureCommands).isEmpty();
     }
 
     @Test

@@ -56,7 +56,11 @@ public final class Roster {
     public record Key(String id, String operator, PublicKey publicKey, Instant notAfter, boolean revoked) {
     }
 
-    public record Operator(String id, Set<Role> roles, Set<String> groups) {
+    /**
+     * @param shared an identity more than one person acts through (the dashboard's, which has no login): it never
+     *               counts as the second pair of eyes of a four-eyes plan
+     */
+    public record Operator(String id, Set<Role> roles, Set<String> groups, boolean shared) {
     }
 
     /** Plans matching {@code pattern} may be acted on only by {@code allowed} (operator ids or {@code group:NAME}). */
@@ -138,6 +142,12 @@ public final class Roster {
                 .anyMatch(a -> a.equals(op.id()) || a.startsWith("group:") && op.groups().contains(a.substring("group:".length()))));
     }
 
+    /** True when {@code operatorId} is a shared identity ({@code shared=true}), never a second pair of eyes. */
+    public boolean isShared(String operatorId) {
+        Operator op = operators.get(operatorId);
+        return op != null && op.shared();
+    }
+
     /** True when a rule of the plan asks for four-eyes commit. */
     public boolean fourEyes(String planId) {
         return plans.stream().anyMatch(r -> r.fourEyes() && r.matches(planId));
@@ -150,7 +160,11 @@ public final class Roster {
     }
 
     private static Operator operator(String id, Map<String, String> a) {
-        only(a, "roles", "groups");
+        only(a, "roles", "groups", "shared");
+        String shared = a.getOrDefault("shared", "false");
+        if (!shared.equals("true") && !shared.equals("false")) {
+            throw new IllegalArgumentException("shared is true or false, not '" + shared + "'");
+        }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String r : list(a.get("roles"))) {
             try {
@@ -159,7 +173,7 @@ public final class Roster {
                 throw new IllegalArgumentException("role '" + r + "' is none of requester, approver, viewer");
             }
         }
-        return new Operator(id, Set.copyOf(roles), Set.copyOf(list(a.get("groups"))));
+        return new Operator(id, Set.copyOf(roles), Set.copyOf(list(a.get("groups"))), shared.equals("true"));
     }
 
     private static Key key(String id, Map<String, String> a) {

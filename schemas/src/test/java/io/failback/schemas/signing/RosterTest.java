@@ -61,6 +61,20 @@ class RosterTest {
     }
 
     @Test
+    void shouldKnowASharedIdentityAndRefuseAnythingButTrueOrFalse() throws Exception {
+        Roster roster = parse("""
+                operator.dashboard = roles=requester,approver; shared=true
+                operator.bob = roles=approver
+                """);
+
+        assertThat(roster.isShared("dashboard")).isTrue();
+        assertThat(roster.isShared("bob")).isFalse();
+        assertThat(roster.isShared("nobody")).isFalse();
+        assertThatThrownBy(() -> parse("operator.x = roles=approver; shared=yes"))
+                .hasMessageContaining("operator.x: shared is true or false");
+    }
+
+    @Test
     void shouldNeverShowThePrivateKeyOfAnOperatorKey() {
         KeyPair pair = Signatures.generate();
         OperatorKey key = new OperatorKey("alice", "alice-1", pair.getPrivate());

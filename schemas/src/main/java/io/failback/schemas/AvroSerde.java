@@ -1,7 +1,6 @@
 package io.failback.schemas;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +9,9 @@ import java.util.Map;
 import io.failback.schemas.UnreadableRecordException.Problem;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
@@ -43,8 +45,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     /** Avro's single-object header: the marker C3 01 and the writer schema's 64-bit fingerprint. */
     private static final int HEADER_BYTES = 10;
 
+    /** Each thread's buffer and Avro encoder, reused from one record to the next (a record is copied out once). */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private final Class<T> type;
-    private final BinaryMessageEncoder<T> encoder;
+    /** The single-object header of the current schema: C3 01 and its fingerprint, little-endian. */
+    private final byte[] header;
+    private final DatumWriter<T> writer;
     private final BinaryMessageDecoder<T> decoder;
     private final Map<Long, DatumCheck> checks;
 
@@ -52,7 +59,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         this.type = type;
         SpecificData model = SpecificData.getForClass(type);
         Schema current = model.getSchema(type);
-        this.encoder = new BinaryMessageEncoder<>(model, current);
+        this.header = header(SchemaNormalization.parsingFingerprint64(current));
+        @SuppressWarnings("unchecked")
+        DatumWriter<T> datumWriter = (DatumWriter<T>) model.createDatumWriter(current);
+        this.writer = datumWriter;
         SchemaStore.Cache store = new SchemaStore.Cache();
         List<Schema> writers = new ArrayList<>(writerSchemas);
         writers.add(current);
@@ -89,9 +99,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         }
         byte[] bytes;
         try {
-            ByteBuffer buffer = encoder.encode(data);
-            bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
+            bytes = SCRATCH.get().encode(header, writer, data);
         } catch (IOException | RuntimeException e) {
             throw new org.apache.kafka.common.errors.SerializationException(
                     "cannot encode " + type.getSimpleName() + " for topic " + topic + ": " + e.getMessage(), e);
@@ -132,6 +140,64 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             // Whatever Avro still throws after the check, a datum it can't read doesn't match its schema.
             throw new UnreadableRecordException(Problem.CORRUPT_DATUM, topic,
                     e.getClass().getSimpleName() + ": " + LogSafe.of(e.getMessage()), e);
+        }
+    }
+
+    private static byte[] header(long fingerprint) {
+        byte[] header = new byte[HEADER_BYTES];
+        header[0] = (byte) 0xC3;
+        header[1] = (byte) 0x01;
+        for (int i = 2; i < HEADER_BYTES; i++) {
+            header[i] = (byte) fingerprint;
+            fingerprint >>>= 8;
+        }
+        return header;
+    }
+
+    /**
+     * A thread's reusable output: what {@link BinaryMessageEncoder} writes, without its per-byte synchronised
+     * stream and its two copies of every record.
+     */
+    private static final class Scratch extends java.io.OutputStream {
+        private byte[] buf = new byte[4096];
+        private int count;
+        private BinaryEncoder encoder;
+
+        <T> byte[] encode(byte[] header, DatumWriter<T> writer, T datum) throws IOException {
+            count = 0;
+            write(header, 0, header.length);
+            encoder = EncoderFactory.get().binaryEncoder(this, encoder);
+            try {
+                writer.write(datum, encoder);
+                encoder.flush();
+            } catch (IOException | RuntimeException e) {
+                encoder = null; // whatever it still buffers belongs to the record that failed
+                throw e;
+            }
+            byte[] bytes = java.util.Arrays.copyOf(buf, count);
+            if (buf.length > 1 << 20) {
+                buf = new byte[4096]; // one huge record doesn't keep its buffer for the thread's life
+            }
+            return bytes;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
         }
     }
 

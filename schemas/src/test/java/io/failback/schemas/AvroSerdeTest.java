@@ -42,6 +42,24 @@ class AvroSerdeTest {
         assertThat(serde.deserialize("t", bytes)).isEqualTo(sample);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void shouldWriteExactlyAvrosSingleObjectEncodingWhateverCameBeforeOnTheThread(SpecificRecord sample) throws IOException {
+        AvroSerde serde = AvroSerde.of(sample.getClass());
+        byte[] avros = new BinaryMessageEncoder<>(org.apache.avro.specific.SpecificData.getForClass(sample.getClass()), sample.getSchema())
+                .encode(sample).array();
+        ControlCommand broken = new ControlCommand();
+
+        byte[] first = serde.serialize("t", sample);
+        assertThatThrownBy(() -> AvroSerde.of(ControlCommand.class).serialize("t", broken)) // its required fields are null
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
+        byte[] afterAFailure = serde.serialize("t", sample);
+
+        assertThat(first).isEqualTo(Arrays.copyOf(avros, first.length)).hasSize(avros.length);
+        assertThat(afterAFailure).isEqualTo(first);
+    }
+
     @Test
     void shouldCarryEveryTopicValueTypeInTheCatalogWithAReleasedSchema() {
         List<String> sampled = samples().stream().map(s -> s.getSchema().getFullName()).distinct().toList();

@@ -63,11 +63,14 @@ public final class FailbackTopology {
         String[] jobInputs = {source(topology, Topics.ORCHESTRATOR_INPUTS), source(topology, Topics.VCENTER_EVENTS),
                 source(topology, Topics.AZURE_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS)};
         topology.addProcessor("jobs", () -> new JobProcessor(orchestrator, tick), jobInputs);
-        // cached: a job header, a VM or a timer written and rewritten (or deleted) within one commit reaches
-        // its changelog once (or not at all), not once per write
+        // cached: a job header rewritten by each of its VMs' records within one commit reaches its changelog once
         topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB).withCachingEnabled(), "jobs");
-        topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM).withCachingEnabled(), "jobs");
-        topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()).withCachingEnabled(), "jobs");
+        // not cached: a VM (and its timer) rarely changes twice in one commit, as its next result can only answer the
+        // command this commit sends, so a cache would coalesce next to nothing and cost sorted-map lookups and
+        // evictions on every read and write
+        // (KeyValueJobStore keeps the objects it reads and writes, and writes a VM once per record handled)
+        topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM), "jobs");
+        topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()), "jobs");
         // in memory (changelogged all the same): a few short-lived entries, not worth a RocksDB instance per task
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.JOB_WORK), KEYS, WorkSerde.WORK)
                 .withCachingEnabled(), "jobs");

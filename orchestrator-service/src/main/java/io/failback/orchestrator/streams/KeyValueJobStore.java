@@ -39,8 +39,8 @@ final class KeyValueJobStore implements JobStore {
     private final java.util.NavigableSet<String> jobsWithWork = new java.util.TreeSet<>();
     private final Map<String, Job> jobCache = lru(CACHED_JOBS);
     private final Map<String, VmJob> vmCache = lru(CACHED_VMS);
-    private final Map<String, Job> unwrittenJobs = new LinkedHashMap<>();
-    private final Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
+    private Map<String, Job> unwrittenJobs = new LinkedHashMap<>();
+    private Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
 
     KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, String> timers,
                      KeyValueStore<String, List<Followup.Resume>> work) {
@@ -188,9 +188,21 @@ final class KeyValueJobStore implements JobStore {
             write(unwrittenVms, vmCache, vms);
             write(unwrittenJobs, jobCache, jobs);
         } finally {
-            unwrittenVms.clear();
-            unwrittenJobs.clear();
+            unwrittenVms = emptied(unwrittenVms);
+            unwrittenJobs = emptied(unwrittenJobs);
         }
+    }
+
+    /**
+     * The map emptied: a map that held a slice of a plan is replaced, as {@code clear()} would sweep its whole table
+     * again after every later record (a fourteenth of the stream thread's time at 10,000 VMs).
+     */
+    private static <V> Map<String, V> emptied(Map<String, V> map) {
+        if (map.size() > 64) {
+            return new LinkedHashMap<>();
+        }
+        map.clear();
+        return map;
     }
 
     private static <V> void write(Map<String, V> unwritten, Map<String, V> cache, KeyValueStore<String, V> store) {

@@ -185,6 +185,27 @@ final class Agents extends ConsumerLoop {
             return ids.getOrDefault(jobId, Map.of()).size();
         }
 
+        /** Per step, when its first and its last command of the job were written, in ms after the job's first command. */
+        Map<String, long[]> stepSpans(String jobId) {
+            Map<String, long[]> spans = new java.util.TreeMap<>();
+            long start = Long.MAX_VALUE;
+            for (List<Sent> sent : byJob.getOrDefault(jobId, Map.of()).values()) {
+                synchronized (sent) {
+                    for (Sent s : sent) {
+                        start = Math.min(start, s.at());
+                        long[] span = spans.computeIfAbsent(s.step(), k -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+                        span[0] = Math.min(span[0], s.at());
+                        span[1] = Math.max(span[1], s.at());
+                    }
+                }
+            }
+            for (long[] span : spans.values()) {
+                span[0] -= start;
+                span[1] -= start;
+            }
+            return spans;
+        }
+
         /**
          * Command issued to the next command for the same VM, in ms, over the job's VMs (the issue's step latency);
          * with {@code withGateWaits} false, leaving out the steps that wait at a gate for other VMs

@@ -129,6 +129,14 @@ public final class Bench {
                             work.add(new Makespan.VmWork(vm.group(), delays.drawn().getOrDefault(vm.vmId(), Map.of())));
                         }
                         report.makespan(row, Makespan.lowerBound(work, o.azureLimit(), o.vcenterLimit()));
+                        Map<String, long[]> spans = stage.runner().commands().stepSpans("bench-makespan");
+                        long[] bound = Makespan.phases(work, o.azureLimit(), o.vcenterLimit());
+                        long failback = spans.getOrDefault("SHUT_DOWN_AZURE_VM", new long[] {0})[0];
+                        long commit = spans.getOrDefault("DELETE_AZURE_VM", new long[] {0})[0];
+                        System.out.printf("bench: makespan phases, bound / actual (first command of the phase to the next phase's): "
+                                        + "preflight %d / %d ms, failback %d / %d ms, commit %d / %d ms%n", bound[0], failback, bound[1],
+                                commit - failback, bound[2], Math.round(row.seconds() * 1000) - commit);
+                        spans.forEach((step, span) -> System.out.printf("bench: makespan %s commands from %d to %d ms%n", step, span[0], span[1]));
                     }
                 }
                 report.topicBytes(topicBytes(stage.bootstrap()));
@@ -320,6 +328,10 @@ public final class Bench {
         private final JobWatch watch;
         private final KafkaProducer<byte[], byte[]> producer;
         private final Report report;
+
+        Agents.CommandLog commands() {
+            return commands;
+        }
 
         Runner(Agents.CommandLog commands, JobWatch watch, KafkaProducer<byte[], byte[]> producer, Report report) {
             this.commands = commands;

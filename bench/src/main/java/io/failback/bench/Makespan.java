@@ -83,6 +83,12 @@ final class Makespan implements Agents.Delays {
 
     /** The makespan no schedule under these limits and the job's phases and gates can beat, in ms. */
     static long lowerBound(Collection<VmWork> vms, int azureLimit, int vcenterLimit) {
+        long[] phases = phases(vms, azureLimit, vcenterLimit);
+        return phases[0] + phases[1] + phases[2];
+    }
+
+    /** The bound of each phase: preflight, failback (through the gates), commit; in ms. */
+    static long[] phases(Collection<VmWork> vms, int azureLimit, int vcenterLimit) {
         long preflight = phase(vms, PREFLIGHT, azureLimit, vcenterLimit,
                 vms.stream().mapToLong(v -> PREFLIGHT.stream().mapToLong(v::of).max().orElse(0)).max().orElse(0));
         int groups = vms.stream().mapToInt(VmWork::group).max().orElse(0);
@@ -98,7 +104,7 @@ final class Makespan implements Agents.Delays {
         long failingBack = phase(vms, failback, azureLimit, vcenterLimit, gateOpen);
         long commit = phase(vms, COMMIT, azureLimit, vcenterLimit,
                 vms.stream().mapToLong(v -> COMMIT.stream().mapToLong(v::of).sum()).max().orElse(0));
-        return preflight + failingBack + commit;
+        return new long[] {preflight, failingBack, commit};
     }
 
     private static long phase(Collection<VmWork> vms, List<String> steps, int azureLimit, int vcenterLimit, long chain) {

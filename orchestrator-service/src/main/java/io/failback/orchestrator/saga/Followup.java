@@ -35,7 +35,7 @@ public record Followup(Kind kind, int group, Reason reason, String vmId, String 
     public enum Kind {
         /** A large plan's VMs were stored at its request: each sends its claim and preflight checks now. */
         START_PREFLIGHT,
-        /** Preflight passed: every READY VM starts its steps. */
+        /** Preflight passed: every READY VM of {@code group} (of every group: 0) starts its steps. */
         START_ALL,
         /** Group {@code group} may power on now. */
         RELEASE_GROUP,

@@ -155,7 +155,12 @@ final class JobSaga {
                                 "this VM passed preflight, but " + rejected + " other VM(s) of the job did not")));
                     } else {
                         j = j.withState(JobState.RUNNING);
-                        d.followup(Followup.of(Followup.Kind.START_ALL));
+                        // in boot-group order: group 1's Azure VMs are shut down and its disks moved first, so it
+                        // powers on while later groups' disks are still moving, and the first VMs are back soonest
+                        for (int group = 1; group < j.groupCount(); group++) {
+                            d.followup(new Followup(Followup.Kind.START_ALL, group, null));
+                        }
+                        d.followup(Followup.of(Followup.Kind.START_ALL)); // group 0: every VM still ready
                     }
                 } else if (j.cancelRequested() && active(j) == 0) {
                     j = j.withState(JobState.CANCELLED);

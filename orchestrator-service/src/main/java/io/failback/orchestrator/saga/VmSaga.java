@@ -155,7 +155,7 @@ final class VmSaga {
                 }
             }
             case START_ALL -> {
-                if (vm.state() == VmState.READY) {
+                if (vm.state() == VmState.READY && (f.group() == 0 || vm.group() == f.group())) {
                     forward(d, vm, Step.SHUT_DOWN_AZURE_VM);
                 }
             }

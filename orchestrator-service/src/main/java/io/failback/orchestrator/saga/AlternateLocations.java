@@ -2,8 +2,10 @@ package io.failback.orchestrator.saga;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -73,19 +75,23 @@ final class AlternateLocations {
                 "alternateLocations names VMs the request doesn't fail back: " + Intake.list(strangers)));
     }
 
-    /** The location this VM fails back to: the request's, else its plan member's; null for the original VM. */
-    static AlternateLocation of(String vmId, FailbackRequest r, List<RecoveryPlanMember> members) {
+    /**
+     * Each VM's location: the request's, else its plan member's (the first named, as written); a VM absent fails back to
+     * its original VM. Indexed once per request, as a plan of 10,000 VMs looked up one by one would read 10^8 names.
+     */
+    static Map<String, AlternateLocation> index(FailbackRequest r, List<RecoveryPlanMember> members) {
+        Map<String, AlternateLocation> index = new HashMap<>();
         for (VmAlternateLocation each : r.getAlternateLocations()) {
-            if (each.getVmId().equals(vmId)) {
-                return each.getLocation();
+            if (!index.containsKey(each.getVmId())) {
+                index.put(each.getVmId(), each.getLocation());
             }
         }
         for (RecoveryPlanMember m : members) {
-            if (m.getVmId().equals(vmId)) {
-                return m.getAlternateLocation();
+            if (!index.containsKey(m.getVmId())) {
+                index.put(m.getVmId(), m.getAlternateLocation());
             }
         }
-        return null;
+        return index;
     }
 
     /** The preflight reasons of a VM's location, before anything is asked of vCenter. */

@@ -177,6 +177,7 @@ final class Requests {
         d.jobStatus();
         // a plan larger than one call's slice is stored whole now and starts its preflight slice by slice
         boolean sliced = vmIds.size() > vmsPerCall;
+        Map<String, AlternateLocation> locations = AlternateLocations.index(request, facts.members());
         for (String vmId : vmIds) {
             ProtectedItem item = facts.items().get(vmId);
             VmJob vm = VmJob.start(job.jobId(), vmId, groupOf.get(vmId)).withReasonsAdded(Preflight.inventoryReasons(vmId, item,
@@ -184,7 +185,7 @@ final class Requests {
             RecoveryPointChooser.Choice choice = choices.get(vmId);
             if (item != null && Intake.outOfBounds(item) == null) {
                 String processServer = job.reprotectProcessServer() != null ? job.reprotectProcessServer() : item.getProcessServer();
-                AlternateLocation location = AlternateLocations.of(vmId, request, facts.members());
+                AlternateLocation location = locations.get(vmId);
                 vm = vm.withReasonsAdded(AlternateLocations.reasons(vmId, item, location));
                 vm = vm.withTarget(location != null
                         ? AlternateLocations.target(job.jobId(), vmId, item, location, processServer)

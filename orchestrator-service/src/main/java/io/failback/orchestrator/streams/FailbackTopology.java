@@ -65,12 +65,11 @@ public final class FailbackTopology {
         topology.addProcessor("jobs", () -> new JobProcessor(orchestrator, tick), jobInputs);
         // cached: a job header rewritten by each of its VMs' records within one commit reaches its changelog once
         topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB).withCachingEnabled(), "jobs");
-        // not cached: a VM (and its timer) rarely changes twice in one commit, as its next result can only answer the
-        // command this commit sends, so a cache would coalesce next to nothing and cost sorted-map lookups and
-        // evictions on every read and write
-        // (KeyValueJobStore keeps the objects it reads and writes, and writes a VM once per record handled)
+        // not cached: a VM rarely changes twice in one commit, as its next result can only answer the command this
+        // commit sends, so a cache would coalesce next to nothing and cost sorted-map lookups and evictions on every
+        // read and write (KeyValueJobStore keeps the objects it reads and writes, and writes a VM once per record
+        // handled; the deadlines of jobs and VMs it indexes in memory, from these two stores)
         topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM), "jobs");
-        topology.addStateStore(store(StoreNames.TIMERS, Serdes.String()), "jobs");
         // in memory (changelogged all the same): a few short-lived entries, not worth a RocksDB instance per task
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.JOB_WORK), KEYS, WorkSerde.WORK)
                 .withCachingEnabled(), "jobs");

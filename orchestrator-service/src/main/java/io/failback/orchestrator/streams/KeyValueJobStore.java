@@ -1,30 +1,37 @@
 package io.failback.orchestrator.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.failback.messages.JobState;
 import io.failback.orchestrator.saga.Followup;
 import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.JobStore;
 import io.failback.orchestrator.saga.VmJob;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CachingKeyValueStore;
+import org.apache.kafka.streams.state.internals.MeteredKeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
- * The saga's {@link JobStore} over Kafka Streams stores: a job header per job, one record per VM
- * (key {@code jobId/vmId}), and a timer index ordered by due time so the punctuator reads only what
- * is due. Every write keeps the timer index in step with the deadline it stores.
+ * The saga's {@link JobStore} over Kafka Streams stores: a job header per job and one record per VM (key
+ * {@code jobId/vmId}), with an index in memory of their deadlines ordered by due time, so the punctuator reads only
+ * what is due. The index follows what is stored: every write of a job or VM moves its entry, and a processor
+ * started on the stores (at start, after a crash, on another instance, after an aborted transaction's state is
+ * restored) builds it again from the headers and the VMs of every job not yet ended; a timer costs no store write.
  *
  * <p>Jobs and VMs are immutable, so the records last read or written are kept as objects (a bounded cache
- * in step with the stores, which only this class writes): reading one back, and knowing its old deadline
- * for the timer index, costs no deserialisation. Writes reach the stores at {@link #flush()}, once per
- * record or tick handled, so a job header changed by each of a plan's VMs in one follow-up is stored once.
- * A job's follow-ups left part done are kept in a store of their own, and the ids of the jobs that have any in
- * memory, so the processor asks only those to go on.
+ * in step with the stores, which only this class writes): reading one back costs no deserialisation. Writes reach
+ * the stores at {@link #flush()}, once per record or tick handled, so a job header changed by each of a plan's VMs in
+ * one follow-up is stored once. A job's follow-ups left part done are kept in a store of their own, and the ids of
+ * the jobs that have any in memory, so the processor asks only those to go on.
  */
 final class KeyValueJobStore implements JobStore {
 
@@ -34,7 +41,30 @@ final class KeyValueJobStore implements JobStore {
 
     private final KeyValueStore<String, Job> jobs;
     private final KeyValueStore<String, VmJob> vms;
-    private final KeyValueStore<String, String> timers;
+    /** The VM store's bytes below its serdes, to list a slice's VM ids without decoding each VM; null if not found. */
+    private final KeyValueStore<Bytes, byte[]> vmKeys;
+    /** Jobs that have ended: none of their VMs has anything left to time. */
+    private static final java.util.Set<JobState> ENDED = java.util.EnumSet.of(JobState.REJECTED, JobState.COMPLETED,
+            JobState.PARTIALLY_COMPLETED, JobState.ROLLED_BACK, JobState.CANCELLED, JobState.FAILED);
+
+    /** A deadline in the index: a job's own ({@code vmId} empty) or a VM's. */
+    private record Due(long at, String jobId, String vmId) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            int c = Long.compare(at, o.at);
+            if (c == 0) {
+                c = jobId.compareTo(o.jobId);
+            }
+            return c != 0 ? c : vmId.compareTo(o.vmId);
+        }
+    }
+
+    /** The deadlines not yet taken, oldest first. */
+    private final java.util.NavigableSet<Due> due = new java.util.TreeSet<>();
+    /** The deadline of each stored job ({@code jobId}) and VM ({@code jobId/vmId}) that has one. */
+    private final Map<String, Due> jobDeadlines = new java.util.HashMap<>();
+    private final Map<String, Due> vmDeadlines = new java.util.HashMap<>();
+    private boolean indexed;
     private final KeyValueStore<String, List<Followup.Resume>> work;
     private final java.util.NavigableSet<String> jobsWithWork = new java.util.TreeSet<>();
     private final Map<String, Job> jobCache = lru(CACHED_JOBS);
@@ -42,29 +72,54 @@ final class KeyValueJobStore implements JobStore {
     private Map<String, Job> unwrittenJobs = new LinkedHashMap<>();
     private Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
 
-    KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, String> timers,
-                     KeyValueStore<String, List<Followup.Resume>> work) {
+    KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, List<Followup.Resume>> work) {
         this.jobs = jobs;
         this.vms = vms;
-        this.timers = timers;
         this.work = work;
+        this.vmKeys = bytesUnder(vms);
         try (KeyValueIterator<String, List<Followup.Resume>> it = work.all()) {
             it.forEachRemaining(kv -> jobsWithWork.add(kv.key)); // work left by the instance before: it goes on here
         }
     }
 
-    static String vmKey(String jobId, String vmId) {
-        return jobId + "/" + vmId;
+    /**
+     * Indexes the deadlines of what is stored, once, before the first write or look at the index: by then the stores
+     * hold what the task was restored to. Indexing a stored record again only puts its entry where it already is.
+     */
+    private void ensureIndexed() {
+        if (indexed) {
+            return;
+        }
+        indexed = true;
+        List<String> going = new ArrayList<>();
+        try (KeyValueIterator<String, Job> it = jobs.all()) {
+            it.forEachRemaining(kv -> {
+                index(jobDeadlines, kv.key, kv.value.jobId(), "", kv.value.timerAt());
+                if (!ENDED.contains(kv.value.state())) {
+                    going.add(kv.key);
+                }
+            });
+        }
+        for (String jobId : going) {
+            try (KeyValueIterator<String, VmJob> it = vms.prefixScan(jobId + "/", new StringSerializer())) {
+                it.forEachRemaining(kv -> index(vmDeadlines, kv.key, kv.value.jobId(), kv.value.vmId(), kv.value.deadline()));
+            }
+        }
     }
 
-    /** Zero-padded so that string order is time order. */
-    static String timerKey(long due, String jobId, String vmId) {
-        String digits = Long.toString(due);
-        StringBuilder key = new StringBuilder(17 + digits.length() + jobId.length() + (vmId == null ? 0 : vmId.length()));
-        for (int pad = digits.length(); pad < 15; pad++) {
-            key.append('0');
+    /** Moves {@code key}'s entry in the index to {@code at} (0: none). */
+    private void index(Map<String, Due> deadlines, String key, String jobId, String vmId, long at) {
+        Due old = at == 0 ? deadlines.remove(key) : deadlines.put(key, new Due(at, jobId, vmId));
+        if (old != null) {
+            due.remove(old);
         }
-        return key.append(digits).append('|').append(jobId).append('|').append(vmId == null ? "" : vmId).toString();
+        if (at != 0) {
+            due.add(deadlines.get(key));
+        }
+    }
+
+    static String vmKey(String jobId, String vmId) {
+        return jobId + "/" + vmId;
     }
 
     @Override
@@ -116,6 +171,17 @@ final class KeyValueJobStore implements JobStore {
         String end = jobId + (char) ('/' + 1);
         String from = afterVmId == null ? prefix : vmKey(jobId, afterVmId) + '\0';
         List<String> ids = new ArrayList<>();
+        if (vmKeys != null) {
+            try (KeyValueIterator<Bytes, byte[]> it = vmKeys.range(utf8(from), utf8(end))) {
+                while (it.hasNext() && ids.size() < limit) {
+                    String key = new String(it.next().key.get(), StandardCharsets.UTF_8);
+                    if (key.startsWith(prefix)) {
+                        ids.add(key.substring(prefix.length()));
+                    }
+                }
+            }
+            return ids;
+        }
         try (KeyValueIterator<String, VmJob> it = vms.range(from, end)) {
             while (it.hasNext() && ids.size() < limit) {
                 String key = it.next().key;
@@ -125,6 +191,26 @@ final class KeyValueJobStore implements JobStore {
             }
         }
         return ids;
+    }
+
+    private static Bytes utf8(String key) {
+        return Bytes.wrap(key.getBytes(StandardCharsets.UTF_8)); // what the store's String serde makes of it
+    }
+
+    /**
+     * The bytes store a typed store wraps (Streams' metered layer decodes keys and values; its iterators decode each
+     * value, which listing ids doesn't need). The store is uncached, so its bytes are all there is to read.
+     */
+    @SuppressWarnings("unchecked")
+    private static KeyValueStore<Bytes, byte[]> bytesUnder(KeyValueStore<String, ?> store) {
+        StateStore s = store;
+        while (s instanceof WrappedStateStore<?, ?, ?> wrapped) {
+            if (s instanceof MeteredKeyValueStore<?, ?> metered) {
+                return metered.wrapped() instanceof CachingKeyValueStore ? null : (KeyValueStore<Bytes, byte[]>) metered.wrapped();
+            }
+            s = wrapped.wrapped();
+        }
+        return null;
     }
 
     @Override
@@ -156,27 +242,12 @@ final class KeyValueJobStore implements JobStore {
 
     @Override
     public void put(Job job) {
-        Job old = job(job.jobId());
-        if (old != null && old.timerAt() != 0 && old.timerAt() != job.timerAt()) {
-            timers.delete(timerKey(old.timerAt(), job.jobId(), null));
-        }
-        if (job.timerAt() != 0) {
-            timers.put(timerKey(job.timerAt(), job.jobId(), null), "");
-        }
         unwrittenJobs.put(job.jobId(), job);
     }
 
     @Override
     public void put(VmJob vm) {
-        String key = vmKey(vm.jobId(), vm.vmId());
-        VmJob old = vm(vm.jobId(), vm.vmId());
-        if (old != null && old.deadline() != 0 && old.deadline() != vm.deadline()) {
-            timers.delete(timerKey(old.deadline(), vm.jobId(), vm.vmId()));
-        }
-        if (vm.deadline() != 0) {
-            timers.put(timerKey(vm.deadline(), vm.jobId(), vm.vmId()), "");
-        }
-        unwrittenVms.put(key, vm);
+        unwrittenVms.put(vmKey(vm.jobId(), vm.vmId()), vm);
     }
 
     /**
@@ -184,9 +255,18 @@ final class KeyValueJobStore implements JobStore {
      * keeping each object only once it is stored: a record the store refuses is not kept either.
      */
     void flush() {
+        ensureIndexed();
         try {
-            write(unwrittenVms, vmCache, vms);
-            write(unwrittenJobs, jobCache, jobs);
+            for (Map.Entry<String, VmJob> e : unwrittenVms.entrySet()) {
+                VmJob vm = e.getValue();
+                write(e.getKey(), vm, vmCache, vms);
+                index(vmDeadlines, e.getKey(), vm.jobId(), vm.vmId(), vm.deadline());
+            }
+            for (Map.Entry<String, Job> e : unwrittenJobs.entrySet()) {
+                Job job = e.getValue();
+                write(e.getKey(), job, jobCache, jobs);
+                index(jobDeadlines, e.getKey(), job.jobId(), "", job.timerAt());
+            }
         } finally {
             unwrittenVms = emptied(unwrittenVms);
             unwrittenJobs = emptied(unwrittenJobs);
@@ -205,30 +285,25 @@ final class KeyValueJobStore implements JobStore {
         return map;
     }
 
-    private static <V> void write(Map<String, V> unwritten, Map<String, V> cache, KeyValueStore<String, V> store) {
-        for (Map.Entry<String, V> e : unwritten.entrySet()) {
-            cache.remove(e.getKey());
-            store.put(e.getKey(), e.getValue());
-            cache.put(e.getKey(), e.getValue());
-        }
+    private static <V> void write(String key, V value, Map<String, V> cache, KeyValueStore<String, V> store) {
+        cache.remove(key);
+        store.put(key, value);
+        cache.put(key, value);
     }
 
-    /** Timers due at or before {@code now}, oldest first, at most {@code limit}; removed from the index. */
+    /**
+     * Deadlines due at or before {@code now}, oldest first, at most {@code limit}, each as {jobId, vmId} ({@code vmId}
+     * empty for the job's own); taken from the index, so each is handed out once (a record stored again with a
+     * deadline puts it back).
+     */
     List<String[]> takeDue(long now, int limit) {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = timers.range(timerKey(0, "", ""), timerKey(now, "\uffff", "\uffff"))) {
-            while (it.hasNext() && keys.size() < limit) {
-                KeyValue<String, String> kv = it.next();
-                keys.add(kv.key);
-            }
+        ensureIndexed();
+        List<String[]> taken = new ArrayList<>();
+        while (taken.size() < limit && !due.isEmpty() && due.first().at() <= now) {
+            Due d = due.pollFirst();
+            taken.add(new String[] {d.jobId(), d.vmId()});
         }
-        List<String[]> due = new ArrayList<>();
-        for (String key : keys) {
-            timers.delete(key);
-            String[] parts = key.split("\\|", 3);
-            due.add(new String[] {parts[1], parts[2]});
-        }
-        return due;
+        return taken;
     }
 
     private static <V> Map<String, V> lru(int capacity) {

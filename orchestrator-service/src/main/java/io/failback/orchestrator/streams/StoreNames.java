@@ -7,7 +7,6 @@ final class StoreNames {
     static final String RECOVERY_POINTS = "recovery-points";
     static final String JOBS = "jobs";
     static final String JOB_VMS = "job-vms";
-    static final String TIMERS = "timers";
     /** Per job, its follow-ups left part done: what the next slice of a large plan takes on. */
     static final String JOB_WORK = "job-work";
     static final String VM_CLAIMS = "vm-claims";

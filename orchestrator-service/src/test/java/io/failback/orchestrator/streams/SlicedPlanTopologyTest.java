@@ -76,8 +76,8 @@ class SlicedPlanTopologyTest {
         assertThat(claims).as("claims sent with the request").hasSize(SLICE);
         assertThat(checks).as("Azure checks sent with the request").hasSize(SLICE);
         assertThat(work.get("job-big")).as("the work left, kept with the job").isNotEmpty();
-        assertThat(new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS),
-                driver.getKeyValueStore(StoreNames.TIMERS), work).jobsWithWork())
+        assertThat(new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS), work)
+                .jobsWithWork())
                 .as("what a processor started again on these stores (after a crash, on another instance) goes on with")
                 .containsExactly("job-big");
 
@@ -90,6 +90,14 @@ class SlicedPlanTopologyTest {
         claims.addAll(output(Topics.VM_CLAIMS).readValuesToList());
         assertThat(claims).extracting(VmClaim::getVmId).as("every VM claimed once").containsExactlyInAnyOrderElementsOf(vmIds);
         assertThat(work.get("job-big")).as("no work left").isNull();
+
+        KeyValueJobStore restarted = new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS),
+                driver.getKeyValueStore(StoreNames.JOB_VMS), work);
+        assertThat(restarted.takeDue(Estate.T0, VMS)).as("what a processor started again on these stores finds due now").isEmpty();
+        assertThat(restarted.takeDue(Long.MAX_VALUE, 2 * VMS)).extracting(due -> due[1])
+                .as("the deadline of every VM awaiting its checks, indexed again from the stored VMs, each once")
+                .containsExactlyInAnyOrderElementsOf(vmIds);
+        assertThat(restarted.takeDue(Long.MAX_VALUE, VMS)).as("taken").isEmpty();
     }
 
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {

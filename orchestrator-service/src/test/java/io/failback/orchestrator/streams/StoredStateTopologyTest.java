@@ -137,6 +137,9 @@ class StoredStateTopologyTest {
     private void loadStores(String dump) {
         for (String line : dump.split("\n")) {
             String[] parts = line.split("\t", -1);
+            if (parts[0].equals("timers")) {
+                continue; // that version's timer index: this one indexes the deadlines of the stored jobs and VMs
+            }
             bytesOf(parts[0]).put(key(parts[1]), parts[2].getBytes(StandardCharsets.UTF_8));
         }
     }

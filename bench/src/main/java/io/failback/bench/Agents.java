@@ -206,6 +206,23 @@ final class Agents extends ConsumerLoop {
             return spans;
         }
 
+        /** Per step, the latencies (ms) from the VM's command before to this one, sorted. */
+        Map<String, List<Long>> latenciesByStep(String jobId) {
+            Map<String, List<Long>> out = new java.util.TreeMap<>();
+            for (List<Sent> sent : byJob.getOrDefault(jobId, Map.of()).values()) {
+                List<Sent> sorted;
+                synchronized (sent) {
+                    sorted = new ArrayList<>(sent);
+                }
+                sorted.sort(java.util.Comparator.comparingLong(Sent::at));
+                for (int i = 1; i < sorted.size(); i++) {
+                    out.computeIfAbsent(sorted.get(i).step(), k -> new ArrayList<>()).add(sorted.get(i).at() - sorted.get(i - 1).at());
+                }
+            }
+            out.values().forEach(l -> l.sort(null));
+            return out;
+        }
+
         /**
          * Command issued to the next command for the same VM, in ms, over the job's VMs (the issue's step latency);
          * with {@code withGateWaits} false, leaving out the steps that wait at a gate for other VMs

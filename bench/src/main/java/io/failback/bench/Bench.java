@@ -419,6 +419,12 @@ public final class Bench {
                             + "%.2f ms CPU/command, heap %d MiB, RSS %d MiB, load %s%n",
                     system, jobId, vms, row.state(), row.seconds(), row.commands(), row.commandsPerSecond(), row.p50Ms(), row.p99Ms(),
                     row.ownP50Ms(), row.ownP99Ms(), row.cpuMsPerCommand(), row.peakHeapMb(), row.peakRssMb(), Report.loadAverage());
+            if (jobIds.size() == 1) { // where a single job's step latency went, in the log
+                StringBuilder steps = new StringBuilder();
+                commands.latenciesByStep(jobIds.get(0)).forEach((step, l) -> steps.append(String.format(" %s %d/%d", step,
+                        percentile(l, 50), percentile(l, 99))));
+                System.out.println("bench: " + system + " " + jobIds.get(0) + " step p50/p99 ms by the step sent:" + steps);
+            }
             if (reported) {
                 report.add(row);
             }

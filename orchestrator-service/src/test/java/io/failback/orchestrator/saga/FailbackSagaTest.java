@@ -486,6 +486,20 @@ class FailbackSagaTest {
     class PlanGroups {
 
         @Test
+        void shouldStartTheVmsInBootGroupOrderOncePreflightPassesWhateverTheirIds() {
+            World w = new World(new Estate().plan("p", List.of(List.of("z1", "z2"), List.of("a1"), List.of("m1"))));
+
+            w.failBack(Estate.planRequest("job-1", "p").build());
+
+            // group 1 first: its Azure VMs shut down and its disks moved before the later groups', so it is back soonest
+            List<String> shutdowns = w.allCommands.stream().filter(s -> s.step() == SHUT_DOWN_AZURE_VM).map(World.Sent::vmId).toList();
+            assertThat(shutdowns).hasSize(4);
+            assertThat(shutdowns.subList(0, 2)).containsExactlyInAnyOrder("z1", "z2");
+            assertThat(shutdowns.subList(2, 4)).containsExactly("a1", "m1");
+            assertThat(w.jobState()).isEqualTo(JobState.AWAITING_COMMIT);
+        }
+
+        @Test
         void shouldPowerOnGroupTwoOnlyAfterEveryVmOfGroupOneIsOn() {
             World w = new World(new Estate().plan("p", List.of(List.of("g1a", "g1b"), List.of("g2a"))));
             // group 1's second VM holds its power-on until the test releases it

@@ -7,7 +7,7 @@
 # against the lower bound those limits and the boot-group order allow. Not a test: a run takes minutes.
 #
 # Usage: scripts/bench.sh [--large] [--sizes 300,1000,3000] [--makespan-vms 1000] [--scale 100] [--seed 42]
-#                         [--azure-limit 50] [--vcenter-limit 20] [--warmup 300] [--no-baseline] [--jfr]
+#                         [--azure-limit 50] [--vcenter-limit 20] [--warmup 3000] [--no-baseline] [--jfr]
 #                         [--compare-jar JAR] [--instances N] [-- MAVEN_ARGS]
 #   --large   adds a 10,000-VM plan
 #   --jfr     records the orchestrator with Java Flight Recorder to target/bench/orchestrator.jfr

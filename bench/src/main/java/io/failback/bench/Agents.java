@@ -206,15 +206,24 @@ final class Agents extends ConsumerLoop {
             return spans;
         }
 
-        /** Per step, the latencies (ms) from the VM's command before to this one, sorted. */
-        Map<String, List<Long>> latenciesByStep(String jobId) {
-            Map<String, List<Long>> out = new java.util.TreeMap<>();
+        /** Each VM's commands of the job, in the order they were written. */
+        private List<List<Sent>> inTimeOrder(String jobId) {
+            List<List<Sent>> vms = new ArrayList<>();
             for (List<Sent> sent : byJob.getOrDefault(jobId, Map.of()).values()) {
                 List<Sent> sorted;
                 synchronized (sent) {
                     sorted = new ArrayList<>(sent);
                 }
                 sorted.sort(java.util.Comparator.comparingLong(Sent::at));
+                vms.add(sorted);
+            }
+            return vms;
+        }
+
+        /** Per step, the latencies (ms) from the VM's command before to this one, sorted. */
+        Map<String, List<Long>> latenciesByStep(String jobId) {
+            Map<String, List<Long>> out = new java.util.TreeMap<>();
+            for (List<Sent> sorted : inTimeOrder(jobId)) {
                 for (int i = 1; i < sorted.size(); i++) {
                     out.computeIfAbsent(sorted.get(i).step(), k -> new ArrayList<>()).add(sorted.get(i).at() - sorted.get(i - 1).at());
                 }
@@ -230,12 +239,7 @@ final class Agents extends ConsumerLoop {
          */
         List<Long> stepLatencies(String jobId, boolean withGateWaits) {
             List<Long> out = new ArrayList<>();
-            for (List<Sent> sent : byJob.getOrDefault(jobId, Map.of()).values()) {
-                List<Sent> sorted;
-                synchronized (sent) {
-                    sorted = new ArrayList<>(sent);
-                }
-                sorted.sort(java.util.Comparator.comparingLong(Sent::at));
+            for (List<Sent> sorted : inTimeOrder(jobId)) {
                 for (int i = 1; i < sorted.size(); i++) {
                     if (withGateWaits || !AFTER_A_GATE.contains(sorted.get(i).step())) {
                         out.add(sorted.get(i).at() - sorted.get(i - 1).at());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,16 +17,12 @@ import io.failback.messages.JobState;
 import io.failback.messages.VmState;
 import io.failback.orchestrator.saga.Estate;
 import io.failback.orchestrator.saga.World;
-import io.failback.testsupport.InJvmKafkaExtension;
 import io.failback.schemas.DeadLetterHeaders;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The orchestrator as its own process (the service's jar) on a real broker, with the two agents played
@@ -38,51 +33,37 @@ class OrchestratorCrashIT {
 
     private static final int VMS = 30;
 
-    @TempDir
-    static Path work;
-
     @RegisterExtension
-    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
-    private static OrchestratorHarness harness;
+    static final OrchestratorEnvironment env = new OrchestratorEnvironment();
     private static Process orchestrator;
-
-    @BeforeAll
-    static void startBrokerAndAgents() {
-        harness = new OrchestratorHarness(broker.bootstrapServers(), work);
-    }
-
-    @AfterAll
-    static void stopAll() throws InterruptedException {
-        harness.close();
-    }
 
     @Test
     void shouldCompleteAPlanAcrossAKillAndARestartWithEachCommandDeliveredOnce() throws Exception {
         Estate estate = new Estate();
         List<String> vms = OrchestratorHarness.threeGroupPlan(estate, "plan-crash", "vm", VMS / 3);
-        harness.publishInventory(estate, "plan-crash");
+        env.harness().publishInventory(estate, "plan-crash");
 
-        harness.killEveryInstance(); // this test is about one instance alone
-        orchestrator = harness.startOrchestrator("run-1");
-        harness.request(Estate.planRequest("job-crash", "plan-crash").setRequestedAt(Instant.now()).build());
+        env.harness().killEveryInstance(); // this test is about one instance alone
+        orchestrator = env.harness().startOrchestrator("run-1");
+        env.harness().request(Estate.planRequest("job-crash", "plan-crash").setRequestedAt(Instant.now()).build());
 
         // mid-plan: the first group is well under way
-        await().atMost(Duration.ofMinutes(3)).until(() -> harness.deliveries.size() >= 60);
-        int deliveredAtKill = harness.deliveries.size();
+        await().atMost(Duration.ofMinutes(3)).until(() -> env.harness().deliveries.size() >= 60);
+        int deliveredAtKill = env.harness().deliveries.size();
         orchestrator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(orchestrator.isAlive()).isFalse();
-        assertThat(harness.jobState("job-crash")).isNotEqualTo(JobState.AWAITING_COMMIT);
+        assertThat(env.harness().jobState("job-crash")).isNotEqualTo(JobState.AWAITING_COMMIT);
 
-        orchestrator = harness.startOrchestrator("run-2");
+        orchestrator = env.harness().startOrchestrator("run-2");
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
-                .until(() -> harness.jobState("job-crash") == JobState.AWAITING_COMMIT);
+                .until(() -> env.harness().jobState("job-crash") == JobState.AWAITING_COMMIT);
 
-        System.out.printf("commands delivered: %d before the kill, %d in all%n", deliveredAtKill, harness.deliveries.size());
-        assertThat(harness.deliveries.size()).as("commands after the restart").isGreaterThan(deliveredAtKill);
-        assertThat(harness.deliveries).allSatisfy((id, count) -> assertThat(count.get()).as("deliveries of " + id).isEqualTo(1));
+        System.out.printf("commands delivered: %d before the kill, %d in all%n", deliveredAtKill, env.harness().deliveries.size());
+        assertThat(env.harness().deliveries.size()).as("commands after the restart").isGreaterThan(deliveredAtKill);
+        assertThat(env.harness().deliveries).allSatisfy((id, count) -> assertThat(count.get()).as("deliveries of " + id).isEqualTo(1));
         for (String vm : vms) {
-            assertThat(harness.lastVmState("job-crash", vm)).as(vm).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
-            assertThat(harness.deliveries.keySet().stream().filter(id -> id.startsWith("job-crash:" + vm + ":"))
+            assertThat(env.harness().lastVmState("job-crash", vm)).as(vm).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(env.harness().deliveries.keySet().stream().filter(id -> id.startsWith("job-crash:" + vm + ":"))
                     .map(World::stepOf).collect(Collectors.toList()))
                     .as(vm).contains(io.failback.messages.Step.SHUT_DOWN_AZURE_VM, io.failback.messages.Step.POWER_ON_ON_PREMISES_VM);
         }
@@ -92,37 +73,37 @@ class OrchestratorCrashIT {
     void shouldLetASecondInstanceFinishAPlanWhenTheFirstIsKilled() throws Exception {
         Estate estate = new Estate();
         List<String> vms = OrchestratorHarness.threeGroupPlan(estate, "plan-two", "vm-b", 6);
-        harness.publishInventory(estate, "plan-two");
+        env.harness().publishInventory(estate, "plan-two");
         if (orchestrator == null || !orchestrator.isAlive()) {
-            orchestrator = harness.startOrchestrator("first");
+            orchestrator = env.harness().startOrchestrator("first");
         }
-        Process second = harness.startOrchestrator("second");
-        harness.request(Estate.planRequest("job-two", "plan-two").setRequestedAt(Instant.now()).build());
+        Process second = env.harness().startOrchestrator("second");
+        env.harness().request(Estate.planRequest("job-two", "plan-two").setRequestedAt(Instant.now()).build());
 
-        await().atMost(Duration.ofMinutes(3)).until(() -> harness.commandsOf("job-two") >= 30);
+        await().atMost(Duration.ofMinutes(3)).until(() -> env.harness().commandsOf("job-two") >= 30);
         orchestrator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         orchestrator = second;
 
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
-                .until(() -> harness.jobState("job-two") == JobState.AWAITING_COMMIT);
-        assertThat(harness.deliveries).allSatisfy((id, count) -> assertThat(count.get()).as("deliveries of " + id).isEqualTo(1));
+                .until(() -> env.harness().jobState("job-two") == JobState.AWAITING_COMMIT);
+        assertThat(env.harness().deliveries).allSatisfy((id, count) -> assertThat(count.get()).as("deliveries of " + id).isEqualTo(1));
         for (String vm : vms) {
-            assertThat(harness.lastVmState("job-two", vm)).as(vm).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
+            assertThat(env.harness().lastVmState("job-two", vm)).as(vm).isEqualTo(VmState.FAILED_BACK_AWAITING_COMMIT);
         }
     }
 
     @Test
     void shouldSendAnUnreadableRequestToTheDeadLetterTopicAndGoOn() throws Exception {
         if (orchestrator == null || !orchestrator.isAlive()) {
-            orchestrator = harness.startOrchestrator("run-dlt");
+            orchestrator = env.harness().startOrchestrator("run-dlt");
         }
         byte[] garbage = "{\"requestId\": \"not avro\"}".getBytes(StandardCharsets.UTF_8);
-        harness.send(Topics.REQUESTS.name(), "job-garbage", garbage);
-        harness.request(Estate.request("job-unknown", "vm-nobody-knows").setRequestedAt(Instant.now()).build());
+        env.harness().send(Topics.REQUESTS.name(), "job-garbage", garbage);
+        env.harness().request(Estate.request("job-unknown", "vm-nobody-knows").setRequestedAt(Instant.now()).build());
 
         await().atMost(Duration.ofMinutes(2))
-                .until(() -> !harness.deadLetters.isEmpty() && harness.jobState("job-unknown") == JobState.REJECTED);
-        ConsumerRecord<byte[], byte[]> dead = harness.deadLetters.get(0);
+                .until(() -> !env.harness().deadLetters.isEmpty() && env.harness().jobState("job-unknown") == JobState.REJECTED);
+        ConsumerRecord<byte[], byte[]> dead = env.harness().deadLetters.get(0);
         assertThat(dead.value()).isEqualTo(garbage);
         assertThat(header(dead, DeadLetterHeaders.PROBLEM)).isEqualTo("NOT_SINGLE_OBJECT_ENCODED");
         assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.REQUESTS.name());
@@ -133,9 +114,9 @@ class OrchestratorCrashIT {
     void shouldRunAPlanWhoseRequestAndCommitSitOnPartitionsAnotherClientsPartitionerChose() throws Exception {
         Estate estate = new Estate();
         List<String> vms = OrchestratorHarness.threeGroupPlan(estate, "plan-anywhere", "vm-p", 2);
-        harness.publishInventory(estate, "plan-anywhere");
+        env.harness().publishInventory(estate, "plan-anywhere");
         if (orchestrator == null || !orchestrator.isAlive()) {
-            orchestrator = harness.startOrchestrator("run-anywhere");
+            orchestrator = env.harness().startOrchestrator("run-anywhere");
         }
         String jobId = "job-anywhere";
         int javaPartition = Utils.toPositive(Utils.murmur2(jobId.getBytes(StandardCharsets.UTF_8))) % Topics.REQUESTS.partitions();
@@ -143,36 +124,36 @@ class OrchestratorCrashIT {
                 Estate.planRequest(jobId, "plan-anywhere").setRequestedAt(Instant.now()).build());
 
         // the same request twice, each time on a partition the Java client would not pick
-        harness.send(Topics.REQUESTS.name(), (javaPartition + 1) % Topics.REQUESTS.partitions(), jobId, request);
-        harness.send(Topics.REQUESTS.name(), (javaPartition + 2) % Topics.REQUESTS.partitions(), jobId, request);
+        env.harness().send(Topics.REQUESTS.name(), (javaPartition + 1) % Topics.REQUESTS.partitions(), jobId, request);
+        env.harness().send(Topics.REQUESTS.name(), (javaPartition + 2) % Topics.REQUESTS.partitions(), jobId, request);
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                .until(() -> harness.jobState(jobId) == JobState.AWAITING_COMMIT);
+                .until(() -> env.harness().jobState(jobId) == JobState.AWAITING_COMMIT);
         ControlCommand commit = new ControlCommand("commit-anywhere", jobId, ControlAction.COMMIT, "it", Instant.now(), null);
-        harness.send(Topics.CONTROL.name(), (javaPartition + 3) % Topics.CONTROL.partitions(), jobId,
+        env.harness().send(Topics.CONTROL.name(), (javaPartition + 3) % Topics.CONTROL.partitions(), jobId,
                 Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(), commit));
 
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                .until(() -> harness.jobState(jobId) == JobState.COMPLETED);
-        assertThat(harness.deliveries).as("one job, so each command once").allSatisfy((id, count) -> assertThat(count.get()).isEqualTo(1));
+                .until(() -> env.harness().jobState(jobId) == JobState.COMPLETED);
+        assertThat(env.harness().deliveries).as("one job, so each command once").allSatisfy((id, count) -> assertThat(count.get()).isEqualTo(1));
         for (String vm : vms) {
-            assertThat(harness.lastVmState(jobId, vm)).as(vm).isEqualTo(VmState.COMMITTED);
+            assertThat(env.harness().lastVmState(jobId, vm)).as(vm).isEqualTo(VmState.COMMITTED);
         }
     }
 
     @Test
     void shouldRefuseAHugeHostileRequestByNameAndGoOn() throws Exception {
         if (orchestrator == null || !orchestrator.isAlive()) {
-            orchestrator = harness.startOrchestrator("run-hostile");
+            orchestrator = env.harness().startOrchestrator("run-hostile");
         }
         FailbackRequest hostile = Estate.request("job-hostile", "v".repeat(450_000))
                 .setRequestedBy("mallory\n2026-11-30 ERROR forged " + "m".repeat(450_000)).setRequestedAt(Instant.now()).build();
 
-        harness.request(hostile);
-        harness.request(Estate.request("job-after-hostile", "vm-nobody-knows").setRequestedAt(Instant.now()).build());
+        env.harness().request(hostile);
+        env.harness().request(Estate.request("job-after-hostile", "vm-nobody-knows").setRequestedAt(Instant.now()).build());
 
-        await().atMost(Duration.ofMinutes(2)).until(() -> harness.jobState("job-after-hostile") == JobState.REJECTED);
-        assertThat(harness.jobState("job-hostile")).isEqualTo(JobState.REJECTED);
-        assertThat(harness.statuses).filteredOn(s -> s.getJobId().equals("job-hostile")).singleElement().satisfies(s -> {
+        await().atMost(Duration.ofMinutes(2)).until(() -> env.harness().jobState("job-after-hostile") == JobState.REJECTED);
+        assertThat(env.harness().jobState("job-hostile")).isEqualTo(JobState.REJECTED);
+        assertThat(env.harness().statuses).filteredOn(s -> s.getJobId().equals("job-hostile")).singleElement().satisfies(s -> {
             assertThat(s.getJob().getReasons()).singleElement().satisfies(r -> {
                 assertThat(r.getCode()).isEqualTo(io.failback.messages.ReasonCode.INVALID_FIELD);
                 assertThat(r.getMessage()).contains("requestedBy", "vmIds").hasSizeLessThan(2_000);
@@ -185,19 +166,19 @@ class OrchestratorCrashIT {
     @Test
     void shouldKeepServingWhenTheInventoryAndRecoveryPointTopicsCarryUnreadableRecords() throws Exception {
         if (orchestrator == null || !orchestrator.isAlive()) {
-            orchestrator = harness.startOrchestrator("run-global");
+            orchestrator = env.harness().startOrchestrator("run-global");
         }
         byte[] garbage = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
-        harness.send(Topics.INVENTORY.name(), "item/vm-garbage", garbage);
-        harness.send(Topics.RECOVERY_POINTS.name(), "vm-garbage/rp-1", garbage);
+        env.harness().send(Topics.INVENTORY.name(), "item/vm-garbage", garbage);
+        env.harness().send(Topics.RECOVERY_POINTS.name(), "vm-garbage/rp-1", garbage);
         Estate estate = new Estate();
         OrchestratorHarness.threeGroupPlan(estate, "plan-after-garbage", "vm-g", 1);
-        harness.publishInventory(estate, "plan-after-garbage");
+        env.harness().publishInventory(estate, "plan-after-garbage");
 
-        harness.request(Estate.planRequest("job-after-garbage", "plan-after-garbage").setRequestedAt(Instant.now()).build());
+        env.harness().request(Estate.planRequest("job-after-garbage", "plan-after-garbage").setRequestedAt(Instant.now()).build());
 
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .until(() -> harness.jobState("job-after-garbage") == JobState.AWAITING_COMMIT);
+                .until(() -> env.harness().jobState("job-after-garbage") == JobState.AWAITING_COMMIT);
         assertThat(orchestrator.isAlive()).isTrue();
     }
 

@@ -14,15 +14,11 @@ import java.util.concurrent.TimeUnit;
 import io.failback.messages.JobState;
 import io.failback.orchestrator.saga.Estate;
 import io.failback.orchestrator.streams.ExitOnStreamsError;
-import io.failback.testsupport.InJvmKafkaExtension;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An orchestrator whose Kafka Streams client fails beyond repair does not idle: here a source topic is
@@ -31,32 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OrchestratorExitIT {
 
-    @TempDir
-    static Path work;
-
     @RegisterExtension
-    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
-    private static OrchestratorHarness harness;
-
-    @BeforeAll
-    static void start() {
-        harness = new OrchestratorHarness(broker.bootstrapServers(), work);
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        harness.close();
-    }
+    static final OrchestratorEnvironment env = new OrchestratorEnvironment();
 
     @Test
     void shouldExitWithSeventyWhenItsStreamsClientFails() throws Exception {
-        Process orchestrator = harness.startOrchestrator("exit");
-        Path log = work.resolve("exit.log");
+        Process orchestrator = env.harness().startOrchestrator("exit");
+        Path log = env.work().resolve("exit.log");
         // running: it answers a request
-        harness.request(Estate.request("job-before", "vm-unknown").setRequestedAt(Instant.now()).build());
-        await().atMost(Duration.ofMinutes(2)).until(() -> harness.jobState("job-before") == JobState.REJECTED);
+        env.harness().request(Estate.request("job-before", "vm-unknown").setRequestedAt(Instant.now()).build());
+        await().atMost(Duration.ofMinutes(2)).until(() -> env.harness().jobState("job-before") == JobState.REJECTED);
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers()))) {
             admin.deleteTopics(List.of(Topics.CONTROL.name())).all().get(30, TimeUnit.SECONDS);
         }
 

@@ -17,13 +17,9 @@ import io.failback.messages.JobState;
 import io.failback.messages.StatusEvent;
 import io.failback.orchestrator.saga.Estate;
 import io.failback.schemas.Topics;
-import io.failback.testsupport.InJvmKafkaExtension;
 import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scale-out (docs/scale-out.md): two orchestrator processes on one application id share the partitions of the job
@@ -32,22 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScaleOutIT {
 
-    @TempDir
-    static Path work;
-
     @RegisterExtension
-    static final InJvmKafkaExtension broker = new InJvmKafkaExtension();
-    private static OrchestratorHarness harness;
-
-    @BeforeAll
-    static void startBrokerAndAgents() {
-        harness = new OrchestratorHarness(broker.bootstrapServers(), work);
-    }
-
-    @AfterAll
-    static void stopAll() throws InterruptedException {
-        harness.close();
-    }
+    static final OrchestratorEnvironment env = new OrchestratorEnvironment();
 
     @Test
     void shouldSpreadTheJobsOfSeveralPlansOverTwoInstancesWithEachJobEndingOnce() throws Exception {
@@ -57,27 +39,27 @@ class ScaleOutIT {
             String jobId = jobOnPartition(partition);
             Estate estate = new Estate();
             OrchestratorHarness.threeGroupPlan(estate, "plan-" + partition, "vm-p" + partition, 2);
-            harness.publishInventory(estate, "plan-" + partition);
+            env.harness().publishInventory(estate, "plan-" + partition);
             planOfJob.put(jobId, "plan-" + partition);
         }
-        harness.startOrchestrator("a");
-        harness.startOrchestrator("b");
+        env.harness().startOrchestrator("a");
+        env.harness().startOrchestrator("b");
         await().atMost(Duration.ofMinutes(3)).until(() -> log("a").contains("Started ") && log("b").contains("Started "));
 
         // when every plan is requested at once
         for (Map.Entry<String, String> job : planOfJob.entrySet()) {
-            harness.request(Estate.planRequest(job.getKey(), job.getValue()).setRequestedAt(Instant.now()).build());
+            env.harness().request(Estate.planRequest(job.getKey(), job.getValue()).setRequestedAt(Instant.now()).build());
         }
 
         // then every job fails back to awaiting commit, each reaching it once, each command delivered once
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
-                .until(() -> planOfJob.keySet().stream().allMatch(id -> harness.jobState(id) == JobState.AWAITING_COMMIT));
+                .until(() -> planOfJob.keySet().stream().allMatch(id -> env.harness().jobState(id) == JobState.AWAITING_COMMIT));
         for (String jobId : planOfJob.keySet()) {
-            assertThat(harness.statuses.stream().filter(e -> e.getJobId().equals(jobId) && e.getJob() != null
+            assertThat(env.harness().statuses.stream().filter(e -> e.getJobId().equals(jobId) && e.getJob() != null
                     && e.getJob().getState() == JobState.AWAITING_COMMIT).map(StatusEvent::getJob).count())
                     .as("%s reached awaiting commit once", jobId).isEqualTo(1);
         }
-        assertThat(harness.deliveries).isNotEmpty()
+        assertThat(env.harness().deliveries).isNotEmpty()
                 .allSatisfy((id, count) -> assertThat(count.get()).as("deliveries of " + id).isEqualTo(1));
         // and both instances took requests, never the same one
         List<String> onA = requestsTakenBy("a", planOfJob.keySet());
@@ -110,7 +92,7 @@ class ScaleOutIT {
     }
 
     private static String log(String instance) throws Exception {
-        Path log = work.resolve(instance + ".log");
+        Path log = env.work().resolve(instance + ".log");
         return Files.exists(log) ? Files.readString(log) : "";
     }
 }

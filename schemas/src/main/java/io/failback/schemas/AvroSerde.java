@@ -16,7 +16,6 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -61,7 +60,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         SpecificData model = SpecificData.getForClass(type);
         Schema current = model.getSchema(type);
         this.header = header(SchemaNormalization.parsingFingerprint64(current));
-        this.writer = new Writer<>(current, model);
+        @SuppressWarnings("unchecked")
+        DatumWriter<T> datumWriter = (DatumWriter<T>) model.createDatumWriter(current);
+        this.writer = datumWriter;
         SchemaStore.Cache store = new SchemaStore.Cache();
         List<Schema> writers = new ArrayList<>(writerSchemas);
         writers.add(current);
@@ -151,33 +152,6 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             fingerprint >>>= 8;
         }
         return header;
-    }
-
-    /**
-     * Avro's specific writer, but a union of null and one type takes its branch from whether the value is null:
-     * Avro's own resolution names the value's type and looks the name up in the union, for every optional field of
-     * every record written. The bytes are the same (AvroSerdeTest, FuzzedRecordsTest); a value of the wrong type still
-     * fails, when its branch is written.
-     */
-    private static final class Writer<T> extends SpecificDatumWriter<T> {
-
-        Writer(Schema schema, SpecificData model) {
-            super(schema, model);
-        }
-
-        @Override
-        protected int resolveUnion(Schema union, Object datum) {
-            List<Schema> branches = union.getTypes();
-            if (branches.size() == 2) {
-                if (branches.get(0).getType() == Schema.Type.NULL) {
-                    return datum == null ? 0 : 1;
-                }
-                if (branches.get(1).getType() == Schema.Type.NULL) {
-                    return datum == null ? 1 : 0;
-                }
-            }
-            return super.resolveUnion(union, datum);
-        }
     }
 
     /**

@@ -183,53 +183,55 @@ public final class Intake {
     /** Entries of a list in a result kept: far above any real VM (Azure: 64 data disks, 8 NICs). */
     static final int MAX_RESULT_LIST = 256;
 
-    /**
-     * The result with its free text escaped and cut, its ids cut and its lists bounded: a result can't grow a job.
-     * A new record of the bounded values, built field by field: a builder would deep-copy every field first.
-     */
+    /** The result with its free text escaped and cut, its ids cut and its lists bounded: a result can't grow a job. */
     public static AzureResult bound(AzureResult r) {
-        AzureVmState vm = r.getOutcome();
-        return new AzureResult(cut(r.getCommandId()), r.getJobId(), r.getVmId(), r.getCode(), LogSafe.of(r.getArmCode(), 100),
-                LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS), r.getCompletedAt(),
-                vm == null ? null : new AzureVmState(vm.getExists(), cut(vm.getResourceGroup()), vm.getPowerState(),
-                        cutAll(vm.getManagedDiskIds()), cutAll(vm.getNetworkInterfaceIds())));
-    }
-
-    private static List<String> cutAll(List<String> ids) {
-        return ids.stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList();
+        AzureResult.Builder b = AzureResult.newBuilder(r).setCommandId(cut(r.getCommandId())).setArmCode(LogSafe.of(r.getArmCode(), 100))
+                .setMessage(LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS));
+        if (r.getOutcome() != null) {
+            AzureVmState vm = r.getOutcome();
+            b.setOutcome(AzureVmState.newBuilder(vm).setResourceGroup(cut(vm.getResourceGroup()))
+                    .setManagedDiskIds(vm.getManagedDiskIds().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList())
+                    .setNetworkInterfaceIds(vm.getNetworkInterfaceIds().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList())
+                    .build());
+        }
+        return b.build();
     }
 
     /** As {@link #bound(AzureResult)}. */
     public static VcenterResult bound(VcenterResult r) {
-        Object outcome = r.getOutcome();
+        VcenterResult.Builder b = VcenterResult.newBuilder(r).setCommandId(cut(r.getCommandId()))
+                .setMessage(LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS));
         if (r.getOutcome() instanceof ConnectionChecked c) {
-            outcome = new ConnectionChecked(c.getConnected(), LogSafe.of(c.getVersion(), 100));
+            b.setOutcome(new ConnectionChecked(c.getConnected(), LogSafe.of(c.getVersion(), 100)));
         } else if (r.getOutcome() instanceof MasterTargetInspected m) {
             OnPremisesVmInspected o = m.getOnPremisesVm();
-            outcome = new MasterTargetInspected(m.getExists(), m.getSnapshotCount(), cutAll(m.getAttachedReplicaDisks()),
+            b.setOutcome(new MasterTargetInspected(m.getExists(), m.getSnapshotCount(),
+                    m.getAttachedReplicaDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList(),
                     m.getMasterTargetOsFamily(), LogSafe.of(m.getMasterTargetGuestId(), 100),
                     o == null ? null : new OnPremisesVmInspected(o.getExists(), LogSafe.of(o.getName(), 100), o.getPoweredOff(),
                             o.getLayoutProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList()),
-                    m.getAlternateLocationProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList());
+                    m.getAlternateLocationProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList()));
         } else if (r.getOutcome() instanceof DisksChanged c) {
-            outcome = new DisksChanged(cutAll(c.getDisks()));
+            b.setOutcome(new DisksChanged(c.getDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList()));
         } else if (r.getOutcome() instanceof ToolsEnabled t) {
-            outcome = new ToolsEnabled(LogSafe.of(t.getMechanism(), 100));
+            b.setOutcome(new ToolsEnabled(LogSafe.of(t.getMechanism(), 100)));
         } else if (r.getOutcome() instanceof io.failback.messages.VmCreated c) {
             // the instance UUID goes to state and finds the VM afterwards: kept only when it can be one
-            outcome = new io.failback.messages.VmCreated(LogSafe.of(c.getName(), 100),
-                    INSTANCE_UUID.matcher(c.getInstanceUuid()).matches() ? c.getInstanceUuid() : "", c.getAlreadyExisted());
+            b.setOutcome(new io.failback.messages.VmCreated(LogSafe.of(c.getName(), 100),
+                    INSTANCE_UUID.matcher(c.getInstanceUuid()).matches() ? c.getInstanceUuid() : "", c.getAlreadyExisted()));
         }
-        return new VcenterResult(cut(r.getCommandId()), r.getJobId(), r.getVmId(), r.getCode(), LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS),
-                r.getCompletedAt(), outcome);
+        return b.build();
     }
 
     /** As {@link #bound(AzureResult)}. */
     public static ReplicationResult bound(ReplicationResult r) {
-        io.failback.messages.FailbackPrepared p = r.getOutcome();
-        // the applied point's id goes to state, status and audit: no bigger than an id the saga itself writes
-        return new ReplicationResult(cut(r.getCommandId()), r.getJobId(), r.getVmId(), r.getCode(), LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS),
-                r.getCompletedAt(), p == null ? null : new io.failback.messages.FailbackPrepared(cut(p.getPointId()), p.getTime(), p.getConsistency()));
+        ReplicationResult.Builder b = ReplicationResult.newBuilder(r).setCommandId(cut(r.getCommandId()))
+                .setMessage(LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS));
+        if (r.getOutcome() != null) {
+            // the applied point's id goes to state, status and audit: no bigger than an id the saga itself writes
+            b.setOutcome(io.failback.messages.FailbackPrepared.newBuilder(r.getOutcome()).setPointId(cut(r.getOutcome().getPointId())).build());
+        }
+        return b.build();
     }
 
     /** What of an inventory item is beyond what a real one holds, or null: such an item is refused, never stored. */

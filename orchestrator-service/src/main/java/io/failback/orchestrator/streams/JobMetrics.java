@@ -46,9 +46,9 @@ public final class JobMetrics {
     /** Command id to the first send of a command not answered yet. */
     private final Map<String, Sent> inFlight = new ConcurrentHashMap<>();
     /** The same commands by job and VM, so a VM that settles forgets its own without a scan of every VM's. */
-    private final Map<String, Set<String>> inFlightByVm = new ConcurrentHashMap<>();
+    private final Map<List<String>, Set<String>> inFlightByVm = new ConcurrentHashMap<>();
     /** Meters by name and tags, looked up once: registering again per result builds an id each time. */
-    private final Map<String, Counter> stepCounters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> stepCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> stepTimers = new ConcurrentHashMap<>();
 
     private record Sent(String jobId, String vmId, String step, long at) {
@@ -95,9 +95,8 @@ public final class JobMetrics {
         }
     }
 
-    /** Job and VM ids, which hold no control character (Intake), joined by one. */
-    private static String vmKey(String jobId, String vmId) {
-        return jobId + '\n' + vmId;
+    private static List<String> vmKey(String jobId, String vmId) {
+        return List.of(String.valueOf(jobId), String.valueOf(vmId));
     }
 
     /** A record a service could not read or process went to its dead-letter topic. */
@@ -136,14 +135,10 @@ public final class JobMetrics {
     }
 
     private void answered(AuditRecord a) {
-        // the action is "STEP OUTCOME ...": the counter is found by its first two words as they are
-        String action = a.getAction();
-        int first = action.indexOf(' ');
-        int second = first < 0 ? -1 : action.indexOf(' ', first + 1);
-        String step = first < 0 ? action : action.substring(0, first);
-        String outcome = first < 0 || action.substring(first).isBlank() ? "UNKNOWN"
-                : second < 0 ? action.substring(first + 1) : action.substring(first + 1, second);
-        stepCounters.computeIfAbsent(step + ' ' + outcome, k -> Counter.builder(Meters.VM_STEPS)
+        String[] words = a.getAction().split(" ");
+        String step = words[0];
+        String outcome = words.length > 1 ? words[1] : "UNKNOWN";
+        stepCounters.computeIfAbsent(List.of(step, outcome), k -> Counter.builder(Meters.VM_STEPS)
                 .description("agent results received, by step and result code")
                 .tag("step", step).tag("outcome", outcome).register(registry)).increment();
         Sent sent = inFlight.remove(a.getCommandId());

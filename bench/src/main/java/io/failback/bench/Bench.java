@@ -309,10 +309,11 @@ public final class Bench {
         /** One measured job. */
         /**
          * @param ownP50Ms step latency leaving out the waits at gates for other VMs (see {@link Agents.CommandLog#AFTER_A_GATE})
+         * @param jitCpuMs of {@code cpuMs}, the JIT compiler threads'
          * @param load the machine's load average as the job ended (the machine is shared)
          */
         record Row(String system, int vms, String state, double seconds, int commands, int distinctCommands, int statuses, int audits,
-                   long p50Ms, long p99Ms, long ownP50Ms, long ownP99Ms, long cpuMs, long peakHeapMb, long peakRssMb, String load) {
+                   long p50Ms, long p99Ms, long ownP50Ms, long ownP99Ms, long cpuMs, long jitCpuMs, long peakHeapMb, long peakRssMb, String load) {
             double commandsPerSecond() {
                 return commands / seconds;
             }
@@ -323,6 +324,10 @@ public final class Bench {
 
             double cpuMsPerCommand() {
                 return (double) cpuMs / commands;
+            }
+
+            double cpuMsPerCommandWithoutJit() {
+                return (double) (cpuMs - jitCpuMs) / commands;
             }
         }
 
@@ -379,6 +384,7 @@ public final class Bench {
         private Row run(String system, List<JvmProcess> processes, List<String> jobIds, int vms, boolean reported, Runnable submit)
                 throws Exception {
             long cpu0 = processes.stream().mapToLong(JvmProcess::cpuMs).sum();
+            long jit0 = processes.stream().mapToLong(JvmProcess::jitCpuMs).sum();
             processes.forEach(JvmProcess::resetPeaks);
             long t0 = System.currentTimeMillis();
             submit.run();
@@ -394,6 +400,7 @@ public final class Bench {
                 endAt = Math.max(endAt, end.at());
             }
             long cpu = processes.stream().mapToLong(JvmProcess::cpuMs).sum() - cpu0;
+            long jit = processes.stream().mapToLong(JvmProcess::jitCpuMs).sum() - jit0;
             Thread.sleep(1_000); // the jobs' last status and audit records, committed with their end, reach the watch
             List<Long> lat = new ArrayList<>();
             List<Long> own = new ArrayList<>();
@@ -413,14 +420,14 @@ public final class Bench {
             own.sort(null);
             String state = states.stream().distinct().count() == 1 ? states.get(0) : String.join("/", states);
             Row row = new Row(system, vms, state, (endAt - t0) / 1000.0, sent, distinct, statuses, audits, percentile(lat, 50),
-                    percentile(lat, 99), percentile(own, 50), percentile(own, 99), cpu,
+                    percentile(lat, 99), percentile(own, 50), percentile(own, 99), cpu, jit,
                     processes.stream().mapToLong(JvmProcess::peakHeapMb).max().orElse(0),
                     processes.stream().mapToLong(JvmProcess::peakRssMb).max().orElse(0), Report.loadAverage());
             String jobId = jobIds.size() == 1 ? jobIds.get(0) : jobIds.size() + " jobs";
             System.out.printf("bench: %s %s %d VMs: %s in %.1f s, %d commands (%.0f/s), p50 %d ms, p99 %d ms (without gate waits %d / %d ms), "
-                            + "%.2f ms CPU/command, heap %d MiB, RSS %d MiB, load %s%n",
+                            + "%.2f ms CPU/command (%.2f without the JIT compiler), heap %d MiB, RSS %d MiB, load %s%n",
                     system, jobId, vms, row.state(), row.seconds(), row.commands(), row.commandsPerSecond(), row.p50Ms(), row.p99Ms(),
-                    row.ownP50Ms(), row.ownP99Ms(), row.cpuMsPerCommand(), row.peakHeapMb(), row.peakRssMb(), Report.loadAverage());
+                    row.ownP50Ms(), row.ownP99Ms(), row.cpuMsPerCommand(), row.cpuMsPerCommandWithoutJit(), row.peakHeapMb(), row.peakRssMb(), Report.loadAverage());
             if (jobIds.size() == 1) { // where a single job's step latency went, in the log
                 StringBuilder steps = new StringBuilder();
                 commands.latenciesByStep(jobIds.get(0)).forEach((step, l) -> steps.append(String.format(" %s %d/%d", step,

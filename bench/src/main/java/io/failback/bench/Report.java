@@ -74,14 +74,14 @@ final class Report {
         md.append(".\n\nStep latency is command issued to the next command for the same VM; \"without gate waits\" leaves out the "
                 + "steps that wait for other VMs (" + String.join(", ", Agents.CommandLog.AFTER_A_GATE) + "), which the baseline does not have.\n");
         md.append("\n| system | VMs | end | s | commands | commands/s | VMs/s | step p50 / p99 ms | without gate waits p50 / p99 ms "
-                + "| CPU ms/command | peak heap MiB | peak RSS MiB | load |\n");
+                + "| CPU ms/command (without the JIT compiler) | peak heap MiB | peak RSS MiB | load |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Bench.Runner.Row> table = new ArrayList<>(rows);
         table.addAll(scaleOut);
         for (Bench.Runner.Row r : table) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %d%s | %.0f | %.0f | %d / %d | %d / %d | %.3f | %d | %d | %s |%n", r.system(), r.vms(),
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %d%s | %.0f | %.0f | %d / %d | %d / %d | %.3f (%.3f) | %d | %d | %s |%n", r.system(), r.vms(),
                     r.state(), r.seconds(), r.commands(), r.commands() == r.distinctCommands() ? "" : " (" + r.distinctCommands() + " distinct)",
-                    r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.ownP50Ms(), r.ownP99Ms(), r.cpuMsPerCommand(),
+                    r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.ownP50Ms(), r.ownP99Ms(), r.cpuMsPerCommand(), r.cpuMsPerCommandWithoutJit(),
                     r.peakHeapMb(), r.peakRssMb(), r.load()));
         }
         md.append("\n| VMs | commands/s ratio (orchestrator/baseline) | step p99 ratio | without gate waits | before: commands/s ratio "
@@ -150,9 +150,9 @@ final class Report {
         return String.format(Locale.ROOT, "{\"system\": \"%s\", \"vms\": %d, \"end\": \"%s\", \"seconds\": %.3f, \"commands\": %d, \"distinctCommands\": %d, "
                         + "\"statuses\": %d, \"audits\": %d, \"commandsPerSecond\": %.1f, \"vmsPerSecond\": %.1f, \"stepP50Ms\": %d, \"stepP99Ms\": %d, "
                         + "\"stepP50WithoutGateWaitsMs\": %d, \"stepP99WithoutGateWaitsMs\": %d, "
-                        + "\"cpuMsPerCommand\": %.4f, \"peakHeapMiB\": %d, \"peakRssMiB\": %d, \"load\": \"%s\"}", r.system(), r.vms(), r.state(), r.seconds(), r.commands(),
+                        + "\"cpuMsPerCommand\": %.4f, \"cpuMsPerCommandWithoutJit\": %.4f, \"peakHeapMiB\": %d, \"peakRssMiB\": %d, \"load\": \"%s\"}", r.system(), r.vms(), r.state(), r.seconds(), r.commands(),
                 r.distinctCommands(), r.statuses(), r.audits(), r.commandsPerSecond(), r.vmsPerSecond(), r.p50Ms(), r.p99Ms(), r.ownP50Ms(),
-                r.ownP99Ms(), r.cpuMsPerCommand(), r.peakHeapMb(), r.peakRssMb(), r.load());
+                r.ownP99Ms(), r.cpuMsPerCommand(), r.cpuMsPerCommandWithoutJit(), r.peakHeapMb(), r.peakRssMb(), r.load());
     }
 
     private static double ratio(long a, long b) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.failback.messages.AzureCommand;
 import io.failback.messages.ReplicationCommand;
+import io.failback.messages.ReplicationResult;
 import io.failback.messages.VcenterCommand;
 import io.failback.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -57,7 +58,7 @@ final class Agents extends ConsumerLoop {
     @Override
     void beforeFirstPoll() {
         consumer.subscribe(List.of(Topics.VCENTER_COMMANDS.name(), Topics.AZURE_COMMANDS.name(), Topics.REPLICATION_COMMANDS.name(),
-                Baseline.COMMANDS));
+                Baseline.COMMANDS, Topics.REPLICATION_EVENTS.name(), Topics.ORCHESTRATOR_INPUTS.name()));
     }
 
     @Override
@@ -78,6 +79,14 @@ final class Agents extends ConsumerLoop {
             String[] f = new String(r.value(), StandardCharsets.UTF_8).split("\\|", 5);
             log.command(f[1], f[2], f[1] + ":" + f[2] + ":" + f[3], r.timestamp());
             send(Baseline.EVENTS, f[1], ("RESULT|" + f[1] + "|" + f[2] + "|" + f[3]).getBytes(StandardCharsets.UTF_8));
+        } else if (topic.equals(Topics.REPLICATION_EVENTS.name())) {
+            // the engine's answer as it wrote it, and below as the router put it on the job's partition: the round trip's parts
+            ReplicationResult result = Topics.REPLICATION_EVENTS.valueSerde().deserializer().deserialize(topic, r.value());
+            log.replicationAnswer(result.getCommandId(), 0, r.timestamp());
+        } else if (topic.equals(Topics.ORCHESTRATOR_INPUTS.name())) {
+            if (Topics.ORCHESTRATOR_INPUTS.valueSerde().deserializer().deserialize(topic, r.value()).getInput() instanceof ReplicationResult result) {
+                log.replicationAnswer(result.getCommandId(), 1, r.timestamp());
+            }
         } else {
             ReplicationCommand c = Topics.REPLICATION_COMMANDS.valueSerde().deserializer().deserialize(topic, r.value());
             log.command(c.getJobId(), c.getVmId(), c.getCommandId(), r.timestamp());
@@ -157,23 +166,49 @@ final class Agents extends ConsumerLoop {
          */
         static final java.util.Set<String> AFTER_A_GATE = java.util.Set.of("SHUT_DOWN_AZURE_VM", "POWER_ON_ON_PREMISES_VM", "DELETE_AZURE_VM");
 
-        /** A command's time and step. */
-        private record Sent(long at, String step) {
+        /** A command's time, step and id. */
+        private record Sent(long at, String step, String commandId) {
         }
 
         private final Map<String, Map<String, List<Sent>>> byJob = new ConcurrentHashMap<>();
         private final Map<String, Map<String, Boolean>> ids = new ConcurrentHashMap<>();
         private final Map<String, int[]> counts = new ConcurrentHashMap<>();
+        private final Map<String, long[]> answers = new ConcurrentHashMap<>();
 
         String command(String jobId, String vmId, String commandId, long at) {
             String step = commandId.substring(commandId.lastIndexOf(':') + 1);
             List<Sent> vm = byJob.computeIfAbsent(jobId, j -> new ConcurrentHashMap<>()).computeIfAbsent(vmId, v -> new ArrayList<>());
             synchronized (vm) {
-                vm.add(new Sent(at, step));
+                vm.add(new Sent(at, step, commandId));
             }
             ids.computeIfAbsent(jobId, j -> new ConcurrentHashMap<>()).put(commandId, Boolean.TRUE);
             counts.computeIfAbsent(jobId, j -> new int[1])[0]++;
             return step;
+        }
+
+        /** A replication command's answer: when the engine wrote it ({@code hop} 0), when the router forwarded it (1). */
+        void replicationAnswer(String commandId, int hop, long at) {
+            answers.computeIfAbsent(commandId, k -> new long[] {-1, -1})[hop] = at;
+        }
+
+        /**
+         * Each replication round trip of the job cut at its hops, in ms, each list sorted: the command to the engine's
+         * answer, the answer to the router's forward, the forward to the VM's next command.
+         */
+        List<List<Long>> replicationHops(String jobId) {
+            List<List<Long>> hops = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (List<Sent> sorted : inTimeOrder(jobId)) {
+                for (int i = 0; i + 1 < sorted.size(); i++) {
+                    long[] at = answers.get(sorted.get(i).commandId());
+                    if (at != null && at[0] >= 0 && at[1] >= 0) {
+                        hops.get(0).add(at[0] - sorted.get(i).at());
+                        hops.get(1).add(at[1] - at[0]);
+                        hops.get(2).add(sorted.get(i + 1).at() - at[1]);
+                    }
+                }
+            }
+            hops.forEach(l -> l.sort(null));
+            return hops;
         }
 
         int commands(String jobId) {

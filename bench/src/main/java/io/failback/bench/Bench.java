@@ -433,6 +433,13 @@ public final class Bench {
                 commands.latenciesByStep(jobIds.get(0)).forEach((step, l) -> steps.append(String.format(" %s %d/%d", step,
                         percentile(l, 50), percentile(l, 99))));
                 System.out.println("bench: " + system + " " + jobIds.get(0) + " step p50/p99 ms by the step sent:" + steps);
+                List<List<Long>> hops = commands.replicationHops(jobIds.get(0));
+                if (!hops.get(0).isEmpty()) {
+                    System.out.printf("bench: %s %s replication round trip p50/p99 ms: command to the engine's answer %d/%d, "
+                                    + "answer to the router's forward %d/%d, forward to the next command %d/%d%n", system, jobIds.get(0),
+                            percentile(hops.get(0), 50), percentile(hops.get(0), 99), percentile(hops.get(1), 50), percentile(hops.get(1), 99),
+                            percentile(hops.get(2), 50), percentile(hops.get(2), 99));
+                }
             }
             if (reported) {
                 report.add(row);

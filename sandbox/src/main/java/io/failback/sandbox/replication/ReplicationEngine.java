@@ -63,6 +63,8 @@ public final class ReplicationEngine {
 
     private final EstateSpec estate;
     private final Settings settings;
+    /** The estate's VMs by id: a command finds its VM without a pass over every VM (10,000s in the benchmark). */
+    private final Map<String, VmSpec> byId = new HashMap<>();
     private final Map<String, Deque<String>> keptPoints = new HashMap<>();
     private final Map<String, Instant> poweredOnAt = new HashMap<>();
     private final Map<String, Boolean> registered = new HashMap<>();
@@ -79,6 +81,7 @@ public final class ReplicationEngine {
     public ReplicationEngine(EstateSpec estate, Settings settings) {
         this.estate = estate;
         this.settings = settings;
+        estate.vms().forEach(vm -> byId.putIfAbsent(vm.vmId(), vm));
     }
 
     /** Everything the configuration server knows at start: items, the plan and its members, a heartbeat. */
@@ -188,7 +191,7 @@ public final class ReplicationEngine {
     }
 
     public synchronized Answer onCommand(ReplicationCommand command, Instant now) {
-        VmSpec vm = estate.vms().stream().filter(v -> v.vmId().equals(command.getVmId())).findFirst().orElse(null);
+        VmSpec vm = byId.get(command.getVmId());
         if (vm != null && command.getOperation() instanceof PrepareFailback prepare) {
             return prepare(command, vm, prepare, now);
         }

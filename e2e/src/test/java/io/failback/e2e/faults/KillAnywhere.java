@@ -69,19 +69,19 @@ public final class KillAnywhere {
     public static Outcome run(FailbackSandbox sandbox, JobWatch watch, CommandTap tap, Fault fault, String planId, String jobId,
                               Duration timeout) {
         PlanRun run = PlanRun.submit(sandbox, watch, planId, jobId);
-        CompletableFuture<Optional<Duration>> chaos = CompletableFuture.supplyAsync(() -> {
-            Optional<CommandTap.Seen> at = tap.awaitFirst(fault.point().in(jobId, run.vms()), timeout,
-                    () -> PlanRun.ENDED.contains(watch.state(jobId)));
-            if (at.isEmpty()) {
-                return Optional.empty();
-            }
-            pause(fault.jitter());
-            Duration after = run.elapsed();
-            fault.victim().kill(sandbox);
-            pause(fault.down());
-            fault.victim().restart(sandbox);
-            return Optional.of(after);
-        });
+        // the fault's timeline: once the point is reached, the kill is due after its jitter and the restart after its
+        // downtime, each a stage scheduled that much later (the fault's own timing, not a wait for a condition)
+        CompletableFuture<Optional<Duration>> chaos = CompletableFuture.supplyAsync(() -> tap.awaitFirst(fault.point().in(jobId, run.vms()),
+                        timeout, () -> PlanRun.ENDED.contains(watch.state(jobId))))
+                .thenCompose(at -> at.isEmpty() ? CompletableFuture.completedFuture(Optional.<Duration>empty())
+                        : CompletableFuture.supplyAsync(() -> {
+                            Duration after = run.elapsed();
+                            fault.victim().kill(sandbox);
+                            return after;
+                        }, later(fault.jitter())).thenApplyAsync(after -> {
+                            fault.victim().restart(sandbox);
+                            return Optional.of(after);
+                        }, later(fault.down())));
         String unfinished = null;
         try {
             run.finish(timeout);
@@ -105,12 +105,8 @@ public final class KillAnywhere {
                 sandbox.endedService());
     }
 
-    /** The injected fault's own timing (how long the victim stays down), not a wait for a condition. */
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Runs what it is given {@code delay} after it is given it. */
+    private static java.util.concurrent.Executor later(Duration delay) {
+        return CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -14,7 +14,9 @@
 #   --orchestrator-jar JAR  runs that build of the orchestrator instead of this one's
 #   --compare-jar JAR  also runs that build (an earlier commit's) first, over the same sizes in the same run: "before"
 #   --instances N [--plans 6] [--plan-vms 500]  then several plans at once (one per partition) on one orchestrator and on N
-# Writes target/bench/bench.md and target/bench/bench.json; service logs in target/bench/logs.
+# BENCH_JVM_FLAGS="-XX:... -Dspring.kafka.streams.properties.X=..." adds JVM flags to both systems' processes, for a trial.
+# Writes target/bench/bench.md and target/bench/bench.json; service logs in target/bench/logs. The log also says, for each
+# run, the CPU of the system's threads, of the broker and of the bench's own agents, and the records each topic took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args=() maven=()
@@ -24,5 +26,5 @@ while [ $# -gt 0 ]; do
 done
 ./mvnw -B -q "${maven[@]}" -pl bench -am package -DskipTests
 rm -rf target/bench
-exec java -Xmx1g -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.failback.messages -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+exec java -Xmx1g -Dbench.jvmFlags="${BENCH_JVM_FLAGS:-}" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.failback.messages -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
   io.failback.bench.Bench --out target/bench "${args[@]}"

@@ -142,6 +142,8 @@ public final class Bench {
                     }
                 }
                 report.topicBytes(topicBytes(stage.bootstrap()));
+                System.out.println("bench: records per topic after the orchestrator's runs (offsets, transaction markers included): "
+                        + topicOffsets(stage.bootstrap()));
                 if (!o.skipBaseline()) {
                     int[] traffic = report.trafficPerEvent();
                     try (JvmProcess baseline = JvmProcess.start("baseline", List.of("-cp", System.getProperty("java.class.path"),
@@ -210,7 +212,7 @@ public final class Bench {
             JobWatch watch = new JobWatch(bs);
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs),
                     new ByteArraySerializer(), new ByteArraySerializer());
-            return new Stage(broker, sim, agents, watch, producer, new Runner(commands, watch, producer, report));
+            return new Stage(broker, sim, agents, watch, producer, new Runner(commands, watch, producer, report, broker.pid()));
         }
 
         String bootstrap() {
@@ -244,6 +246,20 @@ public final class Bench {
                     })));
         }
         return bytes;
+    }
+
+    /** The sum of each topic's end offsets: the records written to it, with the transactions' markers. */
+    private static Map<String, Long> topicOffsets(String bootstrap) throws Exception {
+        Map<String, Long> offsets = new java.util.TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().forEach((topic, d) -> d.partitions()
+                    .forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> offsets.merge(tp.topic(), info.offset(), Long::sum));
+        }
+        offsets.values().removeIf(n -> n == 0);
+        return offsets;
     }
 
     private static List<String> plans(Options o) {
@@ -335,12 +351,14 @@ public final class Bench {
         private final JobWatch watch;
         private final KafkaProducer<byte[], byte[]> producer;
         private final Report report;
+        private final long brokerPid;
 
         Agents.CommandLog commands() {
             return commands;
         }
 
-        Runner(Agents.CommandLog commands, JobWatch watch, KafkaProducer<byte[], byte[]> producer, Report report) {
+        Runner(Agents.CommandLog commands, JobWatch watch, KafkaProducer<byte[], byte[]> producer, Report report, long brokerPid) {
+            this.brokerPid = brokerPid;
             this.commands = commands;
             this.watch = watch;
             this.producer = producer;
@@ -385,6 +403,9 @@ public final class Bench {
                 throws Exception {
             long cpu0 = processes.stream().mapToLong(JvmProcess::cpuMs).sum();
             long jit0 = processes.stream().mapToLong(JvmProcess::jitCpuMs).sum();
+            Map<String, Long> threads0 = processes.size() == 1 ? processes.get(0).threadCpuMs() : Map.of();
+            Map<String, Long> bench0 = JvmProcess.threadCpuMs(ProcessHandle.current().pid());
+            long broker0 = JvmProcess.threadCpuMs(brokerPid).values().stream().mapToLong(Long::longValue).sum();
             processes.forEach(JvmProcess::resetPeaks);
             long t0 = System.currentTimeMillis();
             submit.run();
@@ -401,6 +422,24 @@ public final class Bench {
             }
             long cpu = processes.stream().mapToLong(JvmProcess::cpuMs).sum() - cpu0;
             long jit = processes.stream().mapToLong(JvmProcess::jitCpuMs).sum() - jit0;
+            if (processes.size() == 1) { // which threads the CPU went to, against the run's wall time
+                long wall = Math.max(1, endAt - t0);
+                StringBuilder busy = new StringBuilder();
+                processes.get(0).threadCpuMs().entrySet().stream()
+                        .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                        .forEach(e -> busy.append(String.format(" %s %d ms (%.0f%%);", e.getKey(), e.getValue(), 100.0 * e.getValue() / wall)));
+                System.out.println("bench: " + system + " " + jobIds.get(0) + " CPU by thread, share of " + wall + " ms:" + busy);
+                StringBuilder own = new StringBuilder(); // the bench's own: the agents and the watch, in this JVM
+                Map<String, Long> bench1 = JvmProcess.threadCpuMs(ProcessHandle.current().pid());
+                long total = bench1.values().stream().mapToLong(Long::longValue).sum() - bench0.values().stream().mapToLong(Long::longValue).sum();
+                bench1.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - bench0.getOrDefault(e.getKey(), 0L)))
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                        .forEach(e -> own.append(String.format(" %s %d ms;", e.getKey(), e.getValue())));
+                long broker = JvmProcess.threadCpuMs(brokerPid).values().stream().mapToLong(Long::longValue).sum() - broker0;
+                System.out.printf("bench: %s %s the broker's CPU %d ms (%.0f%%); the bench JVM's (agents, watch) %d ms (%.0f%%):%s%n", system,
+                        jobIds.get(0), broker, 100.0 * broker / wall, total, 100.0 * total / wall, own);
+            }
             Thread.sleep(1_000); // the jobs' last status and audit records, committed with their end, reach the watch
             List<Long> lat = new ArrayList<>();
             List<Long> own = new ArrayList<>();

@@ -21,7 +21,17 @@ import java.util.concurrent.TimeUnit;
 final class JvmProcess implements AutoCloseable {
 
     /** As the Dockerfile runs the services, with the heap the target allows. */
-    static final List<String> JVM_FLAGS = List.of("-XX:MaxRAMPercentage=75", "-Xmx512m");
+    static final List<String> JVM_FLAGS = flags();
+
+    /** The Dockerfile's, and for a trial of others on both systems, {@code -Dbench.jvmFlags="-XX:..."}. */
+    private static List<String> flags() {
+        List<String> flags = new ArrayList<>(List.of("-XX:MaxRAMPercentage=75", "-Xmx512m"));
+        String more = System.getProperty("bench.jvmFlags", "").strip();
+        if (!more.isEmpty()) {
+            flags.addAll(List.of(more.split("\\s+")));
+        }
+        return List.copyOf(flags);
+    }
     private static final long TICKS_PER_SECOND = 100;
 
     private final String name;
@@ -105,15 +115,27 @@ final class JvmProcess implements AutoCloseable {
      * which a long-running service pays once.
      */
     long jitCpuMs() {
-        long ticks = 0;
-        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+        return threadCpuMs().entrySet().stream().filter(e -> e.getKey().matches("C[12] CompilerThre.*"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * CPU ms of each live thread so far, by its name as Linux keeps it (15 characters: "kafka-producer-", "C2 CompilerThre"),
+     * threads of the same name summed.
+     */
+    Map<String, Long> threadCpuMs() {
+        return threadCpuMs(process.pid());
+    }
+
+    static Map<String, Long> threadCpuMs(long pid) {
+        Map<String, Long> ms = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : threads.toList()) {
                 try {
-                    if (Files.readString(t.resolve("comm")).matches("C[12] CompilerThre.*\\s*")) {
-                        String stat = Files.readString(t.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ms.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / TICKS_PER_SECOND, Long::sum);
                 } catch (IOException e) {
                     // the thread ended between the listing and the read: its time is no longer counted anywhere
                 }
@@ -121,7 +143,7 @@ final class JvmProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ticks * 1000 / TICKS_PER_SECOND;
+        return ms;
     }
 
     void resetPeaks() {

@@ -119,7 +119,27 @@ public final class Bench {
             }
             try (Stage stage = Stage.start("main", spec, data, report)) {
                 try (Orchestrators orchestrator = Orchestrators.start("orchestrator", jar, 1, o.jfr(), o, stage.bootstrap(), data)) {
-                    stage.runner().sizes("orchestrator", orchestrator.processes(), o);
+                    Runner.Row warm = stage.runner().orchestrator("orchestrator", orchestrator.processes(), "warmup", List.of("plan-warmup"),
+                            o.warmup(), false);
+                    // The two systems side by side, each size the one right after the other, so each meets the broker's and the
+                    // bench's JVMs as warm as the other did (all three JIT-compile for minutes). Run after every orchestrator
+                    // job, the baseline met a broker those jobs had warmed, and the orchestrator a cold one.
+                    JvmProcess baseline = o.skipBaseline() ? null : startBaseline(o, stage, data, report.trafficPerEvent(warm));
+                    try {
+                        if (baseline != null) {
+                            stage.runner().baseline(baseline, "warmup", o.warmup(), false);
+                        }
+                        for (int n : o.sizes()) {
+                            stage.runner().orchestrator("orchestrator", orchestrator.processes(), "n" + n, List.of("plan-n" + n), n, true);
+                            if (baseline != null) {
+                                stage.runner().baseline(baseline, "n" + n, n, true);
+                            }
+                        }
+                    } finally {
+                        if (baseline != null) {
+                            baseline.close();
+                        }
+                    }
                     if (o.makespanVms() > 0) {
                         Makespan delays = new Makespan(o.scale(), o.seed(), o.azureLimit(), o.vcenterLimit());
                         stage.agents().answerAfter(delays);
@@ -142,20 +162,8 @@ public final class Bench {
                     }
                 }
                 report.topicBytes(topicBytes(stage.bootstrap()));
-                System.out.println("bench: records per topic after the orchestrator's runs (offsets, transaction markers included): "
+                System.out.println("bench: records per topic after the runs (offsets, transaction markers included): "
                         + topicOffsets(stage.bootstrap()));
-                if (!o.skipBaseline()) {
-                    int[] traffic = report.trafficPerEvent();
-                    try (JvmProcess baseline = JvmProcess.start("baseline", List.of("-cp", System.getProperty("java.class.path"),
-                            Baseline.class.getName(), stage.bootstrap(), data.resolve("baseline-state").toString(),
-                            Integer.toString(traffic[0]), Integer.toString(traffic[1]), Integer.toString(traffic[2])), Map.of(), o.out().resolve("logs"))) {
-                        baseline.awaitLog("baseline state RUNNING", Duration.ofMinutes(3));
-                        stage.runner().baseline(baseline, "warmup", o.warmup(), false);
-                        for (int n : o.sizes()) {
-                            stage.runner().baseline(baseline, "n" + n, n, true);
-                        }
-                    }
-                }
             }
             if (o.instances() > 1) {
                 // one instance, then several, each on a fresh broker: several plans at once, after a warm-up round
@@ -227,6 +235,15 @@ public final class Bench {
             sim.close();
             broker.close();
         }
+    }
+
+    /** The baseline as its own process on the stage's broker, running. */
+    private static JvmProcess startBaseline(Options o, Stage stage, Path data, int[] traffic) throws InterruptedException {
+        JvmProcess baseline = JvmProcess.start("baseline", List.of("-cp", System.getProperty("java.class.path"),
+                Baseline.class.getName(), stage.bootstrap(), data.resolve("baseline-state").toString(),
+                Integer.toString(traffic[0]), Integer.toString(traffic[1]), Integer.toString(traffic[2])), Map.of(), o.out().resolve("logs"));
+        baseline.awaitLog("baseline state RUNNING", Duration.ofMinutes(3));
+        return baseline;
     }
 
     /** Bytes on the broker's disk per kind of topic: the orchestrator's changelogs, and what it publishes. */

@@ -51,11 +51,8 @@ final class Report {
     }
 
     /** Steps per VM, statuses and audits per command, as the orchestrator wrote them in its largest job. */
-    synchronized int[] trafficPerEvent() {
-        List<Bench.Runner.Row> all = new ArrayList<>(rows);
-        all.addAll(scaleOut);
-        Bench.Runner.Row largest = all.stream().filter(r -> r.system().equals("orchestrator") || r.system().startsWith("x"))
-                .max(java.util.Comparator.comparingInt(Bench.Runner.Row::vms)).orElseThrow();
+    /** The baseline's traffic per event, as the orchestrator's job {@code from} had it (its warm-up: the same plan shape). */
+    synchronized int[] trafficPerEvent(Bench.Runner.Row largest) {
         traffic = new int[] {(int) Math.round((double) largest.commands() / largest.vms()),
                 (int) Math.round((double) largest.statuses() / largest.commands()),
                 (int) Math.round((double) largest.audits() / largest.commands())};

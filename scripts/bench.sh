@@ -8,12 +8,13 @@
 #
 # Usage: scripts/bench.sh [--large] [--sizes 300,1000,3000] [--makespan-vms 1000] [--scale 100] [--seed 42]
 #                         [--azure-limit 50] [--vcenter-limit 20] [--warmup 3000] [--no-baseline] [--jfr]
-#                         [--compare-jar JAR] [--instances N] [-- MAVEN_ARGS]
+#                         [--compare-jar JAR] [--instances N] [--runs R] [-- MAVEN_ARGS]
 #   --large   adds a 10,000-VM plan
 #   --jfr     records the orchestrator with Java Flight Recorder to target/bench/orchestrator.jfr
 #   --orchestrator-jar JAR  runs that build of the orchestrator instead of this one's
 #   --compare-jar JAR  also runs that build (an earlier commit's) first, over the same sizes in the same run: "before"
 #   --instances N [--plans 6] [--plan-vms 500]  then several plans at once (one per partition) on one orchestrator and on N
+#   --runs R  the side-by-side runs R times, each on a fresh broker with fresh processes; the ratios are the medians
 # BENCH_JVM_FLAGS="-XX:... -Dspring.kafka.streams.properties.X=..." adds JVM flags to both systems' processes, for a trial.
 # Writes target/bench/bench.md and target/bench/bench.json; service logs in target/bench/logs. The log also says, for each
 # run, the CPU of the system's threads, of the broker and of the bench's own agents, and the records each topic took.

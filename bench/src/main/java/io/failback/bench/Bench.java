@@ -48,7 +48,8 @@ public final class Bench {
      * @param instances more than 1: {@code plans} plans of {@code planVms} VMs at once on one orchestrator, then on this many
      */
     record Options(List<Integer> sizes, int warmup, int makespanVms, double scale, long seed, int azureLimit, int vcenterLimit,
-                   boolean skipBaseline, boolean jfr, Path out, Path orchestratorJar, Path compareJar, int instances, int plans, int planVms) {
+                   boolean skipBaseline, boolean jfr, Path out, Path orchestratorJar, Path compareJar, int instances, int plans, int planVms,
+                   int runs) {
 
         static Options parse(String[] args) {
             List<Integer> sizes = new ArrayList<>(List.of(300, 1000, 3000));
@@ -68,6 +69,7 @@ public final class Bench {
             int instances = 1;
             int plans = Topics.PARTITIONS;
             int planVms = 500;
+            int runs = 1;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -90,10 +92,15 @@ public final class Bench {
                     case "--instances" -> instances = Integer.parseInt(args[++i]);
                     case "--plans" -> plans = Integer.parseInt(args[++i]);
                     case "--plan-vms" -> planVms = Integer.parseInt(args[++i]);
+                    case "--runs" -> runs = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see scripts/bench.sh)");
                 }
             }
-            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, jar, compare, instances, plans, planVms);
+            if (runs < 1) {
+                throw new IllegalArgumentException("--runs must be at least 1");
+            }
+            return new Options(sizes, warmup, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, jar, compare, instances, plans, planVms,
+                    runs);
         }
     }
 
@@ -117,53 +124,57 @@ public final class Bench {
                     stage.runner().sizes("before", before.processes(), o);
                 }
             }
-            try (Stage stage = Stage.start("main", spec, data, report)) {
-                try (Orchestrators orchestrator = Orchestrators.start("orchestrator", jar, 1, o.jfr(), o, stage.bootstrap(), data)) {
-                    Runner.Row warm = stage.runner().orchestrator("orchestrator", orchestrator.processes(), "warmup", List.of("plan-warmup"),
-                            o.warmup(), false);
-                    // The two systems side by side, each size the one right after the other, so each meets the broker's and the
-                    // bench's JVMs as warm as the other did (all three JIT-compile for minutes). Run after every orchestrator
-                    // job, the baseline met a broker those jobs had warmed, and the orchestrator a cold one.
-                    JvmProcess baseline = o.skipBaseline() ? null : startBaseline(o, stage, data, report.trafficPerEvent(warm));
-                    try {
-                        if (baseline != null) {
-                            stage.runner().baseline(baseline, "warmup", o.warmup(), false);
-                        }
-                        for (int n : o.sizes()) {
-                            stage.runner().orchestrator("orchestrator", orchestrator.processes(), "n" + n, List.of("plan-n" + n), n, true);
+            // --runs R: the whole side-by-side run R times, each on a fresh broker with fresh processes; the ratios are the medians
+            for (int run = 1; run <= o.runs(); run++) {
+                try (Stage stage = Stage.start(o.runs() == 1 ? "main" : "main-" + run, spec, data, report)) {
+                    try (Orchestrators orchestrator = Orchestrators.start(o.runs() == 1 ? "orchestrator" : "orchestrator-" + run, jar, 1,
+                            o.jfr() && run == 1, o, stage.bootstrap(), data)) {
+                        Runner.Row warm = stage.runner().orchestrator("orchestrator", orchestrator.processes(), "warmup", List.of("plan-warmup"),
+                                o.warmup(), false);
+                        // The two systems side by side, each size the one right after the other, so each meets the broker's and the
+                        // bench's JVMs as warm as the other did (all three JIT-compile for minutes). Run after every orchestrator
+                        // job, the baseline met a broker those jobs had warmed, and the orchestrator a cold one.
+                        JvmProcess baseline = o.skipBaseline() ? null : startBaseline(o, run, stage, data, report.trafficPerEvent(warm));
+                        try {
                             if (baseline != null) {
-                                stage.runner().baseline(baseline, "n" + n, n, true);
+                                stage.runner().baseline(baseline, "warmup", o.warmup(), false);
+                            }
+                            for (int n : o.sizes()) {
+                                stage.runner().orchestrator("orchestrator", orchestrator.processes(), "n" + n, List.of("plan-n" + n), n, true);
+                                if (baseline != null) {
+                                    stage.runner().baseline(baseline, "n" + n, n, true);
+                                }
+                            }
+                        } finally {
+                            if (baseline != null) {
+                                baseline.close();
                             }
                         }
-                    } finally {
-                        if (baseline != null) {
-                            baseline.close();
+                        if (o.makespanVms() > 0 && run == o.runs()) { // once, in the last run
+                            Makespan delays = new Makespan(o.scale(), o.seed(), o.azureLimit(), o.vcenterLimit());
+                            stage.agents().answerAfter(delays);
+                            Runner.Row row = stage.runner().orchestrator("orchestrator", orchestrator.processes(), "makespan",
+                                    List.of("plan-makespan"), o.makespanVms(), false);
+                            stage.agents().answerAfter(null);
+                            List<Makespan.VmWork> work = new ArrayList<>();
+                            for (VmSpec vm : spec.members("plan-makespan")) {
+                                work.add(new Makespan.VmWork(vm.group(), delays.drawn().getOrDefault(vm.vmId(), Map.of())));
+                            }
+                            report.makespan(row, Makespan.lowerBound(work, o.azureLimit(), o.vcenterLimit()));
+                            Map<String, long[]> spans = stage.runner().commands().stepSpans("bench-makespan");
+                            long[] bound = Makespan.phases(work, o.azureLimit(), o.vcenterLimit());
+                            long failback = spans.getOrDefault("SHUT_DOWN_AZURE_VM", new long[] {0})[0];
+                            long commit = spans.getOrDefault("DELETE_AZURE_VM", new long[] {0})[0];
+                            System.out.printf("bench: makespan phases, bound / actual (first command of the phase to the next phase's): "
+                                            + "preflight %d / %d ms, failback %d / %d ms, commit %d / %d ms%n", bound[0], failback, bound[1],
+                                    commit - failback, bound[2], Math.round(row.seconds() * 1000) - commit);
+                            spans.forEach((step, span) -> System.out.printf("bench: makespan %s commands from %d to %d ms%n", step, span[0], span[1]));
                         }
                     }
-                    if (o.makespanVms() > 0) {
-                        Makespan delays = new Makespan(o.scale(), o.seed(), o.azureLimit(), o.vcenterLimit());
-                        stage.agents().answerAfter(delays);
-                        Runner.Row row = stage.runner().orchestrator("orchestrator", orchestrator.processes(), "makespan",
-                                List.of("plan-makespan"), o.makespanVms(), false);
-                        stage.agents().answerAfter(null);
-                        List<Makespan.VmWork> work = new ArrayList<>();
-                        for (VmSpec vm : spec.members("plan-makespan")) {
-                            work.add(new Makespan.VmWork(vm.group(), delays.drawn().getOrDefault(vm.vmId(), Map.of())));
-                        }
-                        report.makespan(row, Makespan.lowerBound(work, o.azureLimit(), o.vcenterLimit()));
-                        Map<String, long[]> spans = stage.runner().commands().stepSpans("bench-makespan");
-                        long[] bound = Makespan.phases(work, o.azureLimit(), o.vcenterLimit());
-                        long failback = spans.getOrDefault("SHUT_DOWN_AZURE_VM", new long[] {0})[0];
-                        long commit = spans.getOrDefault("DELETE_AZURE_VM", new long[] {0})[0];
-                        System.out.printf("bench: makespan phases, bound / actual (first command of the phase to the next phase's): "
-                                        + "preflight %d / %d ms, failback %d / %d ms, commit %d / %d ms%n", bound[0], failback, bound[1],
-                                commit - failback, bound[2], Math.round(row.seconds() * 1000) - commit);
-                        spans.forEach((step, span) -> System.out.printf("bench: makespan %s commands from %d to %d ms%n", step, span[0], span[1]));
-                    }
+                    report.topicBytes(topicBytes(stage.bootstrap()));
+                    System.out.println("bench: records per topic after the runs (offsets, transaction markers included): "
+                            + topicOffsets(stage.bootstrap()));
                 }
-                report.topicBytes(topicBytes(stage.bootstrap()));
-                System.out.println("bench: records per topic after the runs (offsets, transaction markers included): "
-                        + topicOffsets(stage.bootstrap()));
             }
             if (o.instances() > 1) {
                 // one instance, then several, each on a fresh broker: several plans at once, after a warm-up round
@@ -238,9 +249,10 @@ public final class Bench {
     }
 
     /** The baseline as its own process on the stage's broker, running. */
-    private static JvmProcess startBaseline(Options o, Stage stage, Path data, int[] traffic) throws InterruptedException {
-        JvmProcess baseline = JvmProcess.start("baseline", List.of("-cp", System.getProperty("java.class.path"),
-                Baseline.class.getName(), stage.bootstrap(), data.resolve("baseline-state").toString(),
+    private static JvmProcess startBaseline(Options o, int run, Stage stage, Path data, int[] traffic) throws InterruptedException {
+        String name = o.runs() == 1 ? "baseline" : "baseline-" + run;
+        JvmProcess baseline = JvmProcess.start(name, List.of("-cp", System.getProperty("java.class.path"),
+                Baseline.class.getName(), stage.bootstrap(), data.resolve(name + "-state").toString(),
                 Integer.toString(traffic[0]), Integer.toString(traffic[1]), Integer.toString(traffic[2])), Map.of(), o.out().resolve("logs"));
         baseline.awaitLog("baseline state RUNNING", Duration.ofMinutes(3));
         return baseline;

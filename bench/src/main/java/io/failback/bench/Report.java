@@ -84,15 +84,21 @@ final class Report {
         md.append("\n| VMs | commands/s ratio (orchestrator/baseline) | step p99 ratio | without gate waits | before: commands/s ratio "
                 + "| before: p99 ratio without gate waits |\n|---|---|---|---|---|---|\n");
         for (int n : options.sizes()) {
-            Bench.Runner.Row o = find("orchestrator", n);
-            Bench.Runner.Row b = find("baseline", n);
-            Bench.Runner.Row before = find("before", n);
-            if (o != null && b != null) {
-                md.append(String.format(Locale.ROOT, "| %d | %.2fx | %.2fx | %.2fx | %s | %s |%n", n, o.commandsPerSecond() / b.commandsPerSecond(),
-                        ratio(o.p99Ms(), b.p99Ms()), ratio(o.ownP99Ms(), b.ownP99Ms()),
-                        before == null ? "-" : String.format(Locale.ROOT, "%.2fx", before.commandsPerSecond() / b.commandsPerSecond()),
-                        before == null ? "-" : String.format(Locale.ROOT, "%.2fx", ratio(before.ownP99Ms(), b.ownP99Ms()))));
+            if (!find("orchestrator", n).isEmpty() && !find("baseline", n).isEmpty()) {
+                double baseline = median("baseline", n, Bench.Runner.Row::commandsPerSecond);
+                boolean before = !find("before", n).isEmpty();
+                md.append(String.format(Locale.ROOT, "| %d | %.2fx | %.2fx | %.2fx | %s | %s |%n", n,
+                        ratio(median("orchestrator", n, Bench.Runner.Row::commandsPerSecond), baseline),
+                        ratio(median("orchestrator", n, r -> r.p99Ms()), median("baseline", n, r -> r.p99Ms())),
+                        ratio(median("orchestrator", n, r -> r.ownP99Ms()), median("baseline", n, r -> r.ownP99Ms())),
+                        before ? String.format(Locale.ROOT, "%.2fx", ratio(median("before", n, Bench.Runner.Row::commandsPerSecond), baseline)) : "-",
+                        before ? String.format(Locale.ROOT, "%.2fx", ratio(median("before", n, r -> r.ownP99Ms()),
+                                median("baseline", n, r -> r.ownP99Ms()))) : "-"));
             }
+        }
+        if (options.runs() > 1) {
+            md.append(String.format(Locale.ROOT, "%nEach ratio is of the medians over %d runs, each on a fresh broker with fresh processes "
+                    + "(the rows above, in the order they ran).%n", options.runs()));
         }
         if (scaleOut.size() == 2) {
             Bench.Runner.Row one = scaleOut.get(0);
@@ -152,12 +158,18 @@ final class Report {
                 r.ownP99Ms(), r.cpuMsPerCommand(), r.cpuMsPerCommandWithoutJit(), r.peakHeapMb(), r.peakRssMb(), r.load());
     }
 
-    private static double ratio(long a, long b) {
+    private static double ratio(double a, double b) {
         return b == 0 ? 0.0 : (double) a / b;
     }
 
-    private Bench.Runner.Row find(String system, int vms) {
-        return rows.stream().filter(r -> r.system().equals(system) && r.vms() == vms).findFirst().orElse(null);
+    private List<Bench.Runner.Row> find(String system, int vms) {
+        return rows.stream().filter(r -> r.system().equals(system) && r.vms() == vms).toList();
+    }
+
+    /** The median of {@code metric} over the runs of {@code system} at {@code vms} (of an even count, the mean of the middle two). */
+    private double median(String system, int vms, java.util.function.ToDoubleFunction<Bench.Runner.Row> metric) {
+        double[] v = find(system, vms).stream().mapToDouble(metric).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static String machine() {

@@ -109,6 +109,31 @@ class ReplicationEngineTest {
     }
 
     @Test
+    void shouldRegisterEachAgentOnceInTheOrderItsVmPoweredOnAndStartTheClockAgainAfterAPowerOff() {
+        String first = estate.vms().get(2).vmId();
+        String second = estate.vms().get(3).vmId();
+        String third = estate.vms().get(4).vmId();
+        engine.onVcenterResult(powered(first, PowerState.POWERED_ON), T0);
+        engine.onVcenterResult(powered(second, PowerState.POWERED_ON), T0.plusSeconds(10));
+        engine.onVcenterResult(powered(third, PowerState.POWERED_ON), T0.plusSeconds(12));
+        engine.onVcenterResult(powered(first, PowerState.POWERED_ON), T0.plusSeconds(15)); // still on: its clock runs on
+
+        assertThat(engine.registrationsDue(T0.plusSeconds(20))).extracting(ReplicationEngine.Keyed::key).containsExactly("agent/" + first);
+        assertThat(engine.registrationsDue(T0.plusSeconds(25))).as("each agent registers once").isEmpty();
+
+        engine.onVcenterResult(powered(third, PowerState.POWERED_OFF), T0.plusSeconds(26));
+        engine.onVcenterResult(powered(third, PowerState.POWERED_ON), T0.plusSeconds(40));
+        assertThat(engine.registrationsDue(T0.plusSeconds(45))).extracting(ReplicationEngine.Keyed::key).containsExactly("agent/" + second);
+        assertThat(engine.registrationsDue(T0.plusSeconds(59))).as("powered off and on: 20 s from the second power-on").isEmpty();
+        assertThat(engine.registrationsDue(T0.plusSeconds(60))).extracting(ReplicationEngine.Keyed::key).containsExactly("agent/" + third);
+
+        engine.onVcenterResult(powered(first, PowerState.POWERED_OFF), T0.plusSeconds(61));
+        engine.onVcenterResult(powered(first, PowerState.POWERED_ON), T0.plusSeconds(62));
+        assertThat(engine.registrationsDue(T0.plusSeconds(70))).as("a VM powered on again registers again, after the delay").isEmpty();
+        assertThat(engine.registrationsDue(T0.plusSeconds(82))).extracting(ReplicationEngine.Keyed::key).containsExactly("agent/" + first);
+    }
+
+    @Test
     void shouldRefuseAVmItDoesNotProtect() {
         ReplicationCommand unknown = new ReplicationCommand("c", "job-1", "vm-unknown", T0, new Reprotect("ps-01", "x"));
 

@@ -78,6 +78,8 @@ class OrchestratorObservabilityIT {
         // given a running orchestrator, ready
         await("readiness UP").atMost(Duration.ofMinutes(2)).until(() -> get("health/readiness").statusCode() == 200);
         assertThat(get("health/liveness").body()).contains("\"status\":\"UP\"");
+        await("the only instance runs the jobs of every partition").atMost(Duration.ofMinutes(1))
+                .until(() -> get("health/readiness").body().contains("\"jobPartitions\":[0,1,2,3,4,5]"));
 
         // when a plan of 6 VMs runs to AWAITING_COMMIT, every command answered
         Estate estate = new Estate();

@@ -3,6 +3,10 @@ package io.failback.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.failback.messages.JobState;
 import io.failback.messages.StatusEvent;
@@ -45,6 +51,13 @@ class ScaleOutIT {
         env.harness().startOrchestrator("a");
         env.harness().startOrchestrator("b");
         await().atMost(Duration.ofMinutes(3)).until(() -> log("a").contains("Started ") && log("b").contains("Started "));
+        // and the group settled: each instance runs the jobs of some partitions, together of all, none of both (a
+        // request sent while the first instance alone held every partition would never reach the second)
+        await("both instances run jobs").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            List<Integer> a = jobPartitions("a");
+            List<Integer> b = jobPartitions("b");
+            return !a.isEmpty() && !b.isEmpty() && a.size() + b.size() == Topics.PARTITIONS && a.stream().noneMatch(b::contains);
+        });
 
         // when every plan is requested at once
         for (Map.Entry<String, String> job : planOfJob.entrySet()) {
@@ -89,6 +102,25 @@ class ScaleOutIT {
             }
         }
         return taken;
+    }
+
+    private static final Pattern PORT = Pattern.compile("health and metrics on http://localhost:(\\d+)/actuator");
+    private static final Pattern JOB_PARTITIONS = Pattern.compile("\"jobPartitions\":\\[([0-9,]*)]");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The partitions whose jobs {@code instance} runs now, as its health says. */
+    private static List<Integer> jobPartitions(String instance) throws Exception {
+        Matcher port = PORT.matcher(log(instance));
+        if (!port.find()) {
+            return List.of();
+        }
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port.group(1)
+                + "/actuator/health/readiness")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher partitions = JOB_PARTITIONS.matcher(health.body());
+        if (!health.body().contains("\"streamsState\":\"RUNNING\"") || !partitions.find() || partitions.group(1).isEmpty()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(partitions.group(1).split(",")).map(Integer::valueOf).toList();
     }
 
     private static String log(String instance) throws Exception {

@@ -53,8 +53,24 @@ public class OrchestratorObservability {
             boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
             Health.Builder health = running && brokerProblem == null ? Health.up() : Health.down();
             health.withDetail("streamsState", String.valueOf(state));
+            health.withDetail("jobPartitions", client == null ? java.util.List.of() : jobPartitions(client));
             return health.withDetail("broker", brokerProblem == null ? "answers" : brokerProblem).build();
         };
+    }
+
+    /**
+     * The partitions of the job-keyed topics whose jobs this instance runs now (active tasks reading
+     * {@code failback.orchestrator.inputs}), in order: which jobs an operator finds in this instance's log and stores.
+     */
+    static java.util.List<Integer> jobPartitions(KafkaStreams client) {
+        try {
+            return client.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
+                    .flatMap(task -> task.topicPartitions().stream())
+                    .filter(tp -> tp.topic().equals(io.failback.schemas.Topics.ORCHESTRATOR_INPUTS.name()))
+                    .map(org.apache.kafka.common.TopicPartition::partition).sorted().distinct().toList();
+        } catch (RuntimeException e) { // not started yet, or closing: none
+            return java.util.List.of();
+        }
     }
 
     /** {@value Meters#JOBS}{state}: the jobs this instance's stores hold, one series per job state. */

@@ -2,17 +2,20 @@ package io.failback.orchestrator.observe;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.failback.messages.JobState;
 import io.failback.orchestrator.streams.JobsByState;
 import io.failback.schemas.Meters;
+import io.failback.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +56,7 @@ public class OrchestratorObservability {
             boolean running = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
             Health.Builder health = running && brokerProblem == null ? Health.up() : Health.down();
             health.withDetail("streamsState", String.valueOf(state));
-            health.withDetail("jobPartitions", client == null ? java.util.List.of() : jobPartitions(client));
+            health.withDetail("jobPartitions", client == null ? List.of() : jobPartitions(client));
             return health.withDetail("broker", brokerProblem == null ? "answers" : brokerProblem).build();
         };
     }
@@ -62,14 +65,14 @@ public class OrchestratorObservability {
      * The partitions of the job-keyed topics whose jobs this instance runs now (active tasks reading
      * {@code failback.orchestrator.inputs}), in order: which jobs an operator finds in this instance's log and stores.
      */
-    static java.util.List<Integer> jobPartitions(KafkaStreams client) {
+    private static List<Integer> jobPartitions(KafkaStreams client) {
         try {
             return client.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
                     .flatMap(task -> task.topicPartitions().stream())
-                    .filter(tp -> tp.topic().equals(io.failback.schemas.Topics.ORCHESTRATOR_INPUTS.name()))
-                    .map(org.apache.kafka.common.TopicPartition::partition).sorted().distinct().toList();
+                    .filter(tp -> tp.topic().equals(Topics.ORCHESTRATOR_INPUTS.name()))
+                    .map(TopicPartition::partition).sorted().distinct().toList();
         } catch (RuntimeException e) { // not started yet, or closing: none
-            return java.util.List.of();
+            return List.of();
         }
     }
 

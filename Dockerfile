@@ -12,4 +12,6 @@ FROM eclipse-temurin:17.0.15_6-jre
 RUN useradd --system --uid 10001 failback && mkdir -p /var/lib/failback && chown failback /var/lib/failback
 USER failback
 COPY --from=build /src/service.jar /opt/failback/service.jar
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/failback/service.jar"]
+# A failback is a burst after days of idleness, so its hot paths are compiled while it runs: a smaller inlining budget
+# makes C2 compile about half as much for the same steady-state CPU per command (scripts/bench.sh, README Performance).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:MaxInlineSize=10", "-XX:FreqInlineSize=100", "-XX:InlineSmallCode=500", "-XX:MaxInlineLevel=9", "-jar", "/opt/failback/service.jar"]

@@ -16,6 +16,7 @@
 #   --instances N [--plans 6] [--plan-vms 500]  then several plans at once (one per partition) on one orchestrator and on N
 #   --runs R  the side-by-side runs R times, each on a fresh broker with fresh processes; the ratios are the medians
 # BENCH_JVM_FLAGS="-XX:... -Dspring.kafka.streams.properties.X=..." adds JVM flags to both systems' processes, for a trial.
+# BENCH_ORCHESTRATOR_JVM_FLAGS="..." adds them to the orchestrator's processes alone.
 # Writes target/bench/bench.md and target/bench/bench.json; service logs in target/bench/logs. The log also says, for each
 # run, the CPU of the system's threads, of the broker and of the bench's own agents, and the records each topic took.
 set -euo pipefail
@@ -27,5 +28,5 @@ while [ $# -gt 0 ]; do
 done
 ./mvnw -B -q "${maven[@]}" -pl bench -am package -DskipTests
 rm -rf target/bench
-exec java -Xmx1g -Dbench.jvmFlags="${BENCH_JVM_FLAGS:-}" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.failback.messages -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+exec java -Xmx1g -Dbench.jvmFlags="${BENCH_JVM_FLAGS:-}" -Dbench.orchestratorFlags="${BENCH_ORCHESTRATOR_JVM_FLAGS:-}" -Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.failback.messages -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
   io.failback.bench.Bench --out target/bench "${args[@]}"

@@ -251,7 +251,7 @@ public final class Bench {
     /** The baseline as its own process on the stage's broker, running. */
     private static JvmProcess startBaseline(Options o, int run, Stage stage, Path data, int[] traffic) throws InterruptedException {
         String name = o.runs() == 1 ? "baseline" : "baseline-" + run;
-        JvmProcess baseline = JvmProcess.start(name, List.of("-cp", System.getProperty("java.class.path"),
+        JvmProcess baseline = JvmProcess.start(name, JvmProcess.baselineFlags(), List.of("-cp", System.getProperty("java.class.path"),
                 Baseline.class.getName(), stage.bootstrap(), data.resolve(name + "-state").toString(),
                 Integer.toString(traffic[0]), Integer.toString(traffic[1]), Integer.toString(traffic[2])), Map.of(), o.out().resolve("logs"));
         baseline.awaitLog("baseline state RUNNING", Duration.ofMinutes(3));
@@ -314,9 +314,13 @@ public final class Bench {
                     // a profile of the whole run, for `jfr print` or JDK Mission Control
                     args.add("-XX:StartFlightRecording=settings=profile,filename=" + o.out().toAbsolutePath().resolve("orchestrator.jfr"));
                 }
+                String flags = System.getProperty("bench.orchestratorFlags", "").strip(); // a trial on the orchestrator alone
+                if (!flags.isEmpty()) {
+                    args.addAll(List.of(flags.split("\\s+")));
+                }
                 args.addAll(List.of("-jar", jar.toString()));
                 String name = count == 1 ? label : label + "-" + (i + 1);
-                started.add(JvmProcess.start(name, args, Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                started.add(JvmProcess.start(name, JvmProcess.serviceFlags(), args, Map.of("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
                         // the bench's clients send unsigned records: the unsigned local mode, said explicitly
                         "FAILBACK_ORCHESTRATOR_SIGNING_REQUIRE_SIGNATURES", "false",
                         "SPRING_KAFKA_STREAMS_STATE_DIR", data.resolve("state-" + name).toString()), o.out().resolve("logs")));
@@ -422,6 +426,12 @@ public final class Bench {
             });
         }
 
+        /** CPU ms of the JIT compilers' threads in a per-thread map. */
+        private static long compilerMs(Map<String, Long> threads) {
+            return threads.entrySet().stream().filter(e -> e.getKey().startsWith("C1 Compiler") || e.getKey().startsWith("C2 Compiler"))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+
         Row baseline(JvmProcess process, String name, int vms, boolean reported) throws Exception {
             String jobId = "baseline-" + name;
             return run("baseline", List.of(process), List.of(jobId), vms, reported,
@@ -434,7 +444,8 @@ public final class Bench {
             long jit0 = processes.stream().mapToLong(JvmProcess::jitCpuMs).sum();
             Map<String, Long> threads0 = processes.size() == 1 ? processes.get(0).threadCpuMs() : Map.of();
             Map<String, Long> bench0 = JvmProcess.threadCpuMs(ProcessHandle.current().pid());
-            long broker0 = JvmProcess.threadCpuMs(brokerPid).values().stream().mapToLong(Long::longValue).sum();
+            Map<String, Long> brokerThreads0 = JvmProcess.threadCpuMs(brokerPid);
+            long broker0 = brokerThreads0.values().stream().mapToLong(Long::longValue).sum();
             processes.forEach(JvmProcess::resetPeaks);
             long t0 = System.currentTimeMillis();
             submit.run();
@@ -465,9 +476,23 @@ public final class Bench {
                 bench1.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - bench0.getOrDefault(e.getKey(), 0L)))
                         .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                         .forEach(e -> own.append(String.format(" %s %d ms;", e.getKey(), e.getValue())));
-                long broker = JvmProcess.threadCpuMs(brokerPid).values().stream().mapToLong(Long::longValue).sum() - broker0;
+                Map<String, Long> brokerThreads1 = JvmProcess.threadCpuMs(brokerPid);
+                long broker = brokerThreads1.values().stream().mapToLong(Long::longValue).sum() - broker0;
                 System.out.printf("bench: %s %s the broker's CPU %d ms (%.0f%%); the bench JVM's (agents, watch) %d ms (%.0f%%):%s%n", system,
                         jobIds.get(0), broker, 100.0 * broker / wall, total, 100.0 * total / wall, own);
+                // the whole machine's work for this job, the JIT compilers' threads apart: the figure least moved by
+                // how the 2 cores happened to be shared, for comparing two builds
+                long systemAll = cpu;
+                long systemJit = jit;
+                long brokerJit = compilerMs(brokerThreads1) - compilerMs(brokerThreads0);
+                long benchJit = compilerMs(bench1) - compilerMs(bench0);
+                int commandsSent = jobIds.stream().mapToInt(commands::commands).sum();
+                long all = systemAll + broker + total;
+                long withoutJit = all - systemJit - brokerJit - benchJit;
+                System.out.printf("bench: %s %s machine CPU per command: %.0f us (%.0f without the JIT compilers: system %.0f, broker %.0f, "
+                                + "agents %.0f)%n", system, jobIds.get(0), 1000.0 * all / Math.max(1, commandsSent),
+                        1000.0 * withoutJit / Math.max(1, commandsSent), 1000.0 * (systemAll - systemJit) / Math.max(1, commandsSent),
+                        1000.0 * (broker - brokerJit) / Math.max(1, commandsSent), 1000.0 * (total - benchJit) / Math.max(1, commandsSent));
             }
             Thread.sleep(1_000); // the jobs' last status and audit records, committed with their end, reach the watch
             List<Long> lat = new ArrayList<>();

@@ -20,18 +20,57 @@ import java.util.concurrent.TimeUnit;
  */
 final class JvmProcess implements AutoCloseable {
 
-    /** As the Dockerfile runs the services, with the heap the issue's target allows. */
-    static final List<String> JVM_FLAGS = flags();
+    /**
+     * The orchestrator's: the JVM flags the Dockerfile runs the services with (read from its ENTRYPOINT, so the two
+     * can't drift apart), with the heap the issue's target allows.
+     */
+    static List<String> serviceFlags() {
+        return Flags.SERVICE;
+    }
 
-    /** The Dockerfile's, and for a trial of others on both systems, {@code -Dbench.jvmFlags="-XX:..."}. */
-    private static List<String> flags() {
-        List<String> flags = new ArrayList<>(List.of("-XX:MaxRAMPercentage=75", "-Xmx512m"));
+    /** The baseline's: a minimal Kafka Streams application on a default JVM, with the same heap. */
+    static List<String> baselineFlags() {
+        return Flags.BASELINE;
+    }
+
+    /** Read once, when first asked for (from the repository's root, where scripts/bench.sh runs). */
+    private static final class Flags {
+        static final List<String> SERVICE = flags(dockerfileFlags(Path.of("Dockerfile")));
+        static final List<String> BASELINE = flags(List.of("-XX:MaxRAMPercentage=75"));
+    }
+
+    /** {@code flags} with the heap bound, and for a trial of others on both systems, {@code -Dbench.jvmFlags="-XX:..."}. */
+    private static List<String> flags(List<String> base) {
+        List<String> flags = new ArrayList<>(base);
+        flags.add("-Xmx512m");
         String more = System.getProperty("bench.jvmFlags", "").strip();
         if (!more.isEmpty()) {
             flags.addAll(List.of(more.split("\\s+")));
         }
         return List.copyOf(flags);
     }
+
+    /** The flags between {@code "java"} and {@code "-jar"} in the Dockerfile's exec-form ENTRYPOINT. */
+    static List<String> dockerfileFlags(Path dockerfile) {
+        try {
+            String entry = Files.readAllLines(dockerfile).stream().filter(l -> l.startsWith("ENTRYPOINT [")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no exec-form ENTRYPOINT in " + dockerfile));
+            List<String> words = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(entry);
+            while (m.find()) {
+                words.add(m.group(1));
+            }
+            int java = words.indexOf("java");
+            int jar = words.indexOf("-jar");
+            if (java < 0 || jar < java) {
+                throw new IllegalStateException("the ENTRYPOINT of " + dockerfile + " does not run java ... -jar: " + entry);
+            }
+            return List.copyOf(words.subList(java + 1, jar));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the bench runs from the repository's root, to read its Dockerfile's JVM flags", e);
+        }
+    }
+
     private static final long TICKS_PER_SECOND = 100;
 
     private final String name;
@@ -55,10 +94,10 @@ final class JvmProcess implements AutoCloseable {
         heap.start();
     }
 
-    static JvmProcess start(String name, List<String> args, Map<String, String> env, Path logDir) {
+    static JvmProcess start(String name, List<String> flags, List<String> args, Map<String, String> env, Path logDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_FLAGS);
+        cmd.addAll(flags);
         cmd.addAll(args);
         try {
             Files.createDirectories(logDir);

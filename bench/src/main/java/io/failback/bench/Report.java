@@ -64,7 +64,9 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmark: orchestrator vs a Kafka Streams exactly_once_v2 baseline\n\n");
         md.append("Started ").append(started).append(" on ").append(machine).append(".\n");
-        md.append("Orchestrator JVM flags: ").append(String.join(" ", JvmProcess.JVM_FLAGS)).append("; one standalone broker; instant agents; ");
+        md.append("Orchestrator JVM flags (the Dockerfile's): ").append(String.join(" ", JvmProcess.serviceFlags()))
+                .append("; baseline JVM flags: ").append(String.join(" ", JvmProcess.baselineFlags()))
+                .append("; one standalone broker; instant agents; ");
         if (traffic != null) {
             md.append(String.format("baseline traffic: %d steps per VM, %d status and %d audit records per command", traffic[0], traffic[1], traffic[2]));
         }
@@ -127,7 +129,8 @@ final class Report {
     private String json() {
         StringBuilder j = new StringBuilder("{\n");
         j.append("  \"started\": \"").append(started).append("\",\n  \"machine\": \"").append(machine.replace("\"", "'")).append("\",\n");
-        j.append("  \"jvmFlags\": \"").append(String.join(" ", JvmProcess.JVM_FLAGS)).append("\",\n  \"runs\": [\n");
+        j.append("  \"jvmFlags\": \"").append(String.join(" ", JvmProcess.serviceFlags())).append("\",\n");
+        j.append("  \"baselineJvmFlags\": \"").append(String.join(" ", JvmProcess.baselineFlags())).append("\",\n  \"runs\": [\n");
         List<Bench.Runner.Row> runs = new ArrayList<>(rows);
         runs.addAll(scaleOut);
         for (int i = 0; i < runs.size(); i++) {

@@ -79,10 +79,12 @@ public final class Topics {
     /**
      * The latest status of every job and VM, compacted, for dashboards that start late: a job's latest
      * {@link StatusEvent} (its {@code job} set) under {@link #jobStateKey}, a VM's (its {@code vm} set) under
-     * {@link #vmStateKey}. Written by the orchestrator in the same transaction as {@link #STATUS}.
+     * {@link #vmStateKey}. Written by the orchestrator in the same transaction as {@link #STATUS}, every record of a job
+     * on the partition its status records take ({@link #jobStatePartition}): a key always lands on the one partition, so
+     * compaction keeps its latest, and a transaction adds one partition for a job's statuses, not one per VM.
      */
     public static final Topic<String, StatusEvent> JOB_STATE = avro("failback.job-state", StatusEvent.class,
-            PARTITIONS, COMPACT, "latest job and VM status, for dashboards; key = job/{jobId}, vm/{jobId}/{vmId}");
+            PARTITIONS, COMPACT, "latest job and VM status, for dashboards; key = job/{jobId}, vm/{jobId}/{vmId}; partitioned by jobId");
     public static final Topic<String, VmClaim> VM_CLAIMS = avro("failback.orchestrator.vm-claims", VmClaim.class,
             PARTITIONS, DELETE, "orchestrator-internal: claim or release a VM for a job; key = vmId");
     public static final Topic<String, VmClaimAnswer> VM_CLAIM_ANSWERS = avro("failback.orchestrator.vm-claim-answers",
@@ -122,6 +124,15 @@ public final class Topics {
     /** Where a status event goes on {@link #JOB_STATE}: its VM's key if it is a VM's status, else its job's. */
     public static String jobStateKey(StatusEvent event) {
         return event.getVm() != null ? vmStateKey(event.getJobId(), event.getVm().getVmId()) : jobStateKey(event.getJobId());
+    }
+
+    /**
+     * The {@link #JOB_STATE} partition of a job's records: the one the default partitioner gives the job id, as the
+     * job's {@link #STATUS} records (keyed by job id) take.
+     */
+    public static int jobStatePartition(String jobId, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(jobId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
     }
 
     private static <V extends org.apache.avro.specific.SpecificRecord> Topic<String, V> avro(

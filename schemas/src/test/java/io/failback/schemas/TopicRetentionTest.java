@@ -37,4 +37,25 @@ class TopicRetentionTest {
         assertThat(Topics.jobStateKey(vm)).isEqualTo("vm/job-1/vm-a");
         assertThat(Topics.JOB_STATE.configs()).containsEntry("cleanup.policy", "compact");
     }
+
+    @Test
+    void shouldPutEveryJobStateRecordOfAJobOnThePartitionItsStatusTakes() {
+        java.util.Random random = new java.util.Random(7);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            // given any job id
+            String jobId = Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + "-" + i;
+
+            // when its job-state records are placed
+            int partition = Topics.jobStatePartition(jobId, Topics.PARTITIONS);
+
+            // then they take the partition the default partitioner gives its status records (key = job id)
+            int statusPartition = org.apache.kafka.clients.producer.internals.BuiltInPartitioner.partitionForKey(
+                    jobId.getBytes(java.nio.charset.StandardCharsets.UTF_8), Topics.PARTITIONS);
+            assertThat(partition).isEqualTo(statusPartition);
+            seen.add(partition);
+        }
+        // and jobs still spread over every partition
+        assertThat(seen).hasSize(Topics.PARTITIONS);
+    }
 }

@@ -1,7 +1,9 @@
 package io.failback.orchestrator.streams;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 import io.failback.messages.StatusEvent;
 import io.failback.messages.VmClaim;
@@ -14,6 +16,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -81,13 +84,21 @@ public final class FailbackTopology {
         Serializer<StatusEvent> statusOnce = new EncodedOnce<>(Topics.STATUS.valueSerde().serializer());
         topology.addSink(TO_STATUS, Topics.STATUS.name(), Topics.STATUS.keySerde().serializer(), statusOnce, "jobs", "router");
         sink(topology, TO_AUDIT, Topics.AUDIT, "jobs", "router");
-        topology.addSink(TO_JOB_STATE, Topics.JOB_STATE.name(), Topics.JOB_STATE.keySerde().serializer(), statusOnce, "jobs", "router");
+        topology.addSink(TO_JOB_STATE, Topics.JOB_STATE.name(), Topics.JOB_STATE.keySerde().serializer(), statusOnce, BY_JOB,
+                "jobs", "router");
 
         String claims = source(topology, Topics.VM_CLAIMS);
         topology.<String, VmClaim, String, Object>addProcessor("claims", ClaimProcessor::new, claims);
         topology.addStateStore(store(StoreNames.VM_CLAIMS, Serdes.String()), "claims");
         sink(topology, "to-vm-claim-answers", Topics.VM_CLAIM_ANSWERS, "claims");
     }
+
+    /**
+     * A job's job-state records on its job's partition ({@link Topics#jobStatePartition}), whatever their key: one
+     * partition per job in a transaction, not one per VM key.
+     */
+    static final StreamPartitioner<String, StatusEvent> BY_JOB = (topic, key, value, partitions) -> value == null
+            || value.getJobId() == null ? Optional.empty() : Optional.of(Set.of(Topics.jobStatePartition(value.getJobId(), partitions)));
 
     /**
      * A serializer that gives the bytes it made last again when handed the very same object again on the same thread:

@@ -98,6 +98,26 @@ class JobStateTopologyTest {
         assertThat(latest.get("job/job-bad").getJob().getState()).isEqualTo(JobState.REJECTED);
     }
 
+    @Test
+    void shouldPlaceEveryJobStateRecordOfAJobOnItsJobsPartition() {
+        // given a job's statuses, its own and its VMs', as the topology sends them to the table
+        estate.windows("vm-win").vm("vm-lin");
+        seedInventory();
+        input(Topics.REQUESTS).pipeInput("job-7", Estate.request("job-7", "vm-win", "vm-lin").build());
+        answerEveryCommand();
+        List<TestRecord<String, StatusEvent>> table = output(Topics.JOB_STATE).readRecordsToList();
+        assertThat(table).extracting(TestRecord::key).contains("job/job-7", "vm/job-7/vm-win", "vm/job-7/vm-lin");
+
+        // when the sink's partitioner places them
+        // then each goes to the one partition the job's status records take, whatever its key
+        for (TestRecord<String, StatusEvent> r : table) {
+            assertThat(FailbackTopology.BY_JOB.partitions(Topics.JOB_STATE.name(), r.key(), r.value(), Topics.PARTITIONS))
+                    .contains(java.util.Set.of(Topics.jobStatePartition("job-7", Topics.PARTITIONS)));
+        }
+        // and a record without a job is left to the default partitioner
+        assertThat(FailbackTopology.BY_JOB.partitions(Topics.JOB_STATE.name(), "k", null, Topics.PARTITIONS)).isEmpty();
+    }
+
     private void answerEveryCommand() {
         DriverPeers.answerEveryCommand(driver, sent -> { });
     }

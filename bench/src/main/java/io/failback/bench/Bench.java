@@ -482,16 +482,14 @@ public final class Bench {
                         jobIds.get(0), broker, 100.0 * broker / wall, total, 100.0 * total / wall, own);
                 // the whole machine's work for this job, the JIT compilers' threads apart: the figure least moved by
                 // how the 2 cores happened to be shared, for comparing two builds
-                long systemAll = cpu;
-                long systemJit = jit;
                 long brokerJit = compilerMs(brokerThreads1) - compilerMs(brokerThreads0);
                 long benchJit = compilerMs(bench1) - compilerMs(bench0);
                 int commandsSent = jobIds.stream().mapToInt(commands::commands).sum();
-                long all = systemAll + broker + total;
-                long withoutJit = all - systemJit - brokerJit - benchJit;
+                long all = cpu + broker + total;
+                long withoutJit = all - jit - brokerJit - benchJit;
                 System.out.printf("bench: %s %s machine CPU per command: %.0f us (%.0f without the JIT compilers: system %.0f, broker %.0f, "
                                 + "agents %.0f)%n", system, jobIds.get(0), 1000.0 * all / Math.max(1, commandsSent),
-                        1000.0 * withoutJit / Math.max(1, commandsSent), 1000.0 * (systemAll - systemJit) / Math.max(1, commandsSent),
+                        1000.0 * withoutJit / Math.max(1, commandsSent), 1000.0 * (cpu - jit) / Math.max(1, commandsSent),
                         1000.0 * (broker - brokerJit) / Math.max(1, commandsSent), 1000.0 * (total - benchJit) / Math.max(1, commandsSent));
             }
             Thread.sleep(1_000); // the jobs' last status and audit records, committed with their end, reach the watch

@@ -60,10 +60,7 @@ class JobStateTopologyTest {
     @Test
     void shouldHoldTheLatestStatusOfTheJobAndEachVmUnderTheirKeys() {
         // given two VMs failed back to awaiting commit, then committed
-        estate.windows("vm-win").vm("vm-lin");
-        seedInventory();
-        input(Topics.REQUESTS).pipeInput("job-1", Estate.request("job-1", "vm-win", "vm-lin").build());
-        answerEveryCommand();
+        failBackToAwaitingCommit("job-1");
         input(Topics.CONTROL).pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
                 Instant.ofEpochMilli(Estate.T0), null));
         answerEveryCommand();
@@ -101,10 +98,7 @@ class JobStateTopologyTest {
     @Test
     void shouldPlaceEveryJobStateRecordOfAJobOnItsJobsPartition() {
         // given a job's statuses, its own and its VMs', as the topology sends them to the table
-        estate.windows("vm-win").vm("vm-lin");
-        seedInventory();
-        input(Topics.REQUESTS).pipeInput("job-7", Estate.request("job-7", "vm-win", "vm-lin").build());
-        answerEveryCommand();
+        failBackToAwaitingCommit("job-7");
         List<TestRecord<String, StatusEvent>> table = output(Topics.JOB_STATE).readRecordsToList();
         assertThat(table).extracting(TestRecord::key).contains("job/job-7", "vm/job-7/vm-win", "vm/job-7/vm-lin");
 
@@ -116,6 +110,14 @@ class JobStateTopologyTest {
         }
         // and a record without a job is left to the default partitioner
         assertThat(FailbackTopology.BY_JOB.partitions(Topics.JOB_STATE.name(), "k", null, Topics.PARTITIONS)).isEmpty();
+    }
+
+    /** Job {@code jobId} of two VMs, vm-win and vm-lin, requested and every command answered: it awaits commit. */
+    private void failBackToAwaitingCommit(String jobId) {
+        estate.windows("vm-win").vm("vm-lin");
+        seedInventory();
+        input(Topics.REQUESTS).pipeInput(jobId, Estate.request(jobId, "vm-win", "vm-lin").build());
+        answerEveryCommand();
     }
 
     private void answerEveryCommand() {

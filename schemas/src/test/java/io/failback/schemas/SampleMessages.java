@@ -7,6 +7,7 @@ import io.failback.messages.*;
 import io.failback.messages.state.PendingCommand;
 import io.failback.messages.state.StoredJob;
 import io.failback.messages.state.StoredTarget;
+import io.failback.messages.state.StoredVmFacts;
 import io.failback.messages.state.StoredVmJob;
 import io.failback.messages.state.VmStateCount;
 import org.apache.avro.specific.SpecificRecord;
@@ -234,6 +235,10 @@ final class SampleMessages {
         all.add(StoredVmJob.newBuilder(storedVmJob()).setVmId("vm-stuck").setState(VmState.NEEDS_ATTENTION)
                 .setStep(Step.ROLLBACK_ATTACH_TO_MASTER_TARGET).setPending(List.of()).setAttempts(0).setDeadline(0)
                 .setReasons(List.of(new Reason(ReasonCode.ROLLBACK_FAILED, "ROLLBACK_ATTACH_TO_MASTER_TARGET: no answer"))).build());
+        // issue 13: a VM's facts, stored apart from it; and those of a VM whose Azure VM was not read yet
+        StoredVmJob facts = storedVmJob();
+        all.add(new StoredVmFacts(facts.getTarget(), facts.getAzureDiskIds(), facts.getAzureNicIds()));
+        all.add(new StoredVmFacts(facts.getTarget(), List.of(), List.of()));
         return all;
     }
 }

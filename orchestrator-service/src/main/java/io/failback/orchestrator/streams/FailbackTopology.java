@@ -72,7 +72,9 @@ public final class FailbackTopology {
         // commit sends, so a cache would coalesce next to nothing and cost sorted-map lookups and evictions on every
         // read and write (KeyValueJobStore keeps the objects it reads and writes, and writes a VM once per record
         // handled; the deadlines of jobs and VMs it indexes in memory, from these two stores)
-        topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM), "jobs");
+        topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM_PROGRESS), "jobs");
+        // what a VM learnt once (its target, its Azure ids: most of its bytes), apart, so a step doesn't rewrite it
+        topology.addStateStore(store(StoreNames.JOB_VM_FACTS, StateSerde.VM_FACTS), "jobs");
         // in memory (changelogged all the same): a few short-lived entries, not worth a RocksDB instance per task
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.JOB_WORK), KEYS, WorkSerde.WORK)
                 .withCachingEnabled(), "jobs");

@@ -53,7 +53,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = new KeyValueJobStore(context.getStateStore(StoreNames.JOBS), context.getStateStore(StoreNames.JOB_VMS),
-                context.getStateStore(StoreNames.JOB_WORK));
+                context.getStateStore(StoreNames.JOB_VM_FACTS), context.getStateStore(StoreNames.JOB_WORK));
         this.inventory = new StoreInventory(context.getStateStore(StoreNames.INVENTORY),
                 context.getStateStore(StoreNames.RECOVERY_POINTS));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.failback.messages.JobState;
+import io.failback.messages.state.StoredVmFacts;
 import io.failback.orchestrator.saga.Followup;
 import io.failback.orchestrator.saga.Job;
 import io.failback.orchestrator.saga.JobStore;
@@ -31,7 +32,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * in step with the stores, which only this class writes): reading one back costs no deserialisation. Writes reach
  * the stores at {@link #flush()}, once per record or tick handled, so a job header changed by each of a plan's VMs in
  * one follow-up is stored once. A job's follow-ups left part done are kept in a store of their own, and the ids of
- * the jobs that have any in memory, so the processor asks only those to go on.
+ * the jobs that have any in memory, so the processor asks only those to go on. What a VM learnt once (its target,
+ * its Azure VM's ids: most of its bytes) is written to a store of its own when it changes, not with every step.
  */
 final class KeyValueJobStore implements JobStore {
 
@@ -41,6 +43,8 @@ final class KeyValueJobStore implements JobStore {
 
     private final KeyValueStore<String, Job> jobs;
     private final KeyValueStore<String, VmJob> vms;
+    /** Each VM's facts, stored apart from it (StoredStateMapping#facts): a step of a VM doesn't rewrite them. */
+    private final KeyValueStore<String, StoredVmFacts> facts;
     /** The VM store's bytes below its serdes, to list a slice's VM ids without decoding each VM; null if not found. */
     private final KeyValueStore<Bytes, byte[]> vmKeys;
     /** Jobs that have ended: none of their VMs has anything left to time. */
@@ -72,9 +76,11 @@ final class KeyValueJobStore implements JobStore {
     private Map<String, Job> unwrittenJobs = new LinkedHashMap<>();
     private Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
 
-    KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, List<Followup.Resume>> work) {
+    KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, StoredVmFacts> facts,
+                     KeyValueStore<String, List<Followup.Resume>> work) {
         this.jobs = jobs;
         this.vms = vms;
+        this.facts = facts;
         this.work = work;
         this.vmKeys = bytesUnder(vms);
         try (KeyValueIterator<String, List<Followup.Resume>> it = work.all()) {
@@ -124,16 +130,32 @@ final class KeyValueJobStore implements JobStore {
 
     @Override
     public Job job(String jobId) {
-        return load(jobId, unwrittenJobs, jobCache, jobs);
+        return load(jobId, unwrittenJobs, jobCache, jobs, (key, job) -> job);
     }
 
     @Override
     public VmJob vm(String jobId, String vmId) {
-        return load(vmKey(jobId, vmId), unwrittenVms, vmCache, vms);
+        return load(vmKey(jobId, vmId), unwrittenVms, vmCache, vms, this::withStoredFacts);
     }
 
-    /** What was put last for {@code key}: not yet written, or kept since, or else read from the store (and kept). */
-    private static <V> V load(String key, Map<String, V> unwritten, Map<String, V> cache, KeyValueStore<String, V> store) {
+    /**
+     * {@code vm} as read from its store, with its facts from theirs. A record written before the facts were stored
+     * apart carries them itself; one that has none may simply not have learnt them yet, and then has no facts stored.
+     */
+    private VmJob withStoredFacts(String key, VmJob vm) {
+        if (StoredStateMapping.hasFacts(vm)) {
+            return vm;
+        }
+        StoredVmFacts stored = facts.get(key);
+        return stored == null ? vm : StoredStateMapping.withFacts(vm, stored);
+    }
+
+    /**
+     * What was put last for {@code key}: not yet written, or kept since, or else read from the store, {@code completed}
+     * (and kept).
+     */
+    private static <V> V load(String key, Map<String, V> unwritten, Map<String, V> cache, KeyValueStore<String, V> store,
+                              java.util.function.BiFunction<String, V, V> completed) {
         V value = unwritten.get(key);
         if (value == null) {
             value = cache.get(key);
@@ -141,6 +163,7 @@ final class KeyValueJobStore implements JobStore {
         if (value == null) {
             value = store.get(key);
             if (value != null) {
+                value = completed.apply(key, value);
                 cache.put(key, value);
             }
         }
@@ -259,6 +282,10 @@ final class KeyValueJobStore implements JobStore {
         try {
             for (Map.Entry<String, VmJob> e : unwrittenVms.entrySet()) {
                 VmJob vm = e.getValue();
+                VmJob before = vmCache.get(e.getKey()); // as stored last, if still kept
+                if (StoredStateMapping.hasFacts(vm) && (before == null || !StoredStateMapping.sameFacts(before, vm))) {
+                    facts.put(e.getKey(), StoredStateMapping.facts(vm));
+                }
                 write(e.getKey(), vm, vmCache, vms);
                 index(vmDeadlines, e.getKey(), vm.jobId(), vm.vmId(), vm.deadline());
             }

@@ -10,6 +10,7 @@ import io.failback.schemas.LogSafe;
 import io.failback.schemas.UnreadableRecordException;
 import io.failback.schemas.UnreadableRecordException.Problem;
 import io.failback.messages.state.StoredJob;
+import io.failback.messages.state.StoredVmFacts;
 import io.failback.messages.state.StoredVmJob;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -34,6 +35,13 @@ public final class StateSerde {
 
     public static final Serde<Job> JOB = mapped("Job", STORED_JOB, StoredStateMapping::toStored, StoredStateMapping::fromStored);
     public static final Serde<VmJob> VM = mapped("VmJob", STORED_VM, StoredStateMapping::toStored, StoredStateMapping::fromStored);
+    /**
+     * The job-vms store's: a VM written without its facts, which the job-vm-facts store keeps ({@link #VM_FACTS}), and
+     * read as it was written (a record from before that split has them).
+     */
+    static final Serde<VmJob> VM_PROGRESS = mapped("VmJob", STORED_VM, StoredStateMapping::toStoredProgress, StoredStateMapping::fromStored);
+    /** The job-vm-facts store's: what a VM learnt once (where it fails back, its Azure ids). */
+    static final Serde<StoredVmFacts> VM_FACTS = AvroSerde.of(StoredVmFacts.class);
 
     private StateSerde() {
     }

@@ -18,6 +18,7 @@ import io.failback.orchestrator.saga.VmJob;
 import io.failback.messages.state.PendingCommand;
 import io.failback.messages.state.StoredJob;
 import io.failback.messages.state.StoredTarget;
+import io.failback.messages.state.StoredVmFacts;
 import io.failback.messages.state.StoredVmJob;
 import io.failback.messages.state.VmStateCount;
 
@@ -67,15 +68,62 @@ final class StoredStateMapping {
     }
 
     static StoredVmJob toStored(VmJob vm) {
+        return toStored(vm, true);
+    }
+
+    /** The VM as the job-vms store keeps it: its facts ({@link #facts}) left out, as they are stored apart. */
+    static StoredVmJob toStoredProgress(VmJob vm) {
+        return toStored(vm, false);
+    }
+
+    /** The VM's facts: what it learnt once and then only reads. */
+    static StoredVmFacts facts(VmJob vm) {
+        return new StoredVmFacts(target(vm.target()), vm.azureDiskIds(), vm.azureNicIds());
+    }
+
+    /** Whether {@code vm} has learnt any facts yet. */
+    static boolean hasFacts(VmJob vm) {
+        return vm.target() != null || !vm.azureDiskIds().isEmpty() || !vm.azureNicIds().isEmpty();
+    }
+
+    /**
+     * Whether {@code a} and {@code b} hold the very same facts: the saga copies a VM's fields from one record to the
+     * next, so facts not changed are the same objects.
+     */
+    static boolean sameFacts(VmJob a, VmJob b) {
+        return a.target() == b.target() && a.azureDiskIds() == b.azureDiskIds() && a.azureNicIds() == b.azureNicIds();
+    }
+
+    /** {@code progress} as read from the job-vms store, with its facts read from theirs. */
+    static VmJob withFacts(VmJob progress, StoredVmFacts facts) {
+        VmJob v = progress;
+        return new VmJob(v.jobId(), v.vmId(), v.group(), v.state(), v.step(), target(facts.getTarget()), v.point(), v.reasons(),
+                v.pending(), v.claimAnswered(), v.claimed(), v.sequence(), v.attempts(), v.deadline(), v.compensations(),
+                v.cancelRequested(), v.rollbackReason(), v.poweredOnVerified(), v.disksVerified(), v.reprotectUntil(),
+                v.reprotectRefusals(), facts.getAzureDiskIds(), facts.getAzureNicIds(), v.appliedPoint(), v.shutdownAt(),
+                v.pointRechosen());
+    }
+
+    private static StoredTarget target(Target t) {
+        return t == null ? null : new StoredTarget(t.vCenter(), t.masterTarget(), t.onPremisesVm(),
+                t.replicaDisks(), t.azureVmId(), t.azureResourceGroup(), t.windows(), t.processServer(),
+                t.onPremisesInstanceUuid(), t.diskLayout(), t.alternateLocation(), t.shape(), t.physical());
+    }
+
+    private static Target target(StoredTarget t) {
+        return t == null ? null : new Target(t.getVCenter(), t.getMasterTarget(), t.getOnPremisesVm(),
+                List.copyOf(t.getReplicaDisks()), t.getAzureVmId(), t.getAzureResourceGroup(), t.getWindows(),
+                t.getProcessServer(), t.getOnPremisesInstanceUuid(), t.getDiskLayout(), t.getAlternateLocation(),
+                t.getShape(), t.getPhysical());
+    }
+
+    private static StoredVmJob toStored(VmJob vm, boolean withFacts) {
         List<PendingCommand> pending = new ArrayList<>();
         vm.pending().forEach((commandId, step) -> pending.add(new PendingCommand(commandId, step)));
-        Target t = vm.target();
         ChosenPoint p = vm.point();
         return StoredVmJob.newBuilder()
                 .setJobId(vm.jobId()).setVmId(vm.vmId()).setGroup(vm.group()).setState(vm.state()).setStep(vm.step())
-                .setTarget(t == null ? null : new StoredTarget(t.vCenter(), t.masterTarget(), t.onPremisesVm(),
-                        t.replicaDisks(), t.azureVmId(), t.azureResourceGroup(), t.windows(), t.processServer(),
-                        t.onPremisesInstanceUuid(), t.diskLayout(), t.alternateLocation(), t.shape(), t.physical()))
+                .setTarget(withFacts ? target(vm.target()) : null)
                 .setPoint(p == null ? null : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()),
                         p.consistency(), p.consistencyId(), p.dataLossWindowMillis()))
                 .setReasons(toStored(vm.reasons())).setPending(pending).setClaimAnswered(vm.claimAnswered())
@@ -84,7 +132,7 @@ final class StoredStateMapping {
                 .setRollbackReason(vm.rollbackReason() == null ? null : toStored(vm.rollbackReason()))
                 .setPoweredOnVerified(vm.poweredOnVerified()).setDisksVerified(vm.disksVerified())
                 .setReprotectUntil(vm.reprotectUntil()).setReprotectRefusals(vm.reprotectRefusals())
-                .setAzureDiskIds(vm.azureDiskIds()).setAzureNicIds(vm.azureNicIds())
+                .setAzureDiskIds(withFacts ? vm.azureDiskIds() : List.of()).setAzureNicIds(withFacts ? vm.azureNicIds() : List.of())
                 .setAppliedPoint(point(vm.appliedPoint())).setShutdownAt(vm.shutdownAt()).setPointRechosen(vm.pointRechosen())
                 .build();
     }
@@ -97,13 +145,9 @@ final class StoredStateMapping {
                 throw new IllegalArgumentException("command " + c.getCommandId() + " is pending twice");
             }
         }
-        StoredTarget t = stored.getTarget();
         ChosenRecoveryPoint p = stored.getPoint();
         return new VmJob(stored.getJobId(), stored.getVmId(), stored.getGroup(), stored.getState(), stored.getStep(),
-                t == null ? null : new Target(t.getVCenter(), t.getMasterTarget(), t.getOnPremisesVm(),
-                        List.copyOf(t.getReplicaDisks()), t.getAzureVmId(), t.getAzureResourceGroup(), t.getWindows(),
-                        t.getProcessServer(), t.getOnPremisesInstanceUuid(), t.getDiskLayout(), t.getAlternateLocation(),
-                        t.getShape(), t.getPhysical()),
+                target(stored.getTarget()),
                 p == null ? null : new ChosenPoint(p.getPointId(), p.getTime().toEpochMilli(), p.getConsistency(),
                         p.getConsistencyId(), p.getDataLossWindowMillis()),
                 fromStored(stored.getReasons()), pending, stored.getClaimAnswered(), stored.getClaimed(),

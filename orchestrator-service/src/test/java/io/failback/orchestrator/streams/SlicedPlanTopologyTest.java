@@ -76,7 +76,8 @@ class SlicedPlanTopologyTest {
         assertThat(claims).as("claims sent with the request").hasSize(SLICE);
         assertThat(checks).as("Azure checks sent with the request").hasSize(SLICE);
         assertThat(work.get("job-big")).as("the work left, kept with the job").isNotEmpty();
-        assertThat(new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS), work)
+        assertThat(new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS),
+                driver.getKeyValueStore(StoreNames.JOB_VM_FACTS), work)
                 .jobsWithWork())
                 .as("what a processor started again on these stores (after a crash, on another instance) goes on with")
                 .containsExactly("job-big");
@@ -92,7 +93,7 @@ class SlicedPlanTopologyTest {
         assertThat(work.get("job-big")).as("no work left").isNull();
 
         KeyValueJobStore restarted = new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS),
-                driver.getKeyValueStore(StoreNames.JOB_VMS), work);
+                driver.getKeyValueStore(StoreNames.JOB_VMS), driver.getKeyValueStore(StoreNames.JOB_VM_FACTS), work);
         assertThat(restarted.takeDue(Estate.T0, VMS)).as("what a processor started again on these stores finds due now").isEmpty();
         assertThat(restarted.takeDue(Long.MAX_VALUE, 2 * VMS)).extracting(due -> due[1])
                 .as("the deadline of every VM awaiting its checks, indexed again from the stored VMs, each once")

@@ -101,7 +101,8 @@ public final class RecordFuzzer {
 
     /** The orchestrator's stored state (state.avdl): read back from its stores after a restart or an upgrade. */
     public static List<Class<? extends SpecificRecord>> storedStateTypes() {
-        return List.of(io.failback.messages.state.StoredJob.class, io.failback.messages.state.StoredVmJob.class);
+        return List.of(io.failback.messages.state.StoredJob.class, io.failback.messages.state.StoredVmJob.class,
+                io.failback.messages.state.StoredVmFacts.class);
     }
 
     /** Every type written with {@link AvroSerde}: the catalog's topic values, then the stored state. */

@@ -18,8 +18,9 @@ import org.apache.kafka.streams.state.Stores;
  * The baseline: the least a Kafka Streams exactly_once_v2 application does for the orchestrator's traffic.
  * A job of N VMs keyed by job id; each VM runs a fixed number of steps, one command at a time; each event
  * (the request, each result) reads and writes the VM's record and the job's counter in changelogged stores
- * and writes one command, the statuses and the audits the orchestrator writes per command. Run as its own
- * process: {@code Baseline BOOTSTRAP STATE_DIR STEPS STATUSES AUDITS}.
+ * and writes one command, the statuses and the audits the orchestrator writes per command; a job started gated
+ * also waits where the orchestrator's VMs wait for others ({@link Gates}). Run as its own process:
+ * {@code Baseline BOOTSTRAP STATE_DIR STEPS STATUSES AUDITS}.
  */
 public final class Baseline {
 
@@ -38,18 +39,7 @@ public final class Baseline {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        int steps = Integer.parseInt(args[2]);
-        int statuses = Integer.parseInt(args[3]);
-        int audits = Integer.parseInt(args[4]);
-        Topology topology = new Topology();
-        topology.addSource("events", EVENTS);
-        topology.addProcessor("saga", () -> new Saga(steps, statuses, audits), "events");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("vms"), Serdes.String(), Serdes.Integer()), "saga");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("jobs"), Serdes.String(), Serdes.Integer()), "saga");
-        topology.addSink("commands", COMMANDS, "saga");
-        topology.addSink("status", STATUS, "saga");
-        topology.addSink("audit", AUDIT, "saga");
-
+        Topology topology = topology(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-baseline");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
@@ -57,8 +47,6 @@ public final class Baseline {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // the orchestrator's commit interval (its application.yml)
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
-        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         KafkaStreams streams = new KafkaStreams(topology, p);
         streams.setStateListener((now, was) -> System.out.println("baseline state " + now));
         Runtime.getRuntime().addShutdownHook(new Thread(streams::close));
@@ -66,7 +54,23 @@ public final class Baseline {
         Thread.currentThread().join();
     }
 
-    /** Text records: START|job|n, RESULT|job|vm|step in; CMD, VM, JOB and AUDIT records out. */
+    /** The baseline's topology: {@code steps} commands per VM, each with {@code statuses} statuses and {@code audits} audits. */
+    static Topology topology(int steps, int statuses, int audits) {
+        Topology topology = new Topology();
+        topology.addSource("events", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), EVENTS);
+        topology.addProcessor("saga", () -> new Saga(steps, statuses, audits), "events");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("vms"), Serdes.String(), Serdes.Integer()), "saga");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("jobs"), Serdes.String(), Serdes.Integer()), "saga");
+        topology.addSink("commands", COMMANDS, Serdes.String().serializer(), Serdes.ByteArray().serializer(), "saga");
+        topology.addSink("status", STATUS, Serdes.String().serializer(), Serdes.ByteArray().serializer(), "saga");
+        topology.addSink("audit", AUDIT, Serdes.String().serializer(), Serdes.ByteArray().serializer(), "saga");
+        return topology;
+    }
+
+    /**
+     * Text records: START|job|n[|gated], RESULT|job|vm|step in; CMD, VM, JOB and AUDIT records out. A gated job waits
+     * where a failback waits for other VMs ({@link Gates}); a job not gated is a plain ping-pong.
+     */
     private static final class Saga implements Processor<String, byte[], String, byte[]> {
         private final int steps;
         private final int statuses;
@@ -96,8 +100,9 @@ public final class Baseline {
                 int n = Integer.parseInt(f[2]);
                 jobs.put(job + "/size", n);
                 jobs.put(job, 0);
+                jobs.put(job + "/gated", f.length > 3 && f[3].equals("gated") && steps >= Gates.MIN_STEPS ? 1 : 0);
                 for (int i = 0; i < n; i++) {
-                    step(job, job + "-vm-" + i, 0);
+                    step(job, vmId(job, i), 0);
                 }
                 return;
             }
@@ -108,7 +113,11 @@ public final class Baseline {
                 return; // a stale or repeated result
             }
             if (step + 1 < steps) {
-                step(job, vm, step + 1);
+                if (jobs.get(job + "/gated") == 1) {
+                    gated(job, vm, step);
+                } else {
+                    step(job, vm, step + 1);
+                }
                 return;
             }
             vms.put(job + "/" + vm, steps);
@@ -118,6 +127,79 @@ public final class Baseline {
             if (done == jobs.get(job + "/size")) {
                 emit(STATUS, job, "JOB|" + job + "|COMPLETED");
             }
+        }
+
+        /** {@code vm} of a gated job has done {@code step}: its next step now, or once its gate opens. */
+        private void gated(String job, String vm, int step) {
+            int n = jobs.get(job + "/size");
+            Gates gates = new Gates(steps, n);
+            int index = Integer.parseInt(vm.substring(vm.lastIndexOf('-') + 1));
+            if (step == 0) { // preflight: nobody goes on before every VM passed
+                int checked = count(job + "/checked");
+                if (checked < n) {
+                    vms.put(job + "/" + vm, -1); // waiting
+                    return;
+                }
+                for (int i = 0; i < n; i++) {
+                    step(job, vmId(job, i), 1);
+                }
+                return;
+            }
+            if (step + 1 == gates.powerOn()) { // a boot group powers on once every earlier one has
+                if (gates.group(index) <= current(job)) {
+                    step(job, vm, step + 1);
+                } else {
+                    vms.put(job + "/" + vm, -1);
+                }
+                return;
+            }
+            if (step == gates.powerOn()) {
+                int group = gates.group(index);
+                count(job + "/on/" + group);
+                int group0 = current(job);
+                int open = group0;
+                while (open <= Gates.GROUPS && jobs.get(job + "/on/" + open) != null && jobs.get(job + "/on/" + open) == gates.size(open)) {
+                    open++;
+                }
+                if (open != group0) {
+                    jobs.put(job + "/group", open);
+                    for (int g = group0 + 1; g <= Math.min(open, Gates.GROUPS); g++) {
+                        for (int i = gates.first(g); i < gates.first(g + 1); i++) {
+                            String waiting = vmId(job, i);
+                            if (vms.get(job + "/" + waiting) == -1) {
+                                step(job, waiting, gates.powerOn());
+                            }
+                        }
+                    }
+                }
+                if (count(job + "/on") == n) { // the commit: every VM powered on
+                    for (int i = 0; i < n; i++) {
+                        step(job, vmId(job, i), step + 1);
+                    }
+                } else {
+                    vms.put(job + "/" + vm, -1);
+                }
+                return;
+            }
+            step(job, vm, step + 1);
+        }
+
+        /** The boot group allowed to power on now. */
+        private int current(String job) {
+            Integer g = jobs.get(job + "/group");
+            return g == null ? 1 : g;
+        }
+
+        /** Adds one to the job's counter {@code key}; the new count. */
+        private int count(String key) {
+            Integer c = jobs.get(key);
+            int next = (c == null ? 0 : c) + 1;
+            jobs.put(key, next);
+            return next;
+        }
+
+        private static String vmId(String job, int i) {
+            return job + "-vm-" + i;
         }
 
         private void step(String job, String vm, int step) {
@@ -136,6 +218,35 @@ public final class Baseline {
         private void emit(String sink, String job, String text) {
             context.forward(new Record<>(job, text.getBytes(StandardCharsets.UTF_8), context.currentSystemTimeMs()),
                     sink.equals(STATUS) ? "status" : "audit");
+        }
+    }
+
+    /**
+     * Where a failback's VMs wait for others, as the orchestrator's do: after the first step (preflight) until every VM
+     * passed it; at the next to last (power-on) until every VM of the earlier boot groups is powered on; at the last
+     * (the delete on commit) until every VM is powered on. Boot groups as the bench's plans have them: three, each a
+     * third of the VMs in order.
+     */
+    record Gates(int steps, int vms) {
+        static final int GROUPS = 3;
+        static final int MIN_STEPS = 4;
+
+        int powerOn() {
+            return steps - 2;
+        }
+
+        /** The boot group of the VM at {@code index} (from 0), from 1. */
+        int group(int index) {
+            return index * GROUPS / vms + 1;
+        }
+
+        /** The index of the first VM of {@code group}; of group 4, the number of VMs. */
+        int first(int group) {
+            return ((group - 1) * vms + GROUPS - 1) / GROUPS;
+        }
+
+        int size(int group) {
+            return first(group + 1) - first(group);
         }
     }
 }

@@ -137,12 +137,14 @@ public final class Bench {
                         JvmProcess baseline = o.skipBaseline() ? null : startBaseline(o, run, stage, data, report.trafficPerEvent(warm));
                         try {
                             if (baseline != null) {
-                                stage.runner().baseline(baseline, "warmup", o.warmup(), false);
+                                stage.runner().baseline(baseline, "warmup", o.warmup(), false, false);
+                                stage.runner().baseline(baseline, "warmup", o.warmup(), false, true);
                             }
                             for (int n : o.sizes()) {
                                 stage.runner().orchestrator("orchestrator", orchestrator.processes(), "n" + n, List.of("plan-n" + n), n, true);
                                 if (baseline != null) {
-                                    stage.runner().baseline(baseline, "n" + n, n, true);
+                                    stage.runner().baseline(baseline, "n" + n, n, true, false);
+                                    stage.runner().baseline(baseline, "n" + n, n, true, true);
                                 }
                             }
                         } finally {
@@ -355,6 +357,8 @@ public final class Bench {
 
     /** Runs one job on either system and measures it. */
     static final class Runner {
+        static final String GATED_BASELINE = "baseline-gated";
+
         /** One measured job. */
         /**
          * @param ownP50Ms step latency leaving out the waits at gates for other VMs (see {@link Agents.CommandLog#AFTER_A_GATE})
@@ -432,10 +436,12 @@ public final class Bench {
                     .mapToLong(Map.Entry::getValue).sum();
         }
 
-        Row baseline(JvmProcess process, String name, int vms, boolean reported) throws Exception {
-            String jobId = "baseline-" + name;
-            return run("baseline", List.of(process), List.of(jobId), vms, reported,
-                    () -> producer.send(new ProducerRecord<>(Baseline.EVENTS, bytes(jobId), bytes("START|" + jobId + "|" + vms))));
+        /** One baseline job; {@code gated}: waiting where the orchestrator's VMs wait for others (row "baseline-gated"). */
+        Row baseline(JvmProcess process, String name, int vms, boolean reported, boolean gated) throws Exception {
+            String system = gated ? GATED_BASELINE : "baseline";
+            String jobId = system + "-" + name;
+            return run(system, List.of(process), List.of(jobId), vms, reported, () -> producer.send(new ProducerRecord<>(Baseline.EVENTS,
+                    bytes(jobId), bytes("START|" + jobId + "|" + vms + (gated ? "|gated" : "")))));
         }
 
         private Row run(String system, List<JvmProcess> processes, List<String> jobIds, int vms, boolean reported, Runnable submit)
@@ -448,6 +454,7 @@ public final class Bench {
             long broker0 = brokerThreads0.values().stream().mapToLong(Long::longValue).sum();
             processes.forEach(JvmProcess::resetPeaks);
             long t0 = System.currentTimeMillis();
+            System.out.println("bench: " + system + " " + jobIds.get(0) + " requested at " + Instant.ofEpochMilli(t0)); // to find it in a profile
             submit.run();
             producer.flush();
             List<String> states = new ArrayList<>();
@@ -524,6 +531,10 @@ public final class Bench {
                 commands.latenciesByStep(jobIds.get(0)).forEach((step, l) -> steps.append(String.format(" %s %d/%d", step,
                         percentile(l, 50), percentile(l, 99))));
                 System.out.println("bench: " + system + " " + jobIds.get(0) + " step p50/p99 ms by the step sent:" + steps);
+                StringBuilder spans = new StringBuilder(); // the job's phases: when each step's first and last command left
+                commands.stepSpans(jobIds.get(0)).entrySet().stream().sorted(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(a -> a[0])))
+                        .forEach(e -> spans.append(String.format(" %s %d-%d", e.getKey(), e.getValue()[0], e.getValue()[1])));
+                System.out.println("bench: " + system + " " + jobIds.get(0) + " each step's commands from-to, ms after the first:" + spans);
                 List<List<Long>> hops = commands.replicationHops(jobIds.get(0));
                 if (!hops.get(0).isEmpty()) {
                     System.out.printf("bench: %s %s replication round trip p50/p99 ms: command to the engine's answer %d/%d, "

@@ -55,7 +55,7 @@ final class JobWatch extends ConsumerLoop {
         String job = new String(r.key(), StandardCharsets.UTF_8);
         boolean audit = r.topic().equals(Topics.AUDIT.name()) || r.topic().equals(Baseline.AUDIT);
         (audit ? audits : statuses).computeIfAbsent(job, j -> new AtomicInteger()).incrementAndGet();
-        if (r.topic().equals(Topics.STATUS.name())) {
+        if (r.topic().equals(Topics.STATUS.name()) && isJobStatus(r.value())) {
             StatusEvent e = Topics.STATUS.valueSerde().deserializer().deserialize(r.topic(), r.value());
             if (e.getJob() != null && ENDS.contains(e.getJob().getState())) {
                 ends.putIfAbsent(job, new End(e.getJob().getState().name(), System.currentTimeMillis()));
@@ -65,6 +65,23 @@ final class JobWatch extends ConsumerLoop {
             if (text.startsWith("JOB|")) {
                 ends.putIfAbsent(job, new End(text.substring(text.lastIndexOf('|') + 1), System.currentTimeMillis()));
             }
+        }
+    }
+
+    /**
+     * Whether a status record is the job's own (its {@code job} branch set), read from its first fields without
+     * decoding the rest: a VM's status, most of them, costs the bench's JVM next to nothing. An unreadable record is
+     * decoded whole, to fail as any reader would.
+     */
+    static boolean isJobStatus(byte[] value) {
+        try {
+            // Avro's single-object encoding: C3 01, the schema's 8-byte fingerprint, then the fields in order
+            org.apache.avro.io.BinaryDecoder in = org.apache.avro.io.DecoderFactory.get().binaryDecoder(value, 10, value.length - 10, null);
+            in.skipString(); // jobId
+            in.readLong(); // at
+            return in.readIndex() == 1; // job: null or JobStatus
+        } catch (java.io.IOException | RuntimeException e) {
+            return true;
         }
     }
 

@@ -98,6 +98,23 @@ final class Report {
                                 median("baseline", n, r -> r.ownP99Ms()))) : "-"));
             }
         }
+        String gated = Bench.Runner.GATED_BASELINE;
+        if (options.sizes().stream().anyMatch(n -> !find("orchestrator", n).isEmpty() && !find(gated, n).isEmpty())) {
+            md.append("\nAgainst the baseline with the same gates (its VMs wait as the orchestrator's do: all of them through the "
+                    + "first step before any takes the second, the power-on step by boot group, the last step once all are powered on):\n");
+            md.append("\n| VMs | commands/s: orchestrator / gated baseline | ratio | step p99 ms, gate waits included: orchestrator / "
+                    + "gated baseline | ratio |\n|---|---|---|---|---|\n");
+            for (int n : options.sizes()) {
+                if (!find("orchestrator", n).isEmpty() && !find(gated, n).isEmpty()) {
+                    double mine = median("orchestrator", n, Bench.Runner.Row::commandsPerSecond);
+                    double theirs = median(gated, n, Bench.Runner.Row::commandsPerSecond);
+                    double myP99 = median("orchestrator", n, r -> r.p99Ms());
+                    double theirP99 = median(gated, n, r -> r.p99Ms());
+                    md.append(String.format(Locale.ROOT, "| %d | %.0f / %.0f | %.2fx | %.0f / %.0f | %.2fx |%n", n, mine, theirs,
+                            ratio(mine, theirs), myP99, theirP99, ratio(myP99, theirP99)));
+                }
+            }
+        }
         if (options.runs() > 1) {
             md.append(String.format(Locale.ROOT, "%nEach ratio is of the medians over %d runs, each on a fresh broker with fresh processes "
                     + "(the rows above, in the order they ran).%n", options.runs()));

@@ -34,7 +34,7 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
     public VmJob {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
         // the order sent matters: re-sends and the preflight step shown follow it
-        pending = pending == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pending));
+        pending = pending == null || pending.isEmpty() ? Map.of() : pending instanceof Pending<String, Step> kept ? kept : new Pending<>(pending);
         compensations = compensations == null ? List.of() : List.copyOf(compensations);
         azureDiskIds = azureDiskIds == null ? List.of() : List.copyOf(azureDiskIds);
         azureNicIds = azureNicIds == null ? List.of() : List.copyOf(azureNicIds);
@@ -242,5 +242,37 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
     @Override
     public String toString() {
         return "VmJob[" + jobId + "/" + vmId + " " + state + " " + step + " pending=" + pending.values() + "]";
+    }
+
+    /**
+     * The pending commands, copied once when made and never changed after: a record made from another (every
+     * {@code with...}) shares its map rather than copying it again. Iterates in the order sent.
+     */
+    private static final class Pending<K, V> extends java.util.AbstractMap<K, V> {
+        private final Map<K, V> entries;
+
+        Pending(Map<K, V> entries) {
+            this.entries = new LinkedHashMap<>(entries);
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<K, V>> entrySet() {
+            return Collections.unmodifiableMap(entries).entrySet();
+        }
+
+        @Override
+        public V get(Object key) {
+            return entries.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return entries.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return entries.size();
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.failback.messages.AzureCommand;
 import io.failback.messages.ReplicationCommand;
 import io.failback.messages.Step;
 import io.failback.messages.VcenterCommand;
+import io.failback.messages.VmState;
 
 /**
  * What a VM's saga writes into a {@link Decision}: its record (with the job's counters and the operator's status
@@ -18,12 +19,17 @@ final class VmOutput {
     private VmOutput() {
     }
 
-    /** Keeps {@code vm}, moves the job's counters with it, and tells the operator when what they see changed. */
+    /**
+     * Keeps {@code vm}, moves the job's counters with it, and tells the operator when what they see changed. In
+     * preflight that is its start, a reason found and its end: which of its checks and its claim answered first is
+     * no news (the job's status counts the VMs still in preflight), and would be three statuses more per VM.
+     */
     static void store(Decision d, VmJob vm) {
         VmJob previous = d.recorded(vm.vmId());
         d.setJob(d.working().counting(previous, vm));
         d.put(vm);
-        if (previous == null || previous.state() != vm.state() || previous.step() != vm.step()
+        boolean stepShown = previous != null && previous.step() != vm.step() && vm.state() != VmState.PREFLIGHT;
+        if (previous == null || previous.state() != vm.state() || stepShown
                 || !previous.reasons().equals(vm.reasons()) || !Objects.equals(previous.point(), vm.point())
                 || !Objects.equals(previous.appliedPoint(), vm.appliedPoint())) {
             d.vmStatus(vm);

@@ -45,13 +45,16 @@ public final class JobMetrics {
     private final MeterRegistry registry;
     /** Command id to the first send of a command not answered yet. */
     private final Map<String, Sent> inFlight = new ConcurrentHashMap<>();
-    /** The same commands by job and VM, so a VM that settles forgets its own without a scan of every VM's. */
-    private final Map<List<String>, Set<String>> inFlightByVm = new ConcurrentHashMap<>();
-    /** Meters by name and tags, looked up once: registering again per result builds an id each time. */
-    private final Map<List<String>, Counter> stepCounters = new ConcurrentHashMap<>();
+    /**
+     * The same commands by job and VM ({@code jobId/vmId}), so a VM that settles forgets its own without a scan of every
+     * VM's: a VM has one or two commands out at once, so a small array each, not a set.
+     */
+    private final Map<String, String[]> inFlightByVm = new ConcurrentHashMap<>();
+    /** Meters looked up once: a result's counter by its audit action ("STEP CODE"), a timer by step. */
+    private final Map<String, Counter> stepCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> stepTimers = new ConcurrentHashMap<>();
 
-    private record Sent(String jobId, String vmId, String step, long at) {
+    private record Sent(String vmKey, String step, long at) {
     }
 
     JobMetrics(MeterRegistry registry) {
@@ -89,14 +92,16 @@ public final class JobMetrics {
 
     /** Every command of this VM still counted in flight is no longer awaited. */
     private void forget(String jobId, String vmId) {
-        Set<String> ids = inFlightByVm.remove(vmKey(jobId, vmId));
+        String[] ids = inFlightByVm.remove(vmKey(jobId, vmId));
         if (ids != null) {
-            ids.forEach(inFlight::remove);
+            for (String id : ids) {
+                inFlight.remove(id);
+            }
         }
     }
 
-    private static List<String> vmKey(String jobId, String vmId) {
-        return List.of(String.valueOf(jobId), String.valueOf(vmId));
+    private static String vmKey(String jobId, String vmId) {
+        return jobId + "/" + vmId;
     }
 
     /** A record a service could not read or process went to its dead-letter topic. */
@@ -120,38 +125,54 @@ public final class JobMetrics {
     }
 
     private void sent(AuditRecord a) {
-        String step = firstWord(a.getAction());
-        if (a.getAction().endsWith("sent again")) {
-            resent(step).increment();
+        String action = a.getAction();
+        if (action.endsWith("sent again")) {
+            resent(firstWord(action)).increment();
             return;
         }
         if (inFlight.size() >= MAX_TRACKED) {
             inFlight.clear();
             inFlightByVm.clear();
         }
-        if (inFlight.putIfAbsent(a.getCommandId(), new Sent(a.getJobId(), a.getVmId(), step, a.getAt().toEpochMilli())) == null) {
-            inFlightByVm.computeIfAbsent(vmKey(a.getJobId(), a.getVmId()), k -> ConcurrentHashMap.newKeySet()).add(a.getCommandId());
+        String vmKey = vmKey(a.getJobId(), a.getVmId());
+        String commandId = a.getCommandId();
+        if (inFlight.putIfAbsent(commandId, new Sent(vmKey, firstWord(action), a.getAt().toEpochMilli())) == null) {
+            inFlightByVm.merge(vmKey, new String[] {commandId}, JobMetrics::joined);
         }
     }
 
     private void answered(AuditRecord a) {
-        String[] words = a.getAction().split(" ");
-        String step = words[0];
-        String outcome = words.length > 1 ? words[1] : "UNKNOWN";
-        stepCounters.computeIfAbsent(List.of(step, outcome), k -> Counter.builder(Meters.VM_STEPS)
-                .description("agent results received, by step and result code")
-                .tag("step", step).tag("outcome", outcome).register(registry)).increment();
+        String action = a.getAction();
+        stepCounters.computeIfAbsent(action, this::noCounterYet).increment();
         Sent sent = inFlight.remove(a.getCommandId());
         if (sent != null) {
-            inFlightByVm.computeIfPresent(vmKey(sent.jobId(), sent.vmId()), (k, ids) -> {
-                ids.remove(a.getCommandId());
-                return ids.isEmpty() ? null : ids;
-            });
-            stepTimers.computeIfAbsent(step, k -> Timer.builder(Meters.STEP_DURATION).description("from a command's first send to its result")
+            inFlightByVm.computeIfPresent(sent.vmKey(), (k, ids) -> without(ids, a.getCommandId()));
+            stepTimers.computeIfAbsent(sent.step(), step -> Timer.builder(Meters.STEP_DURATION).description("from a command's first send to its result")
                     .tag("step", step).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
                     .maximumExpectedValue(Duration.ofMinutes(30)).register(registry))
-                    .record(Duration.ofMillis(Math.max(0, a.getAt().toEpochMilli() - sent.at())));
+                    .record(Math.max(0, a.getAt().toEpochMilli() - sent.at()), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The counter of results whose audit action is {@code action}: its first word the step, its second the result code. */
+    private Counter noCounterYet(String action) {
+        String[] words = action.split(" ");
+        return Counter.builder(Meters.VM_STEPS).description("agent results received, by step and result code")
+                .tag("step", words[0]).tag("outcome", words.length > 1 ? words[1] : "UNKNOWN").register(registry);
+    }
+
+    private static String[] joined(String[] ids, String[] more) {
+        String[] all = java.util.Arrays.copyOf(ids, ids.length + more.length);
+        System.arraycopy(more, 0, all, ids.length, more.length);
+        return all;
+    }
+
+    /** {@code ids} without {@code id}; null (no entry) when none is left. */
+    private static String[] without(String[] ids, String id) {
+        if (ids.length == 1) {
+            return ids[0].equals(id) ? null : ids;
+        }
+        return java.util.Arrays.stream(ids).filter(x -> !x.equals(id)).toArray(String[]::new);
     }
 
     private void timedOut(AuditRecord a) {

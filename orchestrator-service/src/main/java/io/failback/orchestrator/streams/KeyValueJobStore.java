@@ -51,15 +51,16 @@ final class KeyValueJobStore implements JobStore {
     private static final java.util.Set<JobState> ENDED = java.util.EnumSet.of(JobState.REJECTED, JobState.COMPLETED,
             JobState.PARTIALLY_COMPLETED, JobState.ROLLED_BACK, JobState.CANCELLED, JobState.FAILED);
 
-    /** A deadline in the index: a job's own ({@code vmId} empty) or a VM's. */
-    private record Due(long at, String jobId, String vmId) implements Comparable<Due> {
+    /**
+     * A deadline in the index: a job's own ({@code vmId} empty) or a VM's. Entries due at the same millisecond (a
+     * slice's commands share their send time) are told apart by the order they were indexed in, not by comparing
+     * their ids, which share the job's prefix.
+     */
+    private record Due(long at, long order, String jobId, String vmId) implements Comparable<Due> {
         @Override
         public int compareTo(Due o) {
             int c = Long.compare(at, o.at);
-            if (c == 0) {
-                c = jobId.compareTo(o.jobId);
-            }
-            return c != 0 ? c : vmId.compareTo(o.vmId);
+            return c != 0 ? c : Long.compare(order, o.order);
         }
     }
 
@@ -69,6 +70,8 @@ final class KeyValueJobStore implements JobStore {
     private final Map<String, Due> jobDeadlines = new java.util.HashMap<>();
     private final Map<String, Due> vmDeadlines = new java.util.HashMap<>();
     private boolean indexed;
+    /** How many entries were indexed: the next one's {@link Due#order}. */
+    private long indexedCount;
     private final KeyValueStore<String, List<Followup.Resume>> work;
     private final java.util.NavigableSet<String> jobsWithWork = new java.util.TreeSet<>();
     private final Map<String, Job> jobCache = lru(CACHED_JOBS);
@@ -113,14 +116,21 @@ final class KeyValueJobStore implements JobStore {
         }
     }
 
-    /** Moves {@code key}'s entry in the index to {@code at} (0: none). */
+    /** Moves {@code key}'s entry in the index to {@code at} (0: none); one already there stays as it is. */
     private void index(Map<String, Due> deadlines, String key, String jobId, String vmId, long at) {
-        Due old = at == 0 ? deadlines.remove(key) : deadlines.put(key, new Due(at, jobId, vmId));
+        Due old = deadlines.get(key);
+        if (old != null && old.at() == at) { // every entry of these maps is in the index (takeDue removes both)
+            return;
+        }
         if (old != null) {
             due.remove(old);
         }
-        if (at != 0) {
-            due.add(deadlines.get(key));
+        if (at == 0) {
+            deadlines.remove(key);
+        } else {
+            Due entry = new Due(at, indexedCount++, jobId, vmId);
+            deadlines.put(key, entry);
+            due.add(entry);
         }
     }
 
@@ -328,6 +338,11 @@ final class KeyValueJobStore implements JobStore {
         List<String[]> taken = new ArrayList<>();
         while (taken.size() < limit && !due.isEmpty() && due.first().at() <= now) {
             Due d = due.pollFirst();
+            if (d.vmId().isEmpty()) {
+                jobDeadlines.remove(d.jobId(), d);
+            } else {
+                vmDeadlines.remove(vmKey(d.jobId(), d.vmId()), d);
+            }
             taken.add(new String[] {d.jobId(), d.vmId()});
         }
         return taken;

@@ -96,6 +96,35 @@ class FailbackSagaTest {
         }
 
         @Test
+        void shouldTellTheOperatorOfAVmsPreflightItsStartAReasonFoundAndItsEnd() {
+            // given a VM that passes preflight and one whose Azure VM was deleted, in one job
+            World w = new World(new Estate().vm("ok").vm("gone"));
+            w.agents = s -> s.step() == CHECK_AZURE_VM && s.vmId().equals("gone") ? World.result(s, AzureResultCode.NOT_FOUND) : World.ok(s);
+
+            // when the job is requested and every agent answers
+            w.submit(Estate.request("job-1", "ok", "gone").build());
+            w.settle();
+
+            // then each VM's status told its preflight's start and end, not which of its checks or its claim came back
+            assertThat(statesOf(w, "ok")).containsExactly(VmState.PREFLIGHT, VmState.READY, VmState.REJECTED);
+            assertThat(statesOf(w, "gone")).startsWith(VmState.PREFLIGHT).endsWith(VmState.REJECTED);
+            // and a reason found while its other check was still out was told at once, with the step it came from
+            List<VmStatus> gone = vmStatuses(w, "gone");
+            assertThat(gone.subList(1, gone.size())).allSatisfy(status -> assertThat(status.getReasons())
+                    .extracting(io.failback.messages.Reason::getCode).containsExactly(ReasonCode.AZURE_VM_DELETED));
+            assertThat(gone.get(0).getReasons()).isEmpty();
+        }
+
+        private static List<VmStatus> vmStatuses(World w, String vmId) {
+            return w.all.statuses.stream().map(StatusEvent::getVm)
+                    .filter(vm -> vm != null && vm.getVmId().equals(vmId)).toList();
+        }
+
+        private static List<VmState> statesOf(World w, String vmId) {
+            return vmStatuses(w, vmId).stream().map(VmStatus::getState).toList();
+        }
+
+        @Test
         void shouldRecordEachCompensationBeforeTheStepItUndoes() {
             World w = new World(new Estate().windows("db01"));
             java.util.Map<Step, List<Step>> undoWhenSent = new java.util.EnumMap<>(Step.class);

@@ -99,6 +99,13 @@ class SlicedPlanTopologyTest {
                 .as("the deadline of every VM awaiting its checks, indexed again from the stored VMs, each once")
                 .containsExactlyInAnyOrderElementsOf(vmIds);
         assertThat(restarted.takeDue(Long.MAX_VALUE, VMS)).as("taken").isEmpty();
+        // a VM stored again at the deadline it was taken at is due again, and once however often it is stored before
+        io.failback.orchestrator.saga.VmJob again = restarted.vm("job-big", vmIds.get(0));
+        restarted.put(again);
+        restarted.flush();
+        restarted.put(again);
+        restarted.flush();
+        assertThat(restarted.takeDue(Long.MAX_VALUE, VMS)).extracting(due -> due[1]).containsExactly(vmIds.get(0));
     }
 
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {

@@ -52,6 +52,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     /** The single-object header of the current schema: C3 01 and its fingerprint, little-endian. */
     private final byte[] header;
     private final DatumWriter<T> writer;
+    /** The same encoding, compiled from the schema ({@link CompiledWriter}); null if it couldn't be, and Avro's writes. */
+    private final CompiledWriter<T> compiled;
     private final BinaryMessageDecoder<T> decoder;
     private final Map<Long, DatumCheck> checks;
 
@@ -63,6 +65,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         @SuppressWarnings("unchecked")
         DatumWriter<T> datumWriter = (DatumWriter<T>) model.createDatumWriter(current);
         this.writer = datumWriter;
+        this.compiled = CompiledWriter.of(current, model);
         SchemaStore.Cache store = new SchemaStore.Cache();
         List<Schema> writers = new ArrayList<>(writerSchemas);
         writers.add(current);
@@ -99,7 +102,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         }
         byte[] bytes;
         try {
-            bytes = SCRATCH.get().encode(header, writer, data);
+            bytes = encode(data);
         } catch (IOException | RuntimeException e) {
             throw new org.apache.kafka.common.errors.SerializationException(
                     "cannot encode " + type.getSimpleName() + " for topic " + topic + ": " + e.getMessage(), e);
@@ -110,6 +113,21 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
                     + " for topic " + topic + ": " + bytes.length + " bytes, over the limit of " + MAX_RECORD_BYTES);
         }
         return bytes;
+    }
+
+    /**
+     * {@code data}'s bytes by the compiled writer; a record it can't write (a required field left null, say) is written
+     * by Avro's, which then fails with its own words or, should the two ever differ, writes it.
+     */
+    private byte[] encode(T data) throws IOException {
+        if (compiled != null) {
+            try {
+                return SCRATCH.get().encode(header, compiled, data);
+            } catch (RuntimeException e) {
+                // Avro's writer below says what is wrong with the record
+            }
+        }
+        return SCRATCH.get().encode(header, writer, data);
     }
 
     @Override

@@ -60,12 +60,15 @@ public final class FailbackTopology {
                 Topics.RECOVERY_POINTS.name(), "recovery-points-loader", () -> new GlobalStoreLoader<>(StoreNames.RECOVERY_POINTS));
 
         topology.addProcessor("router", () -> new InputRouter(orchestrator), signedSource(topology, Topics.REQUESTS),
-                signedSource(topology, Topics.CONTROL), source(topology, Topics.REPLICATION_EVENTS));
-        sink(topology, TO_INPUTS, Topics.ORCHESTRATOR_INPUTS, "router");
+                signedSource(topology, Topics.CONTROL));
 
+        // the engine's results are read where they land: most on their job's partition (keyed by job id, as the
+        // commands they answer), handled there at once; any other goes on to its job through the inputs topic
         String[] jobInputs = {source(topology, Topics.ORCHESTRATOR_INPUTS), source(topology, Topics.VCENTER_EVENTS),
-                source(topology, Topics.AZURE_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS)};
+                source(topology, Topics.AZURE_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS),
+                source(topology, Topics.REPLICATION_EVENTS)};
         topology.addProcessor("jobs", () -> new JobProcessor(orchestrator, tick), jobInputs);
+        sink(topology, TO_INPUTS, Topics.ORCHESTRATOR_INPUTS, "router", "jobs");
         // cached: a job header rewritten by each of its VMs' records within one commit reaches its changelog once
         topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB).withCachingEnabled(), "jobs");
         // not cached: a VM rarely changes twice in one commit, as its next result can only answer the command this

@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first hop of what clients write: a request, a control command or a replication result may sit
- * on any partition (a client's partitioner is its own), so each one whose fields are within bounds is
- * forwarded, keyed by its job id, to the internal inputs topic, whose partitions Kafka's own
- * partitioner picks, the same way it picks the partitions of the agents' results for that job. What
- * can't name a job is refused (the core decides which), with its reason on status and audit.
+ * The first hop of what operators write: a request or a control command may sit on any partition (a
+ * client's partitioner is its own), so each one whose fields are within bounds is forwarded, keyed by its
+ * job id, to the internal inputs topic, whose partitions Kafka's own partitioner picks, the same way it
+ * picks the partitions of the agents' results for that job. What can't name a job is refused (the core
+ * decides which), with its reason on status and audit. A replication result takes this hop only when it
+ * landed on a partition other than its job's ({@link JobProcessor}).
  * <p>
  * When signatures are required (the default), a request or control command must be signed by an operator of
  * the roster whose role allows it ({@link SignatureCheck}); its {@code requestedBy} becomes that verified
@@ -60,9 +61,13 @@ final class InputRouter implements Processor<String, Object, String, Object> {
             context.forward(new Record<>(route.jobId(), input, now), FailbackTopology.TO_INPUTS);
             return;
         }
-        Outbox refusal = route.refusal();
+        publishRefusal(context, record.key(), route.refusal(), now);
+    }
+
+    /** Publishes why an input read under {@code key} reaches no job: its statuses, their job-state copies, its audits. */
+    static void publishRefusal(ProcessorContext<String, Object> context, String key, Outbox refusal, long now) {
         if (!refusal.audits.isEmpty()) {
-            log.warn("input under key {} refused before reaching a job: {}", LogSafe.of(record.key()),
+            log.warn("input under key {} refused before reaching a job: {}", LogSafe.of(key),
                     LogSafe.of(refusal.audits.get(0).getDetail()));
         }
         refusal.statuses.forEach(s -> context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS));

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.OrchestratorInput;
+import io.failback.messages.ReplicationResult;
 import io.failback.messages.StatusEvent;
 import io.failback.messages.VmClaim;
 import io.failback.orchestrator.saga.Job;
@@ -72,12 +73,29 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
 
     @Override
     public void process(Record<String, Object> record) {
-        MDC.put("jobId", LogSafe.of(record.key())); // what this record's processing logs concerns this job
-        LogContext.putVmAndCommand(record.value()); // and this VM and command, for an agent's result or a claim answer
         long now = context.currentSystemTimeMs();
+        String key = record.key();
+        Object value = record.value();
+        if (value instanceof ReplicationResult result) {
+            // The engine's partitioner is its own: a result is handled here if this task holds its job, and otherwise
+            // goes on to its job's partition through the inputs topic, as operators' inputs do (InputRouter).
+            Orchestrator.Route route = orchestrator.route(key, result, now);
+            if (route.jobId() == null) {
+                InputRouter.publishRefusal(context, key, route.refusal(), now);
+                return;
+            }
+            value = new OrchestratorInput(route.input(), null);
+            if (store.job(route.jobId()) == null) {
+                context.forward(new Record<>(route.jobId(), value, now), FailbackTopology.TO_INPUTS);
+                return;
+            }
+            key = route.jobId();
+        }
+        MDC.put("jobId", LogSafe.of(key)); // what this record's processing logs concerns this job
+        LogContext.putVmAndCommand(value); // and this VM and command, for an agent's result or a claim answer
         Outbox out;
         try {
-            out = orchestrator.handle(record.key(), record.value(), store, inventory, now);
+            out = orchestrator.handle(key, value, store, inventory, now);
         } finally {
             store.flush();
         }

@@ -117,6 +117,31 @@ class FailbackTopologyTest {
     }
 
     @Test
+    void shouldHandleAnEngineResultWhereItLandsWhenItsJobIsThereAndSendAnyOtherOnToItsJob() {
+        // given a job whose VM awaits the engine's answer to its PREPARE_FAILBACK
+        estate.vm("vm-lin");
+        seedInventory();
+        requests().pipeInput("job-1", Estate.request("job-1", "vm-lin").build());
+        TestOutputTopic<String, io.failback.messages.OrchestratorInput> inputs = output(Topics.ORCHESTRATOR_INPUTS);
+        inputs.readRecordsToList(); // the request's own hop
+
+        // when the engine answers on the job's partition, and an answer names a job this partition doesn't hold
+        answerEveryCommand();
+        io.failback.messages.ReplicationResult elsewhere = io.failback.messages.ReplicationResult.newBuilder(World.okFor(
+                new io.failback.messages.ReplicationCommand("job-2:vm-9:3:PREPARE_FAILBACK", "job-2", "vm-9",
+                        Instant.ofEpochMilli(Estate.T0), new io.failback.messages.PrepareFailback("vm-9", "p-1")))).build();
+        input(Topics.REPLICATION_EVENTS).pipeInput("job-2", elsewhere);
+
+        // then the job's answers were handled where they landed, with no hop through the inputs topic
+        assertThat(steps("vm-lin")).as("the steps after the engine's answer").contains(Step.POWER_OFF_ON_PREMISES_VM, Step.POWER_ON_ON_PREMISES_VM);
+        // and only the other one went on, keyed by its job, for its job's partition to decide
+        assertThat(inputs.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("job-2");
+            assertThat(r.value().getInput()).isEqualTo(elsewhere);
+        });
+    }
+
+    @Test
     void shouldRouteCommandsByVmAndExpectResultsByJob() {
         estate.vm("vm-a");
         seedInventory();

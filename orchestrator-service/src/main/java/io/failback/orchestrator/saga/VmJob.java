@@ -249,30 +249,16 @@ public record VmJob(String jobId, String vmId, int group, VmState state, Step st
      * {@code with...}) shares its map rather than copying it again. Iterates in the order sent.
      */
     private static final class Pending<K, V> extends java.util.AbstractMap<K, V> {
-        private final Map<K, V> entries;
+        /** One or two entries (the preflight checks at most): a look-up walks them, as {@link java.util.AbstractMap} does. */
+        private final java.util.Set<Map.Entry<K, V>> entries;
 
         Pending(Map<K, V> entries) {
-            this.entries = new LinkedHashMap<>(entries);
+            this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries)).entrySet();
         }
 
         @Override
         public java.util.Set<Map.Entry<K, V>> entrySet() {
-            return Collections.unmodifiableMap(entries).entrySet();
-        }
-
-        @Override
-        public V get(Object key) {
-            return entries.get(key);
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            return entries.containsKey(key);
-        }
-
-        @Override
-        public int size() {
-            return entries.size();
+            return entries;
         }
     }
 }

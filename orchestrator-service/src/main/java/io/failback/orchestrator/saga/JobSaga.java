@@ -124,6 +124,13 @@ final class JobSaga {
         if (j.timerAt() == 0 || now < j.timerAt() || j.state() != JobState.AWAITING_COMMIT) {
             return d;
         }
+        commitDelayPassed(d);
+        return d;
+    }
+
+    /** The auto-commit or auto-rollback delay of the job awaiting its commit has passed: the commit, or the rollback. */
+    private static void commitDelayPassed(Decision d) {
+        Job j = d.working();
         d.setJob(j.withTimerAt(0));
         if (j.commitPolicy() == CommitPolicyKind.AUTO_COMMIT) {
             commit(d, "auto-commit");
@@ -134,7 +141,6 @@ final class JobSaga {
             d.followup(new Followup(Followup.Kind.ROLLBACK_ALL, 0, reason));
         }
         d.jobStatus();
-        return d;
     }
 
     // ================================================================== the job as a whole
@@ -213,6 +219,10 @@ final class JobSaga {
                 d.audit(AuditKind.DECISION, null, null, null, "job " + j.state(), was + " -> " + j.state());
             }
             d.jobStatus();
+        }
+        if (j.state() == JobState.AWAITING_COMMIT && was != JobState.AWAITING_COMMIT && j.timerAt() != 0 && j.timerAt() <= d.now()) {
+            // a delay of 0 s has passed already: the commit (or the rollback) now, not at the timers' next look
+            commitDelayPassed(d);
         }
     }
 

@@ -841,6 +841,33 @@ class FailbackSagaTest {
         }
 
         @Test
+        void shouldCommitAtOnceWhenTheAutoCommitDelayIsZeroWithoutWaitingForTheTimers() {
+            World w = new World(new Estate().vm("a").windows("b"));
+            w.failBack(Estate.request("job-1", "a", "b").setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_COMMIT, 0)).build());
+
+            // no time passed and no timer fired: the last VM's power-on answer itself let the commit go
+            assertThat(w.stepsOf("a")).endsWith(POWER_ON_ON_PREMISES_VM, DELETE_AZURE_VM);
+            assertThat(w.stepsOf("b")).endsWith(DELETE_AZURE_VM);
+            assertThat(w.jobState()).isEqualTo(JobState.COMPLETED);
+            // the operator saw the job await its commit, then commit, in that order, and the trail names the approver
+            List<JobState> seen = w.all.statuses.stream().filter(e -> e.getJob() != null).map(e -> e.getJob().getState()).toList();
+            assertThat(seen).containsSubsequence(JobState.RUNNING, JobState.AWAITING_COMMIT, JobState.COMMITTING, JobState.COMPLETED);
+            assertThat(w.all.audits).anyMatch(a -> a.getAction().equals("commit accepted") && a.getDetail().equals("auto-commit"));
+        }
+
+        @Test
+        void shouldRollBackAtOnceWhenTheAutoRollbackDelayIsZero() {
+            World w = new World(new Estate().vm("a"));
+            w.failBack(Estate.request("job-1", "a").setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_ROLLBACK, 0)).build());
+
+            assertThat(w.stepsOf("a")).endsWith(POWER_ON_ON_PREMISES_VM, ROLLBACK_POWER_OFF, ROLLBACK_DETACH_FROM_ON_PREMISES_VM,
+                    ROLLBACK_ATTACH_TO_MASTER_TARGET, ROLLBACK_RESUME_REPLICATION, ROLLBACK_START_AZURE_VM);
+            assertThat(w.stepsOf("a")).doesNotContain(DELETE_AZURE_VM);
+            assertThat(w.reasonCodes("a")).containsExactly(ReasonCode.AUTO_ROLLBACK);
+            assertThat(w.jobState()).isEqualTo(JobState.ROLLED_BACK);
+        }
+
+        @Test
         void shouldRollBackByItselfAfterTheAutoRollbackDelay() {
             World w = new World(new Estate().windows("a"));
             w.failBack(Estate.request("job-1", "a").setCommitPolicy(Estate.policy(CommitPolicyKind.AUTO_ROLLBACK, 60)).build());

@@ -184,7 +184,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         <T> byte[] encode(byte[] header, DatumWriter<T> writer, T datum) throws IOException {
             count = 0;
             write(header, 0, header.length);
-            encoder = EncoderFactory.get().binaryEncoder(this, encoder);
+            if (encoder == null) { // kept configured on this stream: configuring it again makes a sink and a channel each time
+                encoder = EncoderFactory.get().binaryEncoder(this, null);
+            }
             try {
                 writer.write(datum, encoder);
                 encoder.flush();

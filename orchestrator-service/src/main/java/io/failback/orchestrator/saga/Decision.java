@@ -33,13 +33,14 @@ public final class Decision {
     private final Map<String, VmJob> vms = new LinkedHashMap<>();
     /** Each changed VM as last recorded, to count every state change exactly once. */
     private final Map<String, VmJob> snapshots = new HashMap<>();
-    private final List<VcenterCommand> vcenterCommands = new ArrayList<>();
-    private final List<AzureCommand> azureCommands = new ArrayList<>();
-    private final List<ReplicationCommand> replicationCommands = new ArrayList<>();
-    private final List<VmClaim> claims = new ArrayList<>();
-    private final List<StatusEvent> statuses = new ArrayList<>();
-    private final List<AuditRecord> audits = new ArrayList<>();
-    private final List<Followup> followups = new ArrayList<>();
+    // each list made at its first entry: most decisions fill two or three of them, and a large plan makes many decisions
+    private List<VcenterCommand> vcenterCommands = List.of();
+    private List<AzureCommand> azureCommands = List.of();
+    private List<ReplicationCommand> replicationCommands = List.of();
+    private List<VmClaim> claims = List.of();
+    private List<StatusEvent> statuses = List.of();
+    private List<AuditRecord> audits = List.of();
+    private List<Followup> followups = List.of();
 
     Decision(Job job, long now) {
         this.now = now;
@@ -86,50 +87,61 @@ public final class Decision {
         snapshots.put(vm.vmId(), vm);
     }
 
-    void vcenter(VcenterCommand c) { vcenterCommands.add(c); }
-    void azure(AzureCommand c) { azureCommands.add(c); }
-    void replication(ReplicationCommand c) { replicationCommands.add(c); }
+    void vcenter(VcenterCommand c) { vcenterCommands = with(vcenterCommands, c); }
+    void azure(AzureCommand c) { azureCommands = with(azureCommands, c); }
+    void replication(ReplicationCommand c) { replicationCommands = with(replicationCommands, c); }
 
     void claim(String vmId, ClaimAction action) {
-        claims.add(new VmClaim(job.jobId(), vmId, action));
+        claims = with(claims, new VmClaim(job.jobId(), vmId, action));
     }
 
-    void followup(Followup f) { followups.add(f); }
+    void followup(Followup f) { followups = with(followups, f); }
 
     void audit(AuditKind kind, String vmId, String commandId, String requestedBy, String action, String detail) {
-        audits.add(new AuditRecord(job != null ? job.jobId() : "", vmId, commandId, Instant.ofEpochMilli(now),
+        audit(new AuditRecord(job != null ? job.jobId() : "", vmId, commandId, Instant.ofEpochMilli(now),
                 requestedBy != null ? requestedBy : (job != null ? job.requestedBy() : ""), kind, action, detail));
     }
 
     void auditFor(String jobId, AuditKind kind, String requestedBy, String action, String detail) {
-        audits.add(new AuditRecord(jobId, null, null, Instant.ofEpochMilli(now), requestedBy, kind, action, detail));
+        audit(new AuditRecord(jobId, null, null, Instant.ofEpochMilli(now), requestedBy, kind, action, detail));
+    }
+
+    void audit(AuditRecord a) { audits = with(audits, a); }
+
+    void status(StatusEvent s) { statuses = with(statuses, s); }
+
+    /** {@code list} with {@code item} added: the list itself once it is one of this decision's own. */
+    private static <T> List<T> with(List<T> list, T item) {
+        List<T> own = list instanceof ArrayList<T> ? list : new ArrayList<>(4);
+        own.add(item);
+        return own;
     }
 
     void jobStatus() {
-        statuses.add(StatusEvent.newBuilder().setJobId(job.jobId()).setAt(Instant.ofEpochMilli(now)).setJob(jobStatus(job)).build());
+        status(new StatusEvent(job.jobId(), Instant.ofEpochMilli(now), jobStatus(job), null));
     }
 
+    // status records are made with their all-arguments constructors, in the schema's field order: a builder copies the
+    // schema's fields and checks each value again for every record (DecisionTest compares them with builders' records)
     static JobStatus jobStatus(Job job) {
-        return JobStatus.newBuilder().setState(job.state()).setRequestId(job.jobId()).setRequestedBy(job.requestedBy())
-                .setPlanId(job.planId()).setRecoveryPoint(job.pointKind()).setCommitPolicy(job.commitPolicy())
-                .setTotalVms(job.totalVms()).setGroupCount(job.groupCount()).setCurrentGroup(job.currentGroup())
-                .setVmsDone(job.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.COMMITTED,
-                        VmState.REPROTECTING, VmState.REPROTECTED))
-                .setVmsFailed(job.countOf(VmState.REJECTED, VmState.FAILED, VmState.ROLLED_BACK, VmState.NEEDS_ATTENTION))
-                .setReasons(job.reasons().stream().map(Reason::toMessage).toList()).setApprovedBy(job.approvedBy()).build();
+        return new JobStatus(job.state(), job.jobId(), job.requestedBy(), job.planId(), job.pointKind(), job.commitPolicy(),
+                job.totalVms(), job.groupCount(), job.currentGroup(),
+                job.countOf(VmState.FAILED_BACK_AWAITING_COMMIT, VmState.COMMITTING, VmState.COMMITTED, VmState.REPROTECTING,
+                        VmState.REPROTECTED),
+                job.countOf(VmState.REJECTED, VmState.FAILED, VmState.ROLLED_BACK, VmState.NEEDS_ATTENTION),
+                job.reasons().isEmpty() ? List.of() : job.reasons().stream().map(Reason::toMessage).toList(), job.approvedBy());
     }
 
     void vmStatus(VmJob vm) {
-        statuses.add(vmStatusEvent(vm));
+        status(vmStatusEvent(vm));
     }
 
     private StatusEvent vmStatusEvent(VmJob vm) {
         ChosenPoint p = vm.point();
-        VmStatus status = VmStatus.newBuilder().setVmId(vm.vmId()).setGroup(vm.group()).setState(vm.state()).setStep(vm.step())
-                .setRecoveryPoint(p == null ? null : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()),
-                        p.consistency(), p.consistencyId(), p.dataLossWindowMillis()))
-                .setAppliedPoint(PointApplication.message(vm.appliedPoint()))
-                .setReasons(vm.reasons().stream().map(Reason::toMessage).toList()).build();
-        return StatusEvent.newBuilder().setJobId(vm.jobId()).setAt(Instant.ofEpochMilli(now)).setVm(status).build();
+        VmStatus status = new VmStatus(vm.vmId(), vm.group(), vm.state(), vm.step(), p == null ? null
+                : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()), p.consistency(), p.consistencyId(),
+                p.dataLossWindowMillis()), vm.reasons().isEmpty() ? List.of() : vm.reasons().stream().map(Reason::toMessage).toList(),
+                PointApplication.message(vm.appliedPoint()));
+        return new StatusEvent(vm.jobId(), Instant.ofEpochMilli(now), null, status);
     }
 }

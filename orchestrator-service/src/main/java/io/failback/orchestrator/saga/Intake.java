@@ -183,55 +183,56 @@ public final class Intake {
     /** Entries of a list in a result kept: far above any real VM (Azure: 64 data disks, 8 NICs). */
     static final int MAX_RESULT_LIST = 256;
 
-    /** The result with its free text escaped and cut, its ids cut and its lists bounded: a result can't grow a job. */
+    /**
+     * The result with its free text escaped and cut, its ids cut and its lists bounded: a result can't grow a job. Made
+     * with the all-arguments constructors, in the schema's field order: a builder made from the result would deep-copy
+     * every field first, for each result read (IntakeTest checks each field by name).
+     */
     public static AzureResult bound(AzureResult r) {
-        AzureResult.Builder b = AzureResult.newBuilder(r).setCommandId(cut(r.getCommandId())).setArmCode(LogSafe.of(r.getArmCode(), 100))
-                .setMessage(LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS));
-        if (r.getOutcome() != null) {
-            AzureVmState vm = r.getOutcome();
-            b.setOutcome(AzureVmState.newBuilder(vm).setResourceGroup(cut(vm.getResourceGroup()))
-                    .setManagedDiskIds(vm.getManagedDiskIds().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList())
-                    .setNetworkInterfaceIds(vm.getNetworkInterfaceIds().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList())
-                    .build());
-        }
-        return b.build();
+        AzureVmState vm = r.getOutcome();
+        return new AzureResult(cut(r.getCommandId()), r.getJobId(), r.getVmId(), r.getCode(), LogSafe.of(r.getArmCode(), 100),
+                LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS), r.getCompletedAt(), vm == null ? null
+                : new AzureVmState(vm.getExists(), cut(vm.getResourceGroup()), vm.getPowerState(), bounded(vm.getManagedDiskIds()),
+                bounded(vm.getNetworkInterfaceIds())));
     }
 
     /** As {@link #bound(AzureResult)}. */
     public static VcenterResult bound(VcenterResult r) {
-        VcenterResult.Builder b = VcenterResult.newBuilder(r).setCommandId(cut(r.getCommandId()))
-                .setMessage(LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS));
-        if (r.getOutcome() instanceof ConnectionChecked c) {
-            b.setOutcome(new ConnectionChecked(c.getConnected(), LogSafe.of(c.getVersion(), 100)));
-        } else if (r.getOutcome() instanceof MasterTargetInspected m) {
+        Object outcome = r.getOutcome();
+        if (outcome instanceof ConnectionChecked c) {
+            outcome = new ConnectionChecked(c.getConnected(), LogSafe.of(c.getVersion(), 100));
+        } else if (outcome instanceof MasterTargetInspected m) {
             OnPremisesVmInspected o = m.getOnPremisesVm();
-            b.setOutcome(new MasterTargetInspected(m.getExists(), m.getSnapshotCount(),
-                    m.getAttachedReplicaDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList(),
+            outcome = new MasterTargetInspected(m.getExists(), m.getSnapshotCount(), bounded(m.getAttachedReplicaDisks()),
                     m.getMasterTargetOsFamily(), LogSafe.of(m.getMasterTargetGuestId(), 100),
                     o == null ? null : new OnPremisesVmInspected(o.getExists(), LogSafe.of(o.getName(), 100), o.getPoweredOff(),
                             o.getLayoutProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList()),
-                    m.getAlternateLocationProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList()));
-        } else if (r.getOutcome() instanceof DisksChanged c) {
-            b.setOutcome(new DisksChanged(c.getDisks().stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList()));
-        } else if (r.getOutcome() instanceof ToolsEnabled t) {
-            b.setOutcome(new ToolsEnabled(LogSafe.of(t.getMechanism(), 100)));
-        } else if (r.getOutcome() instanceof io.failback.messages.VmCreated c) {
+                    m.getAlternateLocationProblems().stream().limit(MAX_RESULT_LIST).map(p -> LogSafe.of(p, MAX_MESSAGE_CHARS)).toList());
+        } else if (outcome instanceof DisksChanged c) {
+            outcome = new DisksChanged(bounded(c.getDisks()));
+        } else if (outcome instanceof ToolsEnabled t) {
+            outcome = new ToolsEnabled(LogSafe.of(t.getMechanism(), 100));
+        } else if (outcome instanceof io.failback.messages.VmCreated c) {
             // the instance UUID goes to state and finds the VM afterwards: kept only when it can be one
-            b.setOutcome(new io.failback.messages.VmCreated(LogSafe.of(c.getName(), 100),
-                    INSTANCE_UUID.matcher(c.getInstanceUuid()).matches() ? c.getInstanceUuid() : "", c.getAlreadyExisted()));
+            outcome = new io.failback.messages.VmCreated(LogSafe.of(c.getName(), 100),
+                    INSTANCE_UUID.matcher(c.getInstanceUuid()).matches() ? c.getInstanceUuid() : "", c.getAlreadyExisted());
         }
-        return b.build();
+        return new VcenterResult(cut(r.getCommandId()), r.getJobId(), r.getVmId(), r.getCode(),
+                LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS), r.getCompletedAt(), outcome);
     }
 
     /** As {@link #bound(AzureResult)}. */
     public static ReplicationResult bound(ReplicationResult r) {
-        ReplicationResult.Builder b = ReplicationResult.newBuilder(r).setCommandId(cut(r.getCommandId()))
-                .setMessage(LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS));
-        if (r.getOutcome() != null) {
-            // the applied point's id goes to state, status and audit: no bigger than an id the saga itself writes
-            b.setOutcome(io.failback.messages.FailbackPrepared.newBuilder(r.getOutcome()).setPointId(cut(r.getOutcome().getPointId())).build());
-        }
-        return b.build();
+        io.failback.messages.FailbackPrepared prepared = r.getOutcome();
+        // the applied point's id goes to state, status and audit: no bigger than an id the saga itself writes
+        return new ReplicationResult(cut(r.getCommandId()), r.getJobId(), r.getVmId(), r.getCode(),
+                LogSafe.of(r.getMessage(), MAX_MESSAGE_CHARS), r.getCompletedAt(), prepared == null ? null
+                : io.failback.messages.FailbackPrepared.newBuilder(prepared).setPointId(cut(prepared.getPointId())).build());
+    }
+
+    /** At most {@link #MAX_RESULT_LIST} machine values, each cut ({@link #cut}). */
+    private static List<String> bounded(List<String> values) {
+        return values.stream().limit(MAX_RESULT_LIST).map(Intake::cut).toList();
     }
 
     /** What of an inventory item is beyond what a real one holds, or null: such an item is refused, never stored. */

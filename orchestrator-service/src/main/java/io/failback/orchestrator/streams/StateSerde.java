@@ -58,14 +58,12 @@ public final class StateSerde {
             if (value == null) {
                 return null;
             }
-            A record;
             try {
-                record = toStored.apply(value);
+                // the encoder refuses a required field left null, naming it
+                return stored.serializer().serialize(topic, toStored.apply(value));
             } catch (RuntimeException e) {
-                // The schema's builder refuses a required field left null, naming it.
                 throw new SerializationException("cannot store " + what + ": " + e.getMessage(), e);
             }
-            return stored.serializer().serialize(topic, record);
         };
         Deserializer<T> de = (topic, bytes) -> {
             A record = stored.deserializer().deserialize(topic, bytes);

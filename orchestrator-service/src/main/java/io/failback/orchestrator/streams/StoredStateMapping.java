@@ -33,22 +33,16 @@ final class StoredStateMapping {
     }
 
     static StoredJob toStored(Job job) {
-        // an EnumMap iterates in state order, so equal jobs give equal bytes
-        Map<VmState, Integer> ordered = new EnumMap<>(VmState.class);
-        ordered.putAll(job.counts());
-        List<VmStateCount> counts = new ArrayList<>();
-        ordered.forEach((state, count) -> counts.add(new VmStateCount(state, count)));
-        return StoredJob.newBuilder()
-                .setJobId(job.jobId()).setRequestedBy(job.requestedBy()).setPlanId(job.planId())
-                .setRequestSummary(job.requestSummary()).setPointKind(job.pointKind()).setCommitPolicy(job.commitPolicy())
-                .setCommitDelaySeconds(job.commitDelaySeconds()).setReprotectProcessServer(job.reprotectProcessServer())
-                .setState(job.state()).setTotalVms(job.totalVms()).setGroupCount(job.groupCount())
-                .setCurrentGroup(job.currentGroup()).setGroupWaiting(job.groupWaiting()).setGroupFailed(job.groupFailed())
-                .setCounts(counts).setBlockedAtGroup(job.blockedAtGroup()).setTimerAt(job.timerAt())
-                .setCancelRequested(job.cancelRequested()).setCommitted(job.committed())
-                .setReasons(toStored(job.reasons())).setCreatedAt(job.createdAt())
-                .setApprovedBy(job.approvedBy()).setRecentControls(job.recentControls())
-                .build();
+        // the job's counts are an EnumMap, which iterates in state order, so equal jobs give equal bytes
+        List<VmStateCount> counts = new ArrayList<>(job.counts().size());
+        job.counts().forEach((state, count) -> counts.add(new VmStateCount(state, count)));
+        // the all-arguments constructor, in the schema's field order: a builder copies the schema's fields and checks
+        // every value again for each record stored (StateSerdeTest round-trips every field)
+        return new StoredJob(job.jobId(), job.requestedBy(), job.planId(), job.requestSummary(), job.pointKind(),
+                job.commitPolicy(), job.commitDelaySeconds(), job.reprotectProcessServer(), job.state(), job.totalVms(),
+                job.groupCount(), job.currentGroup(), job.groupWaiting(), job.groupFailed(), counts, job.blockedAtGroup(),
+                job.timerAt(), job.cancelRequested(), job.committed(), toStored(job.reasons()), job.createdAt(),
+                job.approvedBy(), job.recentControls());
     }
 
     /** Throws {@link IllegalArgumentException} for what the schema can hold but a job can't: a state counted twice. */
@@ -118,23 +112,15 @@ final class StoredStateMapping {
     }
 
     private static StoredVmJob toStored(VmJob vm, boolean withFacts) {
-        List<PendingCommand> pending = new ArrayList<>();
+        List<PendingCommand> pending = new ArrayList<>(vm.pending().size());
         vm.pending().forEach((commandId, step) -> pending.add(new PendingCommand(commandId, step)));
-        ChosenPoint p = vm.point();
-        return StoredVmJob.newBuilder()
-                .setJobId(vm.jobId()).setVmId(vm.vmId()).setGroup(vm.group()).setState(vm.state()).setStep(vm.step())
-                .setTarget(withFacts ? target(vm.target()) : null)
-                .setPoint(p == null ? null : new ChosenRecoveryPoint(p.pointId(), Instant.ofEpochMilli(p.time()),
-                        p.consistency(), p.consistencyId(), p.dataLossWindowMillis()))
-                .setReasons(toStored(vm.reasons())).setPending(pending).setClaimAnswered(vm.claimAnswered())
-                .setClaimed(vm.claimed()).setSequence(vm.sequence()).setAttempts(vm.attempts()).setDeadline(vm.deadline())
-                .setCompensations(vm.compensations()).setCancelRequested(vm.cancelRequested())
-                .setRollbackReason(vm.rollbackReason() == null ? null : toStored(vm.rollbackReason()))
-                .setPoweredOnVerified(vm.poweredOnVerified()).setDisksVerified(vm.disksVerified())
-                .setReprotectUntil(vm.reprotectUntil()).setReprotectRefusals(vm.reprotectRefusals())
-                .setAzureDiskIds(withFacts ? vm.azureDiskIds() : List.of()).setAzureNicIds(withFacts ? vm.azureNicIds() : List.of())
-                .setAppliedPoint(point(vm.appliedPoint())).setShutdownAt(vm.shutdownAt()).setPointRechosen(vm.pointRechosen())
-                .build();
+        // the all-arguments constructor, in the schema's field order (see toStored(Job))
+        return new StoredVmJob(vm.jobId(), vm.vmId(), vm.group(), vm.state(), vm.step(), withFacts ? target(vm.target()) : null,
+                point(vm.point()), toStored(vm.reasons()), pending, vm.claimAnswered(), vm.claimed(), vm.sequence(),
+                vm.attempts(), vm.deadline(), vm.compensations(), vm.cancelRequested(),
+                vm.rollbackReason() == null ? null : toStored(vm.rollbackReason()), vm.poweredOnVerified(), vm.disksVerified(),
+                vm.reprotectUntil(), vm.reprotectRefusals(), withFacts ? vm.azureDiskIds() : List.of(),
+                withFacts ? vm.azureNicIds() : List.of(), point(vm.appliedPoint()), vm.shutdownAt(), vm.pointRechosen());
     }
 
     /** Throws {@link IllegalArgumentException} for what the schema can hold but a VM can't: a command pending twice. */
@@ -173,6 +159,9 @@ final class StoredStateMapping {
     }
 
     private static List<io.failback.messages.Reason> toStored(List<Reason> reasons) {
+        if (reasons.isEmpty()) {
+            return List.of();
+        }
         return reasons.stream().map(StoredStateMapping::toStored).toList();
     }
 

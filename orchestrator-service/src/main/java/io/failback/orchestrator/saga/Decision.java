@@ -33,14 +33,13 @@ public final class Decision {
     private final Map<String, VmJob> vms = new LinkedHashMap<>();
     /** Each changed VM as last recorded, to count every state change exactly once. */
     private final Map<String, VmJob> snapshots = new HashMap<>();
-    // each list made at its first entry: most decisions fill two or three of them, and a large plan makes many decisions
-    private List<VcenterCommand> vcenterCommands = List.of();
-    private List<AzureCommand> azureCommands = List.of();
-    private List<ReplicationCommand> replicationCommands = List.of();
-    private List<VmClaim> claims = List.of();
-    private List<StatusEvent> statuses = List.of();
-    private List<AuditRecord> audits = List.of();
-    private List<Followup> followups = List.of();
+    private final List<VcenterCommand> vcenterCommands = new ArrayList<>();
+    private final List<AzureCommand> azureCommands = new ArrayList<>();
+    private final List<ReplicationCommand> replicationCommands = new ArrayList<>();
+    private final List<VmClaim> claims = new ArrayList<>();
+    private final List<StatusEvent> statuses = new ArrayList<>();
+    private final List<AuditRecord> audits = new ArrayList<>();
+    private final List<Followup> followups = new ArrayList<>();
 
     Decision(Job job, long now) {
         this.now = now;
@@ -87,38 +86,27 @@ public final class Decision {
         snapshots.put(vm.vmId(), vm);
     }
 
-    void vcenter(VcenterCommand c) { vcenterCommands = with(vcenterCommands, c); }
-    void azure(AzureCommand c) { azureCommands = with(azureCommands, c); }
-    void replication(ReplicationCommand c) { replicationCommands = with(replicationCommands, c); }
+    void vcenter(VcenterCommand c) { vcenterCommands.add(c); }
+    void azure(AzureCommand c) { azureCommands.add(c); }
+    void replication(ReplicationCommand c) { replicationCommands.add(c); }
 
     void claim(String vmId, ClaimAction action) {
-        claims = with(claims, new VmClaim(job.jobId(), vmId, action));
+        claims.add(new VmClaim(job.jobId(), vmId, action));
     }
 
-    void followup(Followup f) { followups = with(followups, f); }
+    void followup(Followup f) { followups.add(f); }
 
     void audit(AuditKind kind, String vmId, String commandId, String requestedBy, String action, String detail) {
-        audit(new AuditRecord(job != null ? job.jobId() : "", vmId, commandId, Instant.ofEpochMilli(now),
+        audits.add(new AuditRecord(job != null ? job.jobId() : "", vmId, commandId, Instant.ofEpochMilli(now),
                 requestedBy != null ? requestedBy : (job != null ? job.requestedBy() : ""), kind, action, detail));
     }
 
     void auditFor(String jobId, AuditKind kind, String requestedBy, String action, String detail) {
-        audit(new AuditRecord(jobId, null, null, Instant.ofEpochMilli(now), requestedBy, kind, action, detail));
-    }
-
-    void audit(AuditRecord a) { audits = with(audits, a); }
-
-    void status(StatusEvent s) { statuses = with(statuses, s); }
-
-    /** {@code list} with {@code item} added: the list itself once it is one of this decision's own. */
-    private static <T> List<T> with(List<T> list, T item) {
-        List<T> own = list instanceof ArrayList<T> ? list : new ArrayList<>(4);
-        own.add(item);
-        return own;
+        audits.add(new AuditRecord(jobId, null, null, Instant.ofEpochMilli(now), requestedBy, kind, action, detail));
     }
 
     void jobStatus() {
-        status(new StatusEvent(job.jobId(), Instant.ofEpochMilli(now), jobStatus(job), null));
+        statuses.add(new StatusEvent(job.jobId(), Instant.ofEpochMilli(now), jobStatus(job), null));
     }
 
     // status records are made with their all-arguments constructors, in the schema's field order: a builder copies the
@@ -133,7 +121,7 @@ public final class Decision {
     }
 
     void vmStatus(VmJob vm) {
-        status(vmStatusEvent(vm));
+        statuses.add(vmStatusEvent(vm));
     }
 
     private StatusEvent vmStatusEvent(VmJob vm) {

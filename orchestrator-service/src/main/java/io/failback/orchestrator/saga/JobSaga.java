@@ -102,7 +102,7 @@ final class JobSaga {
 
     /** The job's status as it is, with the refusal as its only reason: the job itself doesn't change. */
     static void publishRefusal(Decision d, Reason reason) {
-        d.status(StatusEvent.newBuilder().setJobId(d.working().jobId())
+        d.statuses().add(StatusEvent.newBuilder().setJobId(d.working().jobId())
                 .setAt(Instant.ofEpochMilli(d.now()))
                 .setJob(JobStatus.newBuilder(Decision.jobStatus(d.working()))
                         .setReasons(List.of(reason.toMessage())).build()).build());

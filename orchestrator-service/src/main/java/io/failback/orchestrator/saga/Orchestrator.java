@@ -286,7 +286,7 @@ public final class Orchestrator {
     /** A result for a job or VM that doesn't exist (here) at all: audited, nothing else. */
     private static Decision unknownResult(String jobId, String vmId, String commandId, String what, long now) {
         Decision d = new Decision(null, now);
-        d.audit(new AuditRecord(Intake.safeId(jobId), Intake.quote(vmId), commandId == null ? null : Intake.quote(commandId),
+        d.audits().add(new AuditRecord(Intake.safeId(jobId), Intake.quote(vmId), commandId == null ? null : Intake.quote(commandId),
                 Instant.ofEpochMilli(now), "", AuditKind.STALE_RESULT, "result for unknown job or VM ignored", what));
         return d;
     }

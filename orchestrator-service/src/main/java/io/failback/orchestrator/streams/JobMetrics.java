@@ -46,19 +46,15 @@ public final class JobMetrics {
     /** Command id to the first send of a command not answered yet. */
     private final Map<String, Sent> inFlight = new ConcurrentHashMap<>();
     /**
-     * The same commands by job and VM, so a VM that settles forgets its own without a scan of every
+     * The same commands by job and VM ({@code jobId/vmId}), so a VM that settles forgets its own without a scan of every
      * VM's: a VM has one or two commands out at once, so a small array each, not a set.
      */
-    private final Map<VmKey, String[]> inFlightByVm = new ConcurrentHashMap<>();
+    private final Map<String, String[]> inFlightByVm = new ConcurrentHashMap<>();
     /** Meters looked up once: a result's counter by its audit action ("STEP CODE"), a timer by step. */
     private final Map<String, Counter> stepCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> stepTimers = new ConcurrentHashMap<>();
 
-    private record Sent(VmKey vmKey, String step, long at) {
-    }
-
-    /** A VM of a job: its two ids as the saga holds them, so their hashes are computed once (no joined string per command). */
-    private record VmKey(String jobId, String vmId) {
+    private record Sent(String vmKey, String step, long at) {
     }
 
     JobMetrics(MeterRegistry registry) {
@@ -104,8 +100,8 @@ public final class JobMetrics {
         }
     }
 
-    private static VmKey vmKey(String jobId, String vmId) {
-        return new VmKey(jobId, vmId);
+    private static String vmKey(String jobId, String vmId) {
+        return jobId + "/" + vmId;
     }
 
     /** A record a service could not read or process went to its dead-letter topic. */
@@ -138,7 +134,7 @@ public final class JobMetrics {
             inFlight.clear();
             inFlightByVm.clear();
         }
-        VmKey vmKey = vmKey(a.getJobId(), a.getVmId());
+        String vmKey = vmKey(a.getJobId(), a.getVmId());
         String commandId = a.getCommandId();
         if (inFlight.putIfAbsent(commandId, new Sent(vmKey, firstWord(action), a.getAt().toEpochMilli())) == null) {
             inFlightByVm.merge(vmKey, new String[] {commandId}, JobMetrics::joined);

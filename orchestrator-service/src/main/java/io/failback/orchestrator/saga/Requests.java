@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,15 +63,18 @@ final class Requests {
         Map<String, ProtectedItem> items = new HashMap<>();
         Map<String, ConfigServerHeartbeat> heartbeats = new HashMap<>();
         Map<String, List<RecoveryPoint>> points = new HashMap<>();
+        Set<String> serversRead = new HashSet<>(); // a plan's VMs share a few configuration servers: each read once
         for (String vmId : vmIds) {
             ProtectedItem item = inventory.item(vmId);
             if (item == null) {
                 continue;
             }
             items.put(vmId, item);
-            ConfigServerHeartbeat heartbeat = inventory.heartbeat(item.getConfigurationServer());
-            if (heartbeat != null) {
-                heartbeats.put(item.getConfigurationServer(), heartbeat);
+            if (serversRead.add(item.getConfigurationServer())) {
+                ConfigServerHeartbeat heartbeat = inventory.heartbeat(item.getConfigurationServer());
+                if (heartbeat != null) {
+                    heartbeats.put(item.getConfigurationServer(), heartbeat);
+                }
             }
             points.put(vmId, List.copyOf(inventory.recoveryPoints(vmId)));
         }

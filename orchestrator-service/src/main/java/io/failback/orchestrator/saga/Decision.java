@@ -110,7 +110,7 @@ public final class Decision {
     }
 
     // status records are made with their all-arguments constructors, in the schema's field order: a builder copies the
-    // schema's fields and checks each value again for every record (DecisionTest compares them with builders' records)
+    // schema's fields and checks each value again for every record (DecisionStatusTest compares them with builders' records)
     static JobStatus jobStatus(Job job) {
         return new JobStatus(job.state(), job.jobId(), job.requestedBy(), job.planId(), job.pointKind(), job.commitPolicy(),
                 job.totalVms(), job.groupCount(), job.currentGroup(),

@@ -186,7 +186,7 @@ public final class Intake {
     /**
      * The result with its free text escaped and cut, its ids cut and its lists bounded: a result can't grow a job. Made
      * with the all-arguments constructors, in the schema's field order: a builder made from the result would deep-copy
-     * every field first, for each result read (IntakeTest checks each field by name).
+     * every field first, for each result read (IntakeBoundsTest checks each field by name).
      */
     public static AzureResult bound(AzureResult r) {
         AzureVmState vm = r.getOutcome();

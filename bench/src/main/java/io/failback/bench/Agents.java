@@ -186,6 +186,14 @@ final class Agents extends ConsumerLoop {
             return step;
         }
 
+        /** Forgets every job logged so far. */
+        void clear() {
+            byJob.clear();
+            ids.clear();
+            counts.clear();
+            answers.clear();
+        }
+
         /** A replication command's answer: when the engine wrote it ({@code hop} 0), when the router forwarded it (1). */
         void replicationAnswer(String commandId, int hop, long at) {
             answers.computeIfAbsent(commandId, k -> new long[] {-1, -1})[hop] = at;

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The baseline: the least a Kafka Streams exactly_once_v2 application does for the orchestrator's traffic.
- * A job of N VMs keyed by job id; each VM runs a fixed number of steps, one command at a time; each event
+ * A job of N VMs keyed by job id; each VM runs a fixed number of steps, one command at a time (but for a gated
+ * job's two preflight checks, sent at once as the orchestrator sends them); each event
  * (the request, each result) reads and writes the VM's record and the job's counter in changelogged stores
  * and writes one command, the statuses and the audits the orchestrator writes per command; a job started gated
  * also waits where the orchestrator's VMs wait for others ({@link Gates}). Run as its own process:
@@ -101,19 +102,24 @@ public final class Baseline {
                 jobs.put(job + "/size", n);
                 jobs.put(job, 0);
                 jobs.put(job + "/gated", f.length > 3 && f[3].equals("gated") && steps >= Gates.MIN_STEPS ? 1 : 0);
+                boolean gated = jobs.get(job + "/gated") == 1;
                 for (int i = 0; i < n; i++) {
                     step(job, vmId(job, i), 0);
+                    if (gated) { // the preflight's two checks at once, as the orchestrator sends them
+                        step(job, vmId(job, i), 1);
+                    }
                 }
                 return;
             }
             String vm = f[2];
             int step = Integer.parseInt(f[3]);
             Integer current = vms.get(job + "/" + vm);
-            if (current == null || current != step) {
+            boolean gated = jobs.get(job + "/gated") == 1;
+            if (current == null || current != (gated && step < Gates.PREFLIGHT_STEPS ? Gates.PREFLIGHT_STEPS - 1 : step)) {
                 return; // a stale or repeated result
             }
             if (step + 1 < steps) {
-                if (jobs.get(job + "/gated") == 1) {
+                if (gated) {
                     gated(job, vm, step);
                 } else {
                     step(job, vm, step + 1);
@@ -134,14 +140,23 @@ public final class Baseline {
             int n = jobs.get(job + "/size");
             Gates gates = new Gates(steps, n);
             int index = Integer.parseInt(vm.substring(vm.lastIndexOf('-') + 1));
-            if (step == 0) { // preflight: nobody goes on before every VM passed
+            if (step < Gates.PREFLIGHT_STEPS) { // preflight: a VM passes with both answers, nobody goes on before every VM passed
+                Integer answered = vms.get(job + "/" + vm + "/preflight");
+                int mask = (answered == null ? 0 : answered) | 1 << step;
+                if (mask == (answered == null ? 0 : answered)) {
+                    return; // a repeated answer
+                }
+                vms.put(job + "/" + vm + "/preflight", mask);
+                if (mask != (1 << Gates.PREFLIGHT_STEPS) - 1) {
+                    return; // the other check is still out
+                }
                 int checked = count(job + "/checked");
                 if (checked < n) {
                     vms.put(job + "/" + vm, -1); // waiting
                     return;
                 }
                 for (int i = 0; i < n; i++) {
-                    step(job, vmId(job, i), 1);
+                    step(job, vmId(job, i), Gates.PREFLIGHT_STEPS);
                 }
                 return;
             }
@@ -222,14 +237,16 @@ public final class Baseline {
     }
 
     /**
-     * Where a failback's VMs wait for others, as the orchestrator's do: after the first step (preflight) until every VM
-     * passed it; at the next to last (power-on) until every VM of the earlier boot groups is powered on; at the last
+     * Where a failback's VMs wait for others, as the orchestrator's do: after the first two steps, the preflight's two
+     * checks sent at once (the Azure VM's and vCenter's, {@link #PREFLIGHT_STEPS}), until every VM passed both; at the next to last (power-on) until every VM of the earlier boot groups is powered on; at the last
      * (the delete on commit) until every VM is powered on. Boot groups as the bench's plans have them: three, each a
      * third of the VMs in order.
      */
     record Gates(int steps, int vms) {
         static final int GROUPS = 3;
-        static final int MIN_STEPS = 4;
+        /** The preflight's checks, each VM's first steps, sent at once (0 and 1). */
+        static final int PREFLIGHT_STEPS = 2;
+        static final int MIN_STEPS = PREFLIGHT_STEPS + 2;
 
         int powerOn() {
             return steps - 2;

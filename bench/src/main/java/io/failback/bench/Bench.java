@@ -165,6 +165,9 @@ public final class Bench {
                                             }
                                         }
                                     }
+                                    // what was logged of the job is in its row: a stage's commands add up to hundreds of MB over
+                                    // its sizes, and the bench JVM's collector marking them takes the cores from the next job
+                                    stage.runner().commands().clear();
                                 }
                             }
                         } finally {

@@ -100,8 +100,8 @@ final class Report {
         }
         String gated = Bench.Runner.GATED_BASELINE;
         if (options.sizes().stream().anyMatch(n -> !find("orchestrator", n).isEmpty() && !find(gated, n).isEmpty())) {
-            md.append("\nAgainst the baseline with the same gates (its VMs wait as the orchestrator's do: all of them through the "
-                    + "first step before any takes the second, the power-on step by boot group, the last step once all are powered on):\n");
+            md.append("\nAgainst the baseline with the same gates (its VMs wait as the orchestrator's do: each sends its first two steps "
+                    + "at once, the preflight's two checks, and all of them are through both before any takes the third; the power-on step by boot group, the last step once all are powered on):\n");
             md.append("\n| VMs | commands/s: orchestrator / gated baseline | ratio | step p99 ms, gate waits included: orchestrator / "
                     + "gated baseline | ratio |\n|---|---|---|---|---|\n");
             for (int n : options.sizes()) {

@@ -71,8 +71,10 @@ class BaselineTest {
         // then every VM took every step once, and the job completed
         assertThat(log).filteredOn(e -> e[0] == COMMAND).hasSize(7 * STEPS);
         assertThat(completed("job-g")).isTrue();
-        // no VM took its second step before every VM's first was answered (the preflight gate)
-        assertThat(first(log, COMMAND, 1, 0)).isGreaterThan(last(log, RESULT, 0, 0));
+        // each VM's two preflight checks went out at once, before any answer
+        assertThat(last(log, COMMAND, 1, 0)).isLessThan(first(log, RESULT, 0, 0));
+        // no VM took its third step before every VM's two checks were answered (the preflight gate)
+        assertThat(first(log, COMMAND, 2, 0)).isGreaterThan(last(log, RESULT, 0, 0)).isGreaterThan(last(log, RESULT, 1, 0));
         // no VM of a boot group powered on before every VM of the group before it was powered on
         int powerOn = gates.powerOn();
         for (int group = 2; group <= 3; group++) {
@@ -81,6 +83,26 @@ class BaselineTest {
         }
         // and no VM took its last step (the delete on commit) before every VM was powered on
         assertThat(first(log, COMMAND, STEPS - 1, 0)).isGreaterThan(last(log, RESULT, powerOn, 0));
+    }
+
+    @Test
+    void shouldPassAVmThroughThePreflightOnlyWithBothChecksAnsweredAndIgnoreARepeatedAnswer() {
+        // given a gated job of one VM, its two checks out
+        send("START|job-r|1|gated");
+        assertThat(commands.readValuesToList()).hasSize(2);
+
+        // when the first check is answered twice
+        send("RESULT|job-r|job-r-vm-0|0");
+        send("RESULT|job-r|job-r-vm-0|0");
+
+        // then the VM still waits for its second check
+        assertThat(commands.isEmpty()).isTrue();
+
+        // and when the second is answered, it goes on to its third step, once
+        send("RESULT|job-r|job-r-vm-0|1");
+        send("RESULT|job-r|job-r-vm-0|1");
+        assertThat(commands.readValuesToList()).extracting(v -> new String(v, StandardCharsets.UTF_8).split("\\|")[3])
+                .containsExactly("2");
     }
 
     @Test

@@ -201,17 +201,20 @@ final class Agents extends ConsumerLoop {
 
         /**
          * Each replication round trip of the job cut at its hops, in ms, each list sorted: the command to the engine's
-         * answer, the answer to the router's forward, the forward to the VM's next command.
+         * answer, the answer to the router's forward (for a result that landed on another job's partition), the forward (or
+         * the answer) to the VM's next command.
          */
         List<List<Long>> replicationHops(String jobId) {
             List<List<Long>> hops = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             for (List<Sent> sorted : inTimeOrder(jobId)) {
                 for (int i = 0; i + 1 < sorted.size(); i++) {
                     long[] at = answers.get(sorted.get(i).commandId());
-                    if (at != null && at[0] >= 0 && at[1] >= 0) {
+                    if (at != null && at[0] >= 0) { // a result read where it landed has no forward: its hop is left out
                         hops.get(0).add(at[0] - sorted.get(i).at());
-                        hops.get(1).add(at[1] - at[0]);
-                        hops.get(2).add(sorted.get(i + 1).at() - at[1]);
+                        if (at[1] >= 0) {
+                            hops.get(1).add(at[1] - at[0]);
+                        }
+                        hops.get(2).add(sorted.get(i + 1).at() - (at[1] >= 0 ? at[1] : at[0]));
                     }
                 }
             }

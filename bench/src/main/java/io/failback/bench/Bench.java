@@ -561,9 +561,9 @@ public final class Bench {
                 List<List<Long>> hops = commands.replicationHops(jobIds.get(0));
                 if (!hops.get(0).isEmpty()) {
                     System.out.printf("bench: %s %s replication round trip p50/p99 ms: command to the engine's answer %d/%d, "
-                                    + "answer to the router's forward %d/%d, forward to the next command %d/%d%n", system, jobIds.get(0),
-                            percentile(hops.get(0), 50), percentile(hops.get(0), 99), percentile(hops.get(1), 50), percentile(hops.get(1), 99),
-                            percentile(hops.get(2), 50), percentile(hops.get(2), 99));
+                                    + "answer to the router's forward (%d of them) %d/%d, to the next command %d/%d%n", system, jobIds.get(0),
+                            percentile(hops.get(0), 50), percentile(hops.get(0), 99), hops.get(1).size(), percentile(hops.get(1), 50),
+                            percentile(hops.get(1), 99), percentile(hops.get(2), 50), percentile(hops.get(2), 99));
                 }
             }
             if (reported) {

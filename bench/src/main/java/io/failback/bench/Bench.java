@@ -214,8 +214,11 @@ public final class Bench {
                 }
             }
         } finally {
-            report.write();
-            deleteQuietly(data);
+            try {
+                report.write();
+            } finally {
+                deleteQuietly(data); // the brokers' and stores' data, also when the report could not be written
+            }
         }
     }
 

@@ -201,8 +201,8 @@ final class Agents extends ConsumerLoop {
 
         /**
          * Each replication round trip of the job cut at its hops, in ms, each list sorted: the command to the engine's
-         * answer, the answer to the router's forward (for a result that landed on another job's partition), the forward (or
-         * the answer) to the VM's next command.
+         * answer, the answer to the router's forward (for a result that landed on a partition without its job), the forward
+         * (or else the answer) to the VM's next command.
          */
         List<List<Long>> replicationHops(String jobId) {
             List<List<Long>> hops = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -211,10 +211,11 @@ final class Agents extends ConsumerLoop {
                     long[] at = answers.get(sorted.get(i).commandId());
                     if (at != null && at[0] >= 0) { // a result read where it landed has no forward: its hop is left out
                         hops.get(0).add(at[0] - sorted.get(i).at());
-                        if (at[1] >= 0) {
+                        boolean forwarded = at[1] >= 0;
+                        if (forwarded) {
                             hops.get(1).add(at[1] - at[0]);
                         }
-                        hops.get(2).add(sorted.get(i + 1).at() - (at[1] >= 0 ? at[1] : at[0]));
+                        hops.get(2).add(sorted.get(i + 1).at() - (forwarded ? at[1] : at[0]));
                     }
                 }
             }

@@ -104,9 +104,9 @@ public final class Baseline {
                 jobs.put(job + "/gated", f.length > 3 && f[3].equals("gated") && steps >= Gates.MIN_STEPS ? 1 : 0);
                 boolean gated = jobs.get(job + "/gated") == 1;
                 for (int i = 0; i < n; i++) {
-                    step(job, vmId(job, i), 0);
-                    if (gated) { // the preflight's two checks at once, as the orchestrator sends them
-                        step(job, vmId(job, i), 1);
+                    // a gated job's preflight checks all at once, as the orchestrator sends them
+                    for (int check = 0; check < (gated ? Gates.PREFLIGHT_STEPS : 1); check++) {
+                        step(job, vmId(job, i), check);
                     }
                 }
                 return;
@@ -141,9 +141,10 @@ public final class Baseline {
             Gates gates = new Gates(steps, n);
             int index = Integer.parseInt(vm.substring(vm.lastIndexOf('-') + 1));
             if (step < Gates.PREFLIGHT_STEPS) { // preflight: a VM passes with both answers, nobody goes on before every VM passed
-                Integer answered = vms.get(job + "/" + vm + "/preflight");
-                int mask = (answered == null ? 0 : answered) | 1 << step;
-                if (mask == (answered == null ? 0 : answered)) {
+                Integer stored = vms.get(job + "/" + vm + "/preflight"); // the checks answered, one bit each
+                int answered = stored == null ? 0 : stored;
+                int mask = answered | 1 << step;
+                if (mask == answered) {
                     return; // a repeated answer
                 }
                 vms.put(job + "/" + vm + "/preflight", mask);
@@ -238,9 +239,9 @@ public final class Baseline {
 
     /**
      * Where a failback's VMs wait for others, as the orchestrator's do: after the first two steps, the preflight's two
-     * checks sent at once (the Azure VM's and vCenter's, {@link #PREFLIGHT_STEPS}), until every VM passed both; at the next to last (power-on) until every VM of the earlier boot groups is powered on; at the last
-     * (the delete on commit) until every VM is powered on. Boot groups as the bench's plans have them: three, each a
-     * third of the VMs in order.
+     * checks sent at once (the Azure VM's and vCenter's, {@link #PREFLIGHT_STEPS}), until every VM passed both; at the
+     * next to last (power-on) until every VM of the earlier boot groups is powered on; at the last (the delete on commit)
+     * until every VM is powered on. Boot groups as the bench's plans have them: three, each a third of the VMs in order.
      */
     record Gates(int steps, int vms) {
         static final int GROUPS = 3;

@@ -33,12 +33,8 @@ public final class Decision {
     private final Map<String, VmJob> vms = new LinkedHashMap<>();
     /** Each changed VM as last recorded, to count every state change exactly once. */
     private final Map<String, VmJob> snapshots = new HashMap<>();
-    private final List<VcenterCommand> vcenterCommands = new ArrayList<>();
-    private final List<AzureCommand> azureCommands = new ArrayList<>();
-    private final List<ReplicationCommand> replicationCommands = new ArrayList<>();
-    private final List<VmClaim> claims = new ArrayList<>();
-    private final List<StatusEvent> statuses = new ArrayList<>();
-    private final List<AuditRecord> audits = new ArrayList<>();
+    /** What it sends: commands, claims, statuses and audits, in the order decided. */
+    private final Outbox out = new Outbox();
     private final List<Followup> followups = new ArrayList<>();
 
     Decision(Job job, long now) {
@@ -54,12 +50,14 @@ public final class Decision {
     /** True when the job record differs from the one given. */
     public boolean jobChanged() { return job != null && !job.equals(before); }
     public Map<String, VmJob> vms() { return vms; }
-    public List<VcenterCommand> vcenterCommands() { return vcenterCommands; }
-    public List<AzureCommand> azureCommands() { return azureCommands; }
-    public List<ReplicationCommand> replicationCommands() { return replicationCommands; }
-    public List<VmClaim> claims() { return claims; }
-    public List<StatusEvent> statuses() { return statuses; }
-    public List<AuditRecord> audits() { return audits; }
+    /** What it sends. */
+    Outbox outbox() { return out; }
+    public List<VcenterCommand> vcenterCommands() { return out.vcenterCommands; }
+    public List<AzureCommand> azureCommands() { return out.azureCommands; }
+    public List<ReplicationCommand> replicationCommands() { return out.replicationCommands; }
+    public List<VmClaim> claims() { return out.claims; }
+    public List<StatusEvent> statuses() { return out.statuses; }
+    public List<AuditRecord> audits() { return out.audits; }
     public List<Followup> followups() { return followups; }
 
     // ------------------------------------------------------------------ written by the saga
@@ -86,27 +84,27 @@ public final class Decision {
         snapshots.put(vm.vmId(), vm);
     }
 
-    void vcenter(VcenterCommand c) { vcenterCommands.add(c); }
-    void azure(AzureCommand c) { azureCommands.add(c); }
-    void replication(ReplicationCommand c) { replicationCommands.add(c); }
+    void vcenter(VcenterCommand c) { out.vcenterCommands.add(c); }
+    void azure(AzureCommand c) { out.azureCommands.add(c); }
+    void replication(ReplicationCommand c) { out.replicationCommands.add(c); }
 
     void claim(String vmId, ClaimAction action) {
-        claims.add(new VmClaim(job.jobId(), vmId, action));
+        out.claims.add(new VmClaim(job.jobId(), vmId, action));
     }
 
     void followup(Followup f) { followups.add(f); }
 
     void audit(AuditKind kind, String vmId, String commandId, String requestedBy, String action, String detail) {
-        audits.add(new AuditRecord(job != null ? job.jobId() : "", vmId, commandId, Instant.ofEpochMilli(now),
+        out.audits.add(new AuditRecord(job != null ? job.jobId() : "", vmId, commandId, Instant.ofEpochMilli(now),
                 requestedBy != null ? requestedBy : (job != null ? job.requestedBy() : ""), kind, action, detail));
     }
 
     void auditFor(String jobId, AuditKind kind, String requestedBy, String action, String detail) {
-        audits.add(new AuditRecord(jobId, null, null, Instant.ofEpochMilli(now), requestedBy, kind, action, detail));
+        out.audits.add(new AuditRecord(jobId, null, null, Instant.ofEpochMilli(now), requestedBy, kind, action, detail));
     }
 
     void jobStatus() {
-        statuses.add(new StatusEvent(job.jobId(), Instant.ofEpochMilli(now), jobStatus(job), null));
+        out.statuses.add(new StatusEvent(job.jobId(), Instant.ofEpochMilli(now), jobStatus(job), null));
     }
 
     // status records are made with their all-arguments constructors, in the schema's field order: a builder copies the
@@ -121,7 +119,7 @@ public final class Decision {
     }
 
     void vmStatus(VmJob vm) {
-        statuses.add(vmStatusEvent(vm));
+        out.statuses.add(vmStatusEvent(vm));
     }
 
     private StatusEvent vmStatusEvent(VmJob vm) {

@@ -10,7 +10,7 @@ import io.failback.messages.StatusEvent;
 import io.failback.messages.VcenterCommand;
 import io.failback.messages.VmClaim;
 
-/** Everything one incoming message made the saga send, in order, for the processor to forward. */
+/** What the saga sends, in order: one decision's, or every decision one incoming message led to, for the processor to forward. */
 public final class Outbox {
 
     public final List<VcenterCommand> vcenterCommands = new ArrayList<>();
@@ -20,12 +20,14 @@ public final class Outbox {
     public final List<StatusEvent> statuses = new ArrayList<>();
     public final List<AuditRecord> audits = new ArrayList<>();
 
+    /** Adds what {@code d} sends after what this holds already. */
     void add(Decision d) {
-        vcenterCommands.addAll(d.vcenterCommands());
-        azureCommands.addAll(d.azureCommands());
-        replicationCommands.addAll(d.replicationCommands());
-        claims.addAll(d.claims());
-        statuses.addAll(d.statuses());
-        audits.addAll(d.audits());
+        Outbox more = d.outbox();
+        vcenterCommands.addAll(more.vcenterCommands);
+        azureCommands.addAll(more.azureCommands);
+        replicationCommands.addAll(more.replicationCommands);
+        claims.addAll(more.claims);
+        statuses.addAll(more.statuses);
+        audits.addAll(more.audits);
     }
 }

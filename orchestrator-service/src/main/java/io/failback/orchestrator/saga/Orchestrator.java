@@ -72,6 +72,11 @@ public final class Orchestrator {
 
     /** A slice's size: its commands leave with the slice, and a slice's work stays well within a transaction's timeout. */
     public static final int VMS_PER_CALL = 1_000;
+    /**
+     * VMs a call may look at per VM of its slice: those a follow-up leaves unchanged cost a read from the store's cache
+     * and a check each, so a call passes over a whole plan of {@link Intake#MAX_VMS_PER_JOB} to find the VMs it concerns.
+     */
+    static final int LOOKS_PER_SLICE = 10;
 
     /** Whether the first hop verifies signatures, against which roster and skew. */
     public Signing signing() {
@@ -243,23 +248,44 @@ public final class Orchestrator {
         return workOff(store, job, queue, !kept.isEmpty(), out, first.now());
     }
 
-    /** Applies the queue's follow-ups to the next slice of the job's VMs, and keeps what is left with the job. */
+    /**
+     * Applies the queue's follow-ups to the next slice of the job's VMs, and keeps what is left with the job. A slice
+     * is the next {@link #vmsPerCall} VMs a follow-up changes: the VMs it passes over unchanged (a boot group's release
+     * passes over every VM of the other groups) don't count, so the VMs it concerns get their commands with the
+     * decision, not one punctuation per slice of others later. The VMs looked at per call are bounded all the same.
+     */
     private Outbox workOff(JobStore store, Job start, Deque<Followup.Resume> queue, boolean kept, Outbox out, long now) {
         Job job = start;
         String jobId = start.jobId();
         int budget = vmsPerCall;
-        while (!queue.isEmpty() && job != null && budget > 0) {
+        int looks = LOOKS_PER_SLICE * vmsPerCall;
+        while (!queue.isEmpty() && job != null && budget > 0 && looks > 0) {
             Followup.Resume next = queue.poll();
-            List<String> slice = store.vmIdsAfter(jobId, next.afterVmId(), budget);
-            for (String vmId : slice) {
-                Decision d = vms.onFollowup(job, store.vm(jobId, vmId), next.followup(), now);
-                absorb(store, d, out, queue);
-                job = d.job();
+            String after = next.afterVmId();
+            boolean left = true;
+            while (left && budget > 0 && looks > 0) {
+                int asked = Math.min(looks, vmsPerCall);
+                List<String> page = store.vmIdsAfter(jobId, after, asked);
+                int read = 0;
+                for (String vmId : page) {
+                    Decision d = vms.onFollowup(job, store.vm(jobId, vmId), next.followup(), now);
+                    read++;
+                    looks--;
+                    after = vmId;
+                    if (!d.vms().isEmpty() || d.jobChanged() || !d.followups().isEmpty() || !d.outbox().isEmpty()) {
+                        budget--;
+                    }
+                    absorb(store, d, out, queue);
+                    job = d.job();
+                    if (budget == 0 || job == null) {
+                        break;
+                    }
+                }
+                left = page.size() == asked || read < page.size(); // VMs after this page, or after the one it stopped at
             }
-            if (slice.size() == budget) { // the job may have more VMs after this slice
-                queue.addFirst(new Followup.Resume(next.followup(), slice.get(slice.size() - 1)));
+            if (left) {
+                queue.addFirst(new Followup.Resume(next.followup(), after));
             }
-            budget -= slice.size();
         }
         if (kept || !queue.isEmpty()) {
             store.putWork(jobId, List.copyOf(queue));

@@ -20,6 +20,12 @@ public final class Outbox {
     public final List<StatusEvent> statuses = new ArrayList<>();
     public final List<AuditRecord> audits = new ArrayList<>();
 
+    /** Whether it sends nothing at all. */
+    boolean isEmpty() {
+        return vcenterCommands.isEmpty() && azureCommands.isEmpty() && replicationCommands.isEmpty() && claims.isEmpty()
+                && statuses.isEmpty() && audits.isEmpty();
+    }
+
     /** Adds what {@code d} sends after what this holds already. */
     void add(Decision d) {
         Outbox more = d.outbox();

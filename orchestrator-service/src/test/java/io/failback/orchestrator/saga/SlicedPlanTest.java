@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.failback.messages.ClaimAction;
@@ -29,11 +30,16 @@ class SlicedPlanTest {
     private static final int VMS = 250;
 
     private static World largePlan() {
+        return largePlan(SLICE);
+    }
+
+    /** Three boot groups of a third each, in the store's order: group 3's VMs come last. */
+    private static World largePlan(int slice) {
         List<List<String>> groups = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < VMS; i++) {
             groups.get(i * 3 / VMS).add(String.format("vm-%03d", i));
         }
-        return new World(new Estate().plan("plan-big", groups), SLICE);
+        return new World(new Estate().plan("plan-big", groups), slice);
     }
 
     @Test
@@ -75,6 +81,39 @@ class SlicedPlanTest {
                 .allSatisfy(s -> assertThat(s).containsExactlyElementsOf(FailbackSagaTest.LINUX_FORWARD));
         // a call handles one VM's answer, plus at most one slice of a follow-up that answer set off
         assertThat(w.calls).allSatisfy(call -> assertThat(vmsCommanded(call)).isLessThanOrEqualTo(SLICE + 1));
+        assertThat(w.store.work).isEmpty();
+    }
+
+    @Test
+    void shouldPowerOnABootGroupWithTheDecisionThatReleasesItThoughItsVmsComeLastInTheStore() {
+        World w = largePlan();
+
+        w.failBack(Estate.planRequest("job-1", "plan-big").build());
+
+        // group 3 (vm-167 to vm-249) follows 167 VMs of the groups before: passed over, they don't take up the slice
+        Outbox release = w.calls.stream().filter(c -> c.audits.stream().anyMatch(a -> "boot group 3 may power on".equals(a.getAction())))
+                .findFirst().orElseThrow();
+        assertThat(release.vcenterCommands.stream().map(c -> c.getVmId()))
+                .as("every VM of group 3 powered on by the call that released it")
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(167, VMS).mapToObj(i -> String.format("vm-%03d", i)).toList());
+        Outbox running = w.calls.stream().filter(c -> c.audits.stream().anyMatch(a -> "job RUNNING".equals(a.getAction())))
+                .findFirst().orElseThrow();
+        assertThat(running.azureCommands).as("a slice of Azure shutdowns with the end of the preflight").hasSize(SLICE);
+    }
+
+    @Test
+    void shouldFailBackEveryVmWhenAFollowUpPassesOverMoreVmsThanOneCallLooksAt() {
+        int slice = 10; // a call looks at 100 VMs at most: group 3's release finds its VMs in a later call
+        World w = largePlan(slice);
+
+        w.failBack(Estate.planRequest("job-1", "plan-big").build());
+
+        assertThat(w.job("job-1").state()).isEqualTo(JobState.AWAITING_COMMIT);
+        Map<String, List<Step>> steps = w.allCommands.stream().collect(Collectors.groupingBy(World.Sent::vmId,
+                Collectors.mapping(World.Sent::step, Collectors.toList())));
+        assertThat(steps).hasSize(VMS);
+        assertThat(steps.values()).allSatisfy(s -> assertThat(s).containsExactlyElementsOf(FailbackSagaTest.LINUX_FORWARD));
+        assertThat(w.calls).allSatisfy(call -> assertThat(vmsCommanded(call)).isLessThanOrEqualTo(slice + 1));
         assertThat(w.store.work).isEmpty();
     }
 

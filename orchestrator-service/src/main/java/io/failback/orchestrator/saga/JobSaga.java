@@ -112,7 +112,11 @@ final class JobSaga {
     private static void commit(Decision d, String approver) {
         d.setJob(d.working().withState(JobState.COMMITTING).withCommitted(true).withTimerAt(0).withApprovedBy(approver));
         d.audit(AuditKind.DECISION, null, null, null, "commit accepted", "auto-commit".equals(approver) ? approver : "commit by " + approver);
-        d.followup(Followup.of(Followup.Kind.COMMIT_ALL));
+        // boot group by boot group: group 1, on premises longest, has its Azure VMs deleted first
+        for (int group = 1; group < d.working().groupCount(); group++) {
+            d.followup(new Followup(Followup.Kind.COMMIT_ALL, group, null));
+        }
+        d.followup(Followup.of(Followup.Kind.COMMIT_ALL)); // group 0: every VM still awaiting it
     }
 
     // ================================================================== commit policy

@@ -215,7 +215,10 @@ final class Requests {
             }
         }
         if (sliced) {
-            d.followup(Followup.of(Followup.Kind.START_PREFLIGHT));
+            // boot group by boot group, as a plan that fits one call (its VMs in group order) and as the start after the
+            // preflight: each gate then serves the VMs first come, first served, whatever order their ids are stored in
+            // (one pass per group a VM is in: each VM is claimed once)
+            new java.util.TreeSet<>(groupOf.values()).forEach(group -> d.followup(new Followup(Followup.Kind.START_PREFLIGHT, group, null)));
         }
         return d;
     }

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The job store of the saga tests. */
+/** The job store of the saga tests: a job's VMs in the order of their ids, as the state store keeps them. */
 final class InMemoryJobStore implements JobStore {
 
     final Map<String, Job> jobs = new HashMap<>();
@@ -35,7 +35,7 @@ final class InMemoryJobStore implements JobStore {
 
     @Override
     public void put(VmJob vm) {
-        vms.computeIfAbsent(vm.jobId(), j -> new LinkedHashMap<>()).put(vm.vmId(), vm);
+        vms.computeIfAbsent(vm.jobId(), j -> new java.util.TreeMap<>()).put(vm.vmId(), vm);
     }
 
     @Override

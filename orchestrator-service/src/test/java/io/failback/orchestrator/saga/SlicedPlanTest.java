@@ -118,6 +118,40 @@ class SlicedPlanTest {
     }
 
     @Test
+    void shouldCheckAndDeleteALargePlanBootGroupByBootGroupWhateverOrderItsVmIdsAreStoredIn() {
+        // stored in id order "a" (group 2), "b" (group 1), "c" (group 3): group 1's VMs come after group 2's
+        String[] prefixes = {"vm-b-", "vm-a-", "vm-c-"};
+        List<List<String>> groups = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int i = 0; i < VMS; i++) {
+            int g = i * 3 / VMS;
+            groups.get(g).add(String.format("%s%03d", prefixes[g], i));
+        }
+        World w = new World(new Estate().plan("plan-big", groups), SLICE);
+
+        w.failBack(Estate.planRequest("job-1", "plan-big").build());
+        w.control("job-1", ControlAction.COMMIT);
+        w.settle();
+
+        assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+        // the first VMs checked are the first shut down, and the first powered on the first to have their Azure VM deleted
+        assertThat(groupsInTheOrderSent(w, Step.CHECK_AZURE_VM)).containsExactly("vm-b-", "vm-a-", "vm-c-");
+        assertThat(groupsInTheOrderSent(w, Step.SHUT_DOWN_AZURE_VM)).containsExactly("vm-b-", "vm-a-", "vm-c-");
+        assertThat(groupsInTheOrderSent(w, Step.DELETE_AZURE_VM)).containsExactly("vm-b-", "vm-a-", "vm-c-");
+        assertThat(w.all.claims.stream().filter(c -> c.getAction() == ClaimAction.CLAIM)).as("each VM claimed once").hasSize(VMS);
+    }
+
+    /** The groups (their VM ids' prefixes) in the order their VMs were sent {@code step}: a group twice if they interleaved. */
+    private static List<String> groupsInTheOrderSent(World w, Step step) {
+        List<String> runs = new ArrayList<>();
+        w.allCommands.stream().filter(s -> s.step() == step).map(s -> s.vmId().substring(0, 5)).forEach(g -> {
+            if (runs.isEmpty() || !runs.get(runs.size() - 1).equals(g)) {
+                runs.add(g);
+            }
+        });
+        return runs;
+    }
+
+    @Test
     void shouldCancelALargePlanDuringItsSlicedPreflightWithEveryVmStoppedAndNoClaimKept() {
         World w = largePlan();
         w.submit(Estate.planRequest("job-1", "plan-big").build());

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.failback.messages.AlternateLocation;
 import io.failback.messages.AuditKind;
@@ -218,7 +219,9 @@ final class Requests {
             // boot group by boot group, as a plan that fits one call (its VMs in group order) and as the start after the
             // preflight: each gate then serves the VMs first come, first served, whatever order their ids are stored in
             // (one pass per group a VM is in: each VM is claimed once)
-            new java.util.TreeSet<>(groupOf.values()).forEach(group -> d.followup(new Followup(Followup.Kind.START_PREFLIGHT, group, null)));
+            for (int group : new TreeSet<>(groupOf.values())) {
+                d.followup(new Followup(Followup.Kind.START_PREFLIGHT, group, null));
+            }
         }
         return d;
     }

@@ -105,6 +105,10 @@ public final class Bench {
             if (runs < 1) {
                 throw new IllegalArgumentException("--runs must be at least 1");
             }
+            // each size is one plan (plan-nN) and its jobs' ids: a size given twice would make one plan of twice its VMs
+            if (sizes.isEmpty() || sizes.stream().distinct().count() != sizes.size() || sizes.stream().anyMatch(n -> n < 1)) {
+                throw new IllegalArgumentException("--sizes must list each plan size once, each at least 1 (--large adds 10000): " + sizes);
+            }
             int warm = warmup != null ? warmup : Math.max(3_000, Collections.max(sizes));
             return new Options(sizes, warm, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, jar, compare, instances, plans, planVms,
                     runs);

@@ -88,7 +88,8 @@ public final class Intake {
                         + facts.plan().getMemberCount() + " VMs; a job holds at most " + MAX_VMS_PER_JOB));
             } else if (facts.members().size() != facts.plan().getMemberCount() || facts.members().isEmpty()) {
                 reasons.add(new Reason(ReasonCode.PLAN_INCOMPLETE, "recovery plan " + r.getPlanId() + " lists "
-                        + facts.plan().getMemberCount() + " VMs but the inventory holds " + facts.members().size()));
+                        + facts.plan().getMemberCount() + " VMs but the inventory holds " + (facts.members().size() > MAX_VMS_PER_JOB
+                        ? "more than " + MAX_VMS_PER_JOB : facts.members().size())));
             } else if (facts.members().stream().anyMatch(m -> m.getGroup() < 1 || m.getGroup() > facts.plan().getGroupCount())) {
                 reasons.add(new Reason(ReasonCode.PLAN_INCOMPLETE, "recovery plan " + r.getPlanId()
                         + " has a VM outside its groups 1.." + facts.plan().getGroupCount()));

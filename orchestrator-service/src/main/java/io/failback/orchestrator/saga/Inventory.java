@@ -18,7 +18,11 @@ public interface Inventory {
 
     RecoveryPlan plan(String planId);
 
-    List<RecoveryPlanMember> members(String planId);
+    /**
+     * The plan's members, in key order, at most {@code limit}: a request reads no more than a job can hold and one
+     * more, to tell a plan that holds more from one that doesn't, however many records the inventory topic was given.
+     */
+    List<RecoveryPlanMember> members(String planId, int limit);
 
     ConfigServerHeartbeat heartbeat(String configurationServer);
 

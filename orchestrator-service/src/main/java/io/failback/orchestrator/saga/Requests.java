@@ -51,14 +51,26 @@ final class Requests {
         this.vmsPerCall = vmsPerCall;
     }
 
-    /** Everything the inventory knows about the VMs a request names, directly or through its plan. */
+    /**
+     * Everything the inventory knows about the VMs a request names, directly or through its plan. A plan that can't
+     * become a job ({@link Intake#validate}: unknown, larger than a job, or its members not what its record says) is
+     * refused on what was read of it, without reading a member more or any of its VMs. Before, every member the
+     * inventory held was read, and each one's VM and recovery points, and only then was the plan refused: a request's
+     * one call and transaction grew with whatever a producer had written for the plan, not with what a job can hold.
+     */
     static RequestFacts factsFor(FailbackRequest request, Inventory inventory) {
         RecoveryPlan plan = null;
         List<RecoveryPlanMember> members = new ArrayList<>();
         Set<String> vmIds = new LinkedHashSet<>(request.getVmIds());
         if (request.getPlanId() != null) {
             plan = inventory.plan(request.getPlanId());
-            members.addAll(inventory.members(request.getPlanId()));
+            if (plan == null || plan.getMemberCount() > Intake.MAX_VMS_PER_JOB) {
+                return new RequestFacts(Map.of(), plan, List.of(), Map.of(), Map.of());
+            }
+            members.addAll(inventory.members(request.getPlanId(), Intake.MAX_VMS_PER_JOB + 1));
+            if (members.size() != plan.getMemberCount()) {
+                return new RequestFacts(Map.of(), plan, members, Map.of(), Map.of());
+            }
             members.forEach(m -> vmIds.add(m.getVmId()));
         }
         Map<String, ProtectedItem> items = new HashMap<>();

@@ -38,9 +38,9 @@ final class StoreInventory implements Inventory {
     }
 
     @Override
-    public List<RecoveryPlanMember> members(String planId) {
+    public List<RecoveryPlanMember> members(String planId, int limit) {
         return scan(inventory, InventoryKeys.planMembersPrefix(planId),
-                r -> r.getEntry() instanceof RecoveryPlanMember m ? m : null);
+                r -> r.getEntry() instanceof RecoveryPlanMember m ? m : null, limit);
     }
 
     @Override
@@ -50,19 +50,20 @@ final class StoreInventory implements Inventory {
 
     @Override
     public List<RecoveryPoint> recoveryPoints(String vmId) {
-        return scan(points, InventoryKeys.recoveryPointsPrefix(vmId), p -> p);
+        return scan(points, InventoryKeys.recoveryPointsPrefix(vmId), p -> p, Integer.MAX_VALUE);
     }
 
-    /** The values under {@code prefix} that {@code pick} keeps (it answers null for the others), in key order. */
-    private static <V, T> List<T> scan(KeyValueStore<String, V> store, String prefix, Function<V, T> pick) {
+    /** The values under {@code prefix} that {@code pick} keeps (it answers null for the others), in key order, at most {@code limit}. */
+    private static <V, T> List<T> scan(KeyValueStore<String, V> store, String prefix, Function<V, T> pick, int limit) {
         List<T> found = new ArrayList<>();
         try (KeyValueIterator<String, V> it = store.prefixScan(prefix, new StringSerializer())) {
-            it.forEachRemaining(kv -> {
-                T value = kv.value == null ? null : pick.apply(kv.value);
+            while (found.size() < limit && it.hasNext()) {
+                V v = it.next().value;
+                T value = v == null ? null : pick.apply(v);
                 if (value != null) {
                     found.add(value);
                 }
-            });
+            }
         }
         return found;
     }

@@ -95,8 +95,14 @@ public final class Estate implements Inventory {
         return this;
     }
 
+    /** How many VMs' items and recovery points were read, and how many plan members: what a request cost. */
+    public int itemsRead;
+    public int pointListsRead;
+    public int membersRead;
+
     @Override
     public ProtectedItem item(String vmId) {
+        itemsRead++;
         return items.get(vmId);
     }
 
@@ -106,8 +112,11 @@ public final class Estate implements Inventory {
     }
 
     @Override
-    public List<RecoveryPlanMember> members(String planId) {
-        return members.getOrDefault(planId, List.of());
+    public List<RecoveryPlanMember> members(String planId, int limit) {
+        List<RecoveryPlanMember> all = members.getOrDefault(planId, List.of());
+        List<RecoveryPlanMember> read = all.subList(0, Math.min(limit, all.size()));
+        membersRead += read.size();
+        return read;
     }
 
     @Override
@@ -117,6 +126,7 @@ public final class Estate implements Inventory {
 
     @Override
     public List<RecoveryPoint> recoveryPoints(String vmId) {
+        pointListsRead++;
         return points.getOrDefault(vmId, List.of());
     }
 

@@ -193,6 +193,54 @@ class FailbackSagaTest {
         }
 
         @Test
+        void shouldRefuseAPlanLargerThanAJobOnItsRecordAloneReadingNoneOfItsVms() {
+            Estate estate = new Estate().plan("huge", List.of(List.of("a", "b")));
+            estate.plans.put("huge", new RecoveryPlan("huge", "huge", 1, Intake.MAX_VMS_PER_JOB + 1));
+            World w = new World(estate);
+            estate.itemsRead = 0;
+
+            w.submit(Estate.planRequest("job-1", "huge").build());
+
+            assertRejected(w, "job-1", ReasonCode.INVALID_FIELD);
+            assertThat(w.lastJobStatus("job-1").getReasons().get(0).getMessage()).contains("10001 VMs", "at most 10000");
+            assertThat(estate.membersRead).as("members read").isZero();
+            assertThat(estate.itemsRead).as("VMs read").isZero();
+            assertThat(estate.pointListsRead).as("recovery points read").isZero();
+        }
+
+        @Test
+        void shouldRefuseAPlanWhoseInventoryHoldsMoreMembersThanAJobAfterReadingOneMoreThanAJobHolds() {
+            // its record says 2, the inventory topic was given 20,000 members for it (a hostile or broken producer)
+            List<String> many = java.util.stream.IntStream.range(0, 2 * Intake.MAX_VMS_PER_JOB).mapToObj(i -> "vm-" + i).toList();
+            Estate estate = new Estate().plan("padded", List.of(many));
+            estate.plans.put("padded", new RecoveryPlan("padded", "padded", 1, 2));
+            World w = new World(estate);
+            estate.itemsRead = 0;
+
+            w.submit(Estate.planRequest("job-1", "padded").build());
+
+            assertRejected(w, "job-1", ReasonCode.PLAN_INCOMPLETE);
+            assertThat(w.lastJobStatus("job-1").getReasons().get(0).getMessage())
+                    .contains("lists 2 VMs but the inventory holds more than 10000");
+            assertThat(estate.membersRead).as("members read").isEqualTo(Intake.MAX_VMS_PER_JOB + 1);
+            assertThat(estate.itemsRead).as("VMs read").isZero();
+            assertThat(estate.pointListsRead).as("recovery points read").isZero();
+        }
+
+        @Test
+        void shouldReadEachVmOfAPlanThatCanBeAJobOnce() {
+            Estate estate = new Estate().plan("p", List.of(List.of("a", "b"), List.of("c")));
+            World w = new World(estate);
+            estate.itemsRead = 0;
+
+            w.submit(Estate.planRequest("job-1", "p").build());
+
+            assertThat(w.job("job-1").state()).isEqualTo(JobState.PREFLIGHT);
+            assertThat(estate.membersRead).as("members read").isEqualTo(3);
+            assertThat(estate.pointListsRead).as("recovery points read, once per VM").isEqualTo(3);
+        }
+
+        @Test
         void shouldRefuseRepeatedVmIdsAndABlankRequester() {
             World w = new World(new Estate().vm("a"));
 

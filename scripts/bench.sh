@@ -7,11 +7,13 @@
 # against the lower bound those limits and the boot-group order allow. Not a test: a run takes minutes.
 #
 # Usage: scripts/bench.sh [--large] [--sizes 300,1000,3000] [--makespan-vms 1000] [--scale 100] [--seed 42]
-#                         [--azure-limit 50] [--vcenter-limit 20] [--warmup N] [--no-baseline] [--jfr]
+#                         [--azure-limit 50] [--vcenter-limit 20] [--warmup N] [--no-baseline] [--jfr] [--cpu-profile]
 #                         [--compare-jar JAR] [--instances N] [--runs R] [-- MAVEN_ARGS]
 #   --large   adds a 10,000-VM plan
 #   --warmup N  the warm-up job's VMs (by default the largest size measured, 3,000 at least)
 #   --jfr     records the orchestrator with Java Flight Recorder to target/bench/orchestrator.jfr
+#   --cpu-profile  samples every orchestrator thread's CPU each millisecond with async-profiler, native frames (RocksDB,
+#             the kernel) included, to target/bench/orchestrator-cpu.jfr (read it with `jfr print` or Mission Control)
 #   --orchestrator-jar JAR  runs that build of the orchestrator instead of this one's
 #   --compare-jar JAR  also runs that build (an earlier commit's) first, over the same sizes in the same run: "before"
 #   --instances N [--plans 6] [--plan-vms 500]  then several plans at once (one per partition) on one orchestrator and on N

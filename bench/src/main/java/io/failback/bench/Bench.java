@@ -49,7 +49,7 @@ public final class Bench {
      * @param instances more than 1: {@code plans} plans of {@code planVms} VMs at once on one orchestrator, then on this many
      */
     record Options(List<Integer> sizes, int warmup, int makespanVms, double scale, long seed, int azureLimit, int vcenterLimit,
-                   boolean skipBaseline, boolean jfr, Path out, Path orchestratorJar, Path compareJar, int instances, int plans, int planVms,
+                   boolean skipBaseline, boolean jfr, boolean cpuProfile, Path out, Path orchestratorJar, Path compareJar, int instances, int plans, int planVms,
                    int runs) {
 
         static Options parse(String[] args) {
@@ -69,6 +69,7 @@ public final class Bench {
             int vcenter = 20;
             boolean skipBaseline = false;
             boolean jfr = false;
+            boolean cpuProfile = false;
             Path out = Path.of("target/bench");
             Path jar = null;
             Path compare = null;
@@ -92,6 +93,7 @@ public final class Bench {
                     case "--vcenter-limit" -> vcenter = Integer.parseInt(args[++i]);
                     case "--no-baseline" -> skipBaseline = true;
                     case "--jfr" -> jfr = true;
+                    case "--cpu-profile" -> cpuProfile = true;
                     case "--out" -> out = Path.of(args[++i]);
                     case "--orchestrator-jar" -> jar = Path.of(args[++i]);
                     case "--compare-jar" -> compare = Path.of(args[++i]);
@@ -110,7 +112,7 @@ public final class Bench {
                 throw new IllegalArgumentException("--sizes must list each plan size once, each at least 1 (--large adds 10000): " + sizes);
             }
             int warm = warmup != null ? warmup : Math.max(3_000, Collections.max(sizes));
-            return new Options(sizes, warm, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, out, jar, compare, instances, plans, planVms,
+            return new Options(sizes, warm, makespan, scale, seed, azure, vcenter, skipBaseline, jfr, cpuProfile, out, jar, compare, instances, plans, planVms,
                     runs);
         }
     }
@@ -147,7 +149,7 @@ public final class Bench {
             for (int run = 1; run <= o.runs(); run++) {
                 try (Stage stage = Stage.start(o.runs() == 1 ? "main" : "main-" + run, spec, data, report)) {
                     try (Orchestrators orchestrator = Orchestrators.start(o.runs() == 1 ? "orchestrator" : "orchestrator-" + run, jar, 1,
-                            o.jfr() && run == 1, o, stage.bootstrap(), data)) {
+                            run == 1, o, stage.bootstrap(), data)) {
                         Runner.Row warm = stage.runner().orchestrator("orchestrator", orchestrator.processes(), "warmup", List.of("plan-warmup"),
                                 o.warmup(), false);
                         // The systems side by side, each size's three jobs one right after the other, so each meets the broker's
@@ -344,14 +346,17 @@ public final class Bench {
      */
     record Orchestrators(List<JvmProcess> processes) implements AutoCloseable {
 
-        static Orchestrators start(String label, Path jar, int count, boolean jfr, Options o, String bootstrap, Path data)
+        static Orchestrators start(String label, Path jar, int count, boolean profiled, Options o, String bootstrap, Path data)
                 throws InterruptedException {
             List<JvmProcess> started = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 List<String> args = new ArrayList<>();
-                if (jfr) {
+                if (profiled && o.jfr()) {
                     // a profile of the whole run, for `jfr print` or JDK Mission Control
                     args.add("-XX:StartFlightRecording=settings=profile,filename=" + o.out().toAbsolutePath().resolve("orchestrator.jfr"));
+                }
+                if (profiled && o.cpuProfile()) {
+                    args.add(CpuProfiler.agent(data, o.out().toAbsolutePath().resolve("orchestrator-cpu.jfr")));
                 }
                 String flags = System.getProperty("bench.orchestratorFlags", "").strip(); // a trial on the orchestrator alone
                 if (!flags.isEmpty()) {

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The benchmark as {@code scripts/bench.sh} runs it, at a small seed-fixed size, so that it keeps working on a fresh
  * clone: a fresh broker, the orchestrator's jar as its own process, both baselines and the makespan run. It asserts
  * what the figures rest on, never a speed: every job completed, every command was delivered once, each baseline took
- * the steps it was given per VM, the makespan was no shorter than its lower bound, and the report has its tables.
+ * the steps it was given per VM, the makespan was no shorter than its lower bound, the orchestrator's CPU profile has
+ * its samples, and the report has its tables.
  */
 class BenchSmokeIT {
 
@@ -36,7 +40,7 @@ class BenchSmokeIT {
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.failback.messages", "-cp", classpath, Bench.class.getName(),
                 "--out", out.toString(), "--orchestrator-jar", Bench.orchestratorJar(root).toString(),
                 "--sizes", Integer.toString(VMS), "--warmup", Integer.toString(VMS), "--makespan-vms", Integer.toString(VMS),
-                "--scale", "1000", "--seed", "42"));
+                "--scale", "1000", "--seed", "42", "--cpu-profile"));
 
         // when it runs
         Process bench = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
@@ -73,6 +77,19 @@ class BenchSmokeIT {
         assertThat(makespan.get("run").get("end").asText()).isEqualTo("COMPLETED");
         assertThat(makespan.get("run").get("commands").asInt()).isEqualTo(makespan.get("run").get("distinctCommands").asInt());
         assertThat(makespan.get("run").get("seconds").asDouble()).isGreaterThanOrEqualTo(makespan.get("lowerBoundSeconds").asDouble());
+
+        // and the orchestrator's CPU profile (--cpu-profile) holds its stream thread's samples, read as JDK tools read it
+        long streamThreadSamples = 0;
+        try (RecordingFile profile = new RecordingFile(out.resolve("orchestrator-cpu.jfr"))) {
+            while (profile.hasMoreEvents()) {
+                RecordedEvent e = profile.readEvent();
+                RecordedThread thread = e.getEventType().getName().equals("jdk.ExecutionSample") ? e.getThread("sampledThread") : null;
+                if (thread != null && String.valueOf(thread.getJavaName()).endsWith("-StreamThread-1")) {
+                    streamThreadSamples++;
+                }
+            }
+        }
+        assertThat(streamThreadSamples).as("CPU samples of the orchestrator's stream thread").isPositive();
 
         // and the Markdown report has the side-by-side tables
         String md = Files.readString(out.resolve("bench.md"));

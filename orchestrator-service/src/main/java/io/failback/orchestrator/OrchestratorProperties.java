@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The orchestrator's limits ({@code failback.orchestrator.*}): how long each kind of command may take
  * before it is sent again, how many times, how fresh a configuration-server heartbeat must be, the
- * reprotect retry window, and how often due timers are looked at.
+ * reprotect retry window, how often due timers are looked at, and how long an ended job's VM records are kept.
  */
 @ConfigurationProperties("failback.orchestrator")
 public record OrchestratorProperties(
@@ -28,6 +28,7 @@ public record OrchestratorProperties(
         @DefaultValue("15s") Duration reprotectInitialBackoff,
         @DefaultValue("2m") Duration reprotectMaxBackoff,
         @DefaultValue("10m") Duration finalPointTimeout,
+        @DefaultValue("7d") Duration endedJobRetention,
         @DefaultValue SigningProperties signing) {
 
     /**
@@ -58,6 +59,9 @@ public record OrchestratorProperties(
     public OrchestratorProperties {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("failback.orchestrator.max-attempts must be at least 1 (got " + maxAttempts + ")");
+        }
+        if (endedJobRetention.isNegative()) {
+            throw new IllegalArgumentException("failback.orchestrator.ended-job-retention must not be negative (got " + endedJobRetention + ")");
         }
         if (timerTick.isZero() || timerTick.isNegative()) {
             throw new IllegalArgumentException("failback.orchestrator.timer-tick must be positive (got " + timerTick + ")");

@@ -39,7 +39,7 @@ public class OrchestratorStreamsConfiguration {
             factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
                 @Override
                 public void configureTopology(Topology topology) {
-                    FailbackTopology.addTo(topology, orchestrator, properties.timerTick());
+                    FailbackTopology.addTo(topology, orchestrator, properties.timerTick(), properties.endedJobRetention());
                 }
             });
         };

@@ -39,19 +39,26 @@ public final class FailbackTopology {
     static final String TO_INPUTS = "to-inputs";
 
     private static final Serde<String> KEYS = Serdes.String();
+    /** The default of {@code failback.orchestrator.ended-job-retention}. */
+    static final Duration ENDED_JOB_RETENTION = Duration.ofDays(7);
 
     private FailbackTopology() {
     }
 
     public static Topology build(Orchestrator orchestrator, Duration tick) {
+        return build(orchestrator, tick, ENDED_JOB_RETENTION);
+    }
+
+    /** The topology, an ended job's VM records kept until {@code endedJobRetention} after its request. */
+    public static Topology build(Orchestrator orchestrator, Duration tick, Duration endedJobRetention) {
         Topology topology = new Topology();
-        addTo(topology, orchestrator, tick);
+        addTo(topology, orchestrator, tick, endedJobRetention);
         return topology;
     }
 
     /** Adds every node to {@code topology} (Spring's factory bean hands over an empty one). */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static void addTo(Topology topology, Orchestrator orchestrator, Duration tick) {
+    public static void addTo(Topology topology, Orchestrator orchestrator, Duration tick, Duration endedJobRetention) {
         topology.addGlobalStore(store(StoreNames.INVENTORY, (Serde) Topics.INVENTORY.valueSerde()).withLoggingDisabled(),
                 "inventory-source", KEYS.deserializer(), Topics.INVENTORY.valueSerde().deserializer(), Topics.INVENTORY.name(),
                 "inventory-loader", () -> new GlobalStoreLoader<>(StoreNames.INVENTORY));
@@ -67,17 +74,20 @@ public final class FailbackTopology {
         String[] jobInputs = {source(topology, Topics.ORCHESTRATOR_INPUTS), source(topology, Topics.VCENTER_EVENTS),
                 source(topology, Topics.AZURE_EVENTS), source(topology, Topics.VM_CLAIM_ANSWERS),
                 source(topology, Topics.REPLICATION_EVENTS)};
-        topology.addProcessor("jobs", () -> new JobProcessor(orchestrator, tick), jobInputs);
+        topology.addProcessor("jobs", () -> new JobProcessor(orchestrator, tick, endedJobRetention), jobInputs);
         sink(topology, TO_INPUTS, Topics.ORCHESTRATOR_INPUTS, "router", "jobs");
         // cached: a job header rewritten by each of its VMs' records within one commit reaches its changelog once
         topology.addStateStore(store(StoreNames.JOBS, StateSerde.JOB).withCachingEnabled(), "jobs");
         // not cached: a VM rarely changes twice in one commit, as its next result can only answer the command this
         // commit sends, so a cache would coalesce next to nothing and cost sorted-map lookups and evictions on every
         // read and write (KeyValueJobStore keeps the objects it reads and writes, and writes a VM once per record
-        // handled; the deadlines of jobs and VMs it indexes in memory, from these two stores)
-        topology.addStateStore(store(StoreNames.JOB_VMS, StateSerde.VM_PROGRESS), "jobs");
+        // handled; the deadlines of jobs and VMs it indexes in memory, from these two stores). In memory, changelogged
+        // as before: every step of every VM writes here, and RocksDB's writes through JNI took a sixth of the stream
+        // thread's CPU in a 10,000-VM preflight; what it holds is bounded, an ended job's VMs forgotten after the
+        // retention (KeyValueJobStore#forgetEnded), and a restart restores it from the changelog
+        topology.addStateStore(inMemory(StoreNames.JOB_VMS, StateSerde.VM_PROGRESS), "jobs");
         // what a VM learnt once (its target, its Azure ids: most of its bytes), apart, so a step doesn't rewrite it
-        topology.addStateStore(store(StoreNames.JOB_VM_FACTS, StateSerde.VM_FACTS), "jobs");
+        topology.addStateStore(inMemory(StoreNames.JOB_VM_FACTS, StateSerde.VM_FACTS), "jobs");
         // in memory (changelogged all the same): a few short-lived entries, not worth a RocksDB instance per task
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.JOB_WORK), KEYS, WorkSerde.WORK)
                 .withCachingEnabled(), "jobs");
@@ -94,7 +104,8 @@ public final class FailbackTopology {
 
         String claims = source(topology, Topics.VM_CLAIMS);
         topology.<String, VmClaim, String, Object>addProcessor("claims", ClaimProcessor::new, claims);
-        topology.addStateStore(store(StoreNames.VM_CLAIMS, Serdes.String()), "claims");
+        // in memory (changelogged): a claim is deleted when its job releases it, so it holds at most the VMs in active jobs
+        topology.addStateStore(inMemory(StoreNames.VM_CLAIMS, Serdes.String()), "claims");
         sink(topology, "to-vm-claim-answers", Topics.VM_CLAIM_ANSWERS, "claims");
     }
 
@@ -164,6 +175,10 @@ public final class FailbackTopology {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static <K, V> void sink(Topology topology, String name, Topic<K, V> topic, String... parents) {
         topology.addSink(name, topic.name(), topic.keySerde().serializer(), (org.apache.kafka.common.serialization.Serializer) topic.valueSerde().serializer(), parents);
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> inMemory(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), KEYS, values);
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values) {

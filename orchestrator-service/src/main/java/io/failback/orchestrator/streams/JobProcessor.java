@@ -2,6 +2,8 @@ package io.failback.orchestrator.streams;
 
 import java.time.Duration;
 
+import io.failback.messages.AuditKind;
+import io.failback.messages.AuditRecord;
 import io.failback.messages.FailbackRequest;
 import io.failback.messages.OrchestratorInput;
 import io.failback.messages.ReplicationResult;
@@ -37,24 +39,29 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
      */
     static final Duration WORK_TICK = Duration.ofMillis(5);
 
+    /** VM records of ended jobs forgotten per tick, so a large plan's go over several ticks. */
+    static final int FORGOTTEN_PER_TICK = 1_000;
+
     private final Orchestrator orchestrator;
     private final Duration tick;
+    private final Duration endedJobRetention;
     private ProcessorContext<String, Object> context;
     private KeyValueJobStore store;
     private StoreInventory inventory;
     /** The work punctuator, scheduled only while a job of this task has work left: idle tasks pay nothing for it. */
     private Cancellable working;
 
-    JobProcessor(Orchestrator orchestrator, Duration tick) {
+    JobProcessor(Orchestrator orchestrator, Duration tick, Duration endedJobRetention) {
         this.orchestrator = orchestrator;
         this.tick = tick;
+        this.endedJobRetention = endedJobRetention;
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = new KeyValueJobStore(context.getStateStore(StoreNames.JOBS), context.getStateStore(StoreNames.JOB_VMS),
-                context.getStateStore(StoreNames.JOB_VM_FACTS), context.getStateStore(StoreNames.JOB_WORK));
+                context.getStateStore(StoreNames.JOB_VM_FACTS), context.getStateStore(StoreNames.JOB_WORK), endedJobRetention);
         this.inventory = new StoreInventory(context.getStateStore(StoreNames.INVENTORY),
                 context.getStateStore(StoreNames.RECOVERY_POINTS));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
@@ -119,6 +126,16 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
                 store.flush();
             }
             forward(out, now);
+        }
+        for (KeyValueJobStore.Forgotten gone : store.forgetEnded(now, FORGOTTEN_PER_TICK)) {
+            Job job = gone.job();
+            String detail = "the orchestrator's records of its " + gone.vms() + " VM(s) were deleted, the job being " + job.state()
+                    + " and requested more than " + endedJobRetention + " ago (failback.orchestrator.ended-job-retention); its"
+                    + " header stays, and its statuses and audit trail stay on their topics";
+            context.forward(new Record<>(job.jobId(), new AuditRecord(job.jobId(), null, null, java.time.Instant.ofEpochMilli(now), "",
+                    AuditKind.DECISION, "ended job's VM records forgotten", detail), now), FailbackTopology.TO_AUDIT);
+            log.info("job {} ({}): the records of its {} VM(s) forgotten after the retention", LogSafe.of(job.jobId()), job.state(),
+                    gone.vms());
         }
         scheduleWork();
     }

@@ -33,7 +33,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * the stores at {@link #flush()}, once per record or tick handled, so a job header changed by each of a plan's VMs in
  * one follow-up is stored once. A job's follow-ups left part done are kept in a store of their own, and the ids of
  * the jobs that have any in memory, so the processor asks only those to go on. What a VM learnt once (its target,
- * its Azure VM's ids: most of its bytes) is written to a store of its own when it changes, not with every step.
+ * its Azure VM's ids: most of its bytes) is written to a store of its own when it changes, not with every step. The VMs
+ * of a job that has ended are deleted once the job is older than the retention ({@link #forgetEnded}), so the VM stores
+ * hold what the jobs of that span need, not every job ever run.
  */
 final class KeyValueJobStore implements JobStore {
 
@@ -78,9 +80,22 @@ final class KeyValueJobStore implements JobStore {
     private final Map<String, VmJob> vmCache = lru(CACHED_VMS);
     private Map<String, Job> unwrittenJobs = new LinkedHashMap<>();
     private Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
+    /** How long after its request an ended job's VM records are kept. */
+    private final long retentionMs;
+    /** Ended jobs whose VM records may still be stored, by when they are forgotten ({@code createdAt} + retention). */
+    private final java.util.NavigableSet<Due> toForget = new java.util.TreeSet<>();
+    private final Map<String, Due> forgetAt = new java.util.HashMap<>();
+    /** VMs forgotten so far of the jobs being forgotten now, for the audit record written when a job's last one goes. */
+    private final Map<String, Integer> forgottenSoFar = new java.util.HashMap<>();
 
     KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, StoredVmFacts> facts,
                      KeyValueStore<String, List<Followup.Resume>> work) {
+        this(jobs, vms, facts, work, FailbackTopology.ENDED_JOB_RETENTION);
+    }
+
+    KeyValueJobStore(KeyValueStore<String, Job> jobs, KeyValueStore<String, VmJob> vms, KeyValueStore<String, StoredVmFacts> facts,
+                     KeyValueStore<String, List<Followup.Resume>> work, java.time.Duration endedJobRetention) {
+        this.retentionMs = endedJobRetention.toMillis();
         this.jobs = jobs;
         this.vms = vms;
         this.facts = facts;
@@ -106,6 +121,8 @@ final class KeyValueJobStore implements JobStore {
                 index(jobDeadlines, kv.key, kv.value.jobId(), "", kv.value.timerAt());
                 if (!ENDED.contains(kv.value.state())) {
                     going.add(kv.key);
+                } else {
+                    scheduleForget(kv.value); // one already forgotten is found empty then, and dropped without a word
                 }
             });
         }
@@ -303,6 +320,9 @@ final class KeyValueJobStore implements JobStore {
                 Job job = e.getValue();
                 write(e.getKey(), job, jobCache, jobs);
                 index(jobDeadlines, e.getKey(), job.jobId(), "", job.timerAt());
+                if (ENDED.contains(job.state())) {
+                    scheduleForget(job);
+                }
             }
         } finally {
             unwrittenVms = emptied(unwrittenVms);
@@ -346,6 +366,63 @@ final class KeyValueJobStore implements JobStore {
             taken.add(new String[] {d.jobId(), d.vmId()});
         }
         return taken;
+    }
+
+    private void scheduleForget(Job job) {
+        if (!forgetAt.containsKey(job.jobId())) {
+            Due entry = new Due(job.createdAt() + retentionMs, indexedCount++, job.jobId(), "");
+            forgetAt.put(job.jobId(), entry);
+            toForget.add(entry);
+        }
+    }
+
+    /** An ended job whose VM records were all forgotten: {@code vms} of them by this process. */
+    record Forgotten(Job job, int vms) {
+    }
+
+    /**
+     * Deletes the VM records (progress and facts, from the stores and so from their changelogs) of ended jobs requested
+     * more than the retention before {@code now}, at most {@code limit} VMs per call; a job's header stays, so a repeated
+     * request or a control still meets the job and its counts. Returns the jobs whose last VM record went in this call,
+     * found with some to forget: a job found with none (forgotten before a restart, or refused with none) goes silently.
+     */
+    List<Forgotten> forgetEnded(long now, int limit) {
+        ensureIndexed();
+        flush();
+        List<Forgotten> done = new ArrayList<>();
+        int budget = limit;
+        while (budget > 0 && !toForget.isEmpty() && toForget.first().at() <= now) {
+            Due entry = toForget.first();
+            String jobId = entry.jobId();
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, VmJob> it = vms.prefixScan(jobId + "/", new StringSerializer())) {
+                while (it.hasNext() && keys.size() < budget) {
+                    keys.add(it.next().key);
+                }
+            }
+            for (String key : keys) {
+                vms.delete(key);
+                facts.delete(key);
+                vmCache.remove(key);
+                Due old = vmDeadlines.remove(key);
+                if (old != null) {
+                    due.remove(old);
+                }
+            }
+            budget -= keys.size();
+            int sofar = forgottenSoFar.getOrDefault(jobId, 0) + keys.size();
+            if (budget > 0) { // fewer than asked: none is left
+                toForget.pollFirst();
+                forgetAt.remove(jobId);
+                forgottenSoFar.remove(jobId);
+                if (sofar > 0) {
+                    done.add(new Forgotten(job(jobId), sofar));
+                }
+            } else {
+                forgottenSoFar.put(jobId, sofar);
+            }
+        }
+        return done;
     }
 
     private static <V> Map<String, V> lru(int capacity) {

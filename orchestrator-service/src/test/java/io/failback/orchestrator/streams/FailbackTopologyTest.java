@@ -38,6 +38,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,6 +169,73 @@ class FailbackTopologyTest {
         assertThat(vcenterSent.size() + azureSent.size()).as("no step is sent again").isEqualTo(commandsBefore);
         assertThat(claims().readRecordsToList()).hasSize(1);
         assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.AWAITING_COMMIT);
+    }
+
+    @Test
+    void shouldForgetAnEndedJobsVmRecordsOnceItIsOlderThanTheRetentionAndStillAnswerForTheJob() {
+        // given a job run to COMPLETED
+        estate.windows("vm-win").vm("vm-lin");
+        seedInventory();
+        requests().pipeInput("job-1", Estate.request("job-1", "vm-win", "vm-lin").build());
+        answerEveryCommand();
+        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
+                Instant.ofEpochMilli(Estate.T0), null));
+        answerEveryCommand();
+        assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
+        audit().readRecordsToList();
+        KeyValueStore<String, ?> vms = driver.getKeyValueStore(StoreNames.JOB_VMS);
+        KeyValueStore<String, ?> facts = driver.getKeyValueStore(StoreNames.JOB_VM_FACTS);
+
+        // when a day short of the retention passes, its VM records are all kept
+        driver.advanceWallClockTime(FailbackTopology.ENDED_JOB_RETENTION.minusDays(1));
+        assertThat(vms.get("job-1/vm-win")).isNotNull();
+        assertThat(facts.get("job-1/vm-lin")).isNotNull();
+        assertThat(audit().readRecordsToList()).isEmpty();
+
+        // when the job is older than the retention
+        driver.advanceWallClockTime(java.time.Duration.ofDays(1).plus(TICK));
+
+        // then its VM records are gone from both stores, and one audit record says so and why
+        assertThat(vms.get("job-1/vm-win")).isNull();
+        assertThat(vms.get("job-1/vm-lin")).isNull();
+        assertThat(facts.get("job-1/vm-win")).isNull();
+        assertThat(facts.get("job-1/vm-lin")).isNull();
+        assertThat(audit().readValuesToList()).singleElement().satisfies(a -> {
+            assertThat(a.getJobId()).isEqualTo("job-1");
+            assertThat(a.getKind()).isEqualTo(io.failback.messages.AuditKind.DECISION);
+            assertThat(a.getAction()).isEqualTo("ended job's VM records forgotten");
+            assertThat(a.getDetail()).contains("2 VM(s)", "COMPLETED", "ended-job-retention");
+        });
+        // and the job itself is still known: a repeated request is the same job, COMPLETED, and starts nothing
+        int commandsBefore = vcenterSent.size() + azureSent.size();
+        requests().pipeInput("job-1", Estate.request("job-1", "vm-win", "vm-lin").build());
+        answerEveryCommand();
+        assertThat(vcenterSent.size() + azureSent.size()).isEqualTo(commandsBefore);
+        assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
+        // and a later tick forgets nothing again
+        driver.advanceWallClockTime(TICK);
+        assertThat(audit().readValuesToList()).noneMatch(a -> a.getAction().equals("ended job's VM records forgotten"));
+    }
+
+    @Test
+    void shouldKeepTheVmRecordsOfAJobNotEndedHoweverOldItIs() {
+        // given a job awaiting its commit for longer than the retention
+        estate.vm("vm-lin");
+        seedInventory();
+        requests().pipeInput("job-1", Estate.request("job-1", "vm-lin").build());
+        answerEveryCommand();
+        driver.advanceWallClockTime(FailbackTopology.ENDED_JOB_RETENTION.plusDays(1));
+
+        // then its VM is kept, and the commit still runs it to the end
+        assertThat(driver.getKeyValueStore(StoreNames.JOB_VMS).get("job-1/vm-lin")).isNotNull();
+        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
+                Instant.ofEpochMilli(Estate.T0), null));
+        answerEveryCommand();
+        assertThat(steps("vm-lin")).contains(Step.DELETE_AZURE_VM);
+        assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
+        // and, already older than the retention when it ended, it is forgotten at the next tick
+        driver.advanceWallClockTime(TICK);
+        assertThat(driver.getKeyValueStore(StoreNames.JOB_VMS).get("job-1/vm-lin")).isNull();
     }
 
     @Test

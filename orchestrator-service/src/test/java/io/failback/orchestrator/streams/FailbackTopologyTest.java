@@ -218,6 +218,43 @@ class FailbackTopologyTest {
     }
 
     @Test
+    void shouldForgetAnEndedJobsVmsAFewPerCallAndSayItOnceAtTheLastEvenAcrossARestart() {
+        // given a job of three VMs run to its end
+        estate.vm("vm-a").vm("vm-b").vm("vm-c");
+        seedInventory();
+        requests().pipeInput("job-1", Estate.request("job-1", "vm-a", "vm-b", "vm-c").build());
+        answerEveryCommand();
+        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
+                Instant.ofEpochMilli(Estate.T0), null));
+        answerEveryCommand();
+        assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
+        KeyValueStore<String, ?> vms = driver.getKeyValueStore(StoreNames.JOB_VMS);
+        java.time.Duration retention = java.time.Duration.ofHours(1);
+        long due = Estate.T0 + retention.toMillis();
+
+        // when a processor started on the stores forgets two VMs per call
+        KeyValueJobStore store = new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS),
+                driver.getKeyValueStore(StoreNames.JOB_VM_FACTS), driver.getKeyValueStore(StoreNames.JOB_WORK), retention);
+
+        // then nothing goes before the retention, two go at the first call after it, and the last call names the job
+        assertThat(store.forgetEnded(due - 1, 2)).isEmpty();
+        assertThat(vms.get("job-1/vm-a")).isNotNull();
+        assertThat(store.forgetEnded(due, 2)).isEmpty();
+        assertThat(java.util.stream.Stream.of("vm-a", "vm-b", "vm-c").filter(vm -> vms.get("job-1/" + vm) != null)).hasSize(1);
+        assertThat(store.forgetEnded(due, 2)).singleElement().satisfies(gone -> {
+            assertThat(gone.job().jobId()).isEqualTo("job-1");
+            assertThat(gone.vms()).isEqualTo(3);
+        });
+        assertThat(vms.get("job-1/vm-c")).isNull();
+        assertThat(store.forgetEnded(due, 2)).isEmpty();
+        // and a processor started again on the stores finds the job with nothing left, and says nothing
+        KeyValueJobStore restarted = new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS),
+                driver.getKeyValueStore(StoreNames.JOB_VM_FACTS), driver.getKeyValueStore(StoreNames.JOB_WORK), retention);
+        assertThat(restarted.forgetEnded(due, 2)).isEmpty();
+        assertThat(restarted.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
     void shouldKeepTheVmRecordsOfAJobNotEndedHoweverOldItIs() {
         // given a job awaiting its commit for longer than the retention
         estate.vm("vm-lin");

@@ -130,7 +130,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
         for (KeyValueJobStore.Forgotten gone : store.forgetEnded(now, FORGOTTEN_PER_TICK)) {
             Job job = gone.job();
             String detail = "the orchestrator's records of its " + gone.vms() + " VM(s) were deleted, the job being " + job.state()
-                    + " and requested more than " + endedJobRetention + " ago (failback.orchestrator.ended-job-retention); its"
+                    + " and requested more than " + readable(endedJobRetention) + " ago (failback.orchestrator.ended-job-retention); its"
                     + " header stays, and its statuses and audit trail stay on their topics";
             context.forward(new Record<>(job.jobId(), new AuditRecord(job.jobId(), null, null, java.time.Instant.ofEpochMilli(now), "",
                     AuditKind.DECISION, "ended job's VM records forgotten", detail), now), FailbackTopology.TO_AUDIT);
@@ -138,6 +138,20 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
                     gone.vms());
         }
         scheduleWork();
+    }
+
+    /** {@code d} as an operator reads it: "7 days", "36 hours", "90 minutes", "45 seconds". */
+    static String readable(Duration d) {
+        if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+            return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+        }
+        if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
+            return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
+        }
+        if (d.toMinutes() > 0 && d.equals(Duration.ofMinutes(d.toMinutes()))) {
+            return d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes");
+        }
+        return d.toSeconds() + (d.toSeconds() == 1 ? " second" : " seconds");
     }
 
     /** One slice of each job with follow-ups left part done. */

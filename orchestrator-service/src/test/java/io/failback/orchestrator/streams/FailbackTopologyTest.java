@@ -204,7 +204,7 @@ class FailbackTopologyTest {
             assertThat(a.getJobId()).isEqualTo("job-1");
             assertThat(a.getKind()).isEqualTo(io.failback.messages.AuditKind.DECISION);
             assertThat(a.getAction()).isEqualTo("ended job's VM records forgotten");
-            assertThat(a.getDetail()).contains("2 VM(s)", "COMPLETED", "ended-job-retention");
+            assertThat(a.getDetail()).contains("2 VM(s)", "COMPLETED", "more than 7 days ago", "ended-job-retention");
         });
         // and the job itself is still known: a repeated request is the same job, COMPLETED, and starts nothing
         int commandsBefore = vcenterSent.size() + azureSent.size();

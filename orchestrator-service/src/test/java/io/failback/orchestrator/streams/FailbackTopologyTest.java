@@ -108,9 +108,7 @@ class FailbackTopologyTest {
         assertThat(vcenterSent).allSatisfy(c -> assertThat(c.getCommandId()).startsWith("job-1:" + c.getVmId() + ":"));
         assertThat(audit().readRecordsToList()).extracting(TestRecord::key).isNotEmpty().containsOnly("job-1");
 
-        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
-                Instant.ofEpochMilli(Estate.T0), null));
-        answerEveryCommand();
+        commitJob();
 
         assertThat(steps("vm-win")).contains(Step.DELETE_AZURE_VM);
         assertThat(steps("vm-lin")).contains(Step.DELETE_AZURE_VM);
@@ -176,11 +174,7 @@ class FailbackTopologyTest {
         // given a job run to COMPLETED
         estate.windows("vm-win").vm("vm-lin");
         seedInventory();
-        requests().pipeInput("job-1", Estate.request("job-1", "vm-win", "vm-lin").build());
-        answerEveryCommand();
-        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
-                Instant.ofEpochMilli(Estate.T0), null));
-        answerEveryCommand();
+        runJobAndCommit("vm-win", "vm-lin");
         assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
         audit().readRecordsToList();
         KeyValueStore<String, ?> vms = driver.getKeyValueStore(StoreNames.JOB_VMS);
@@ -222,11 +216,7 @@ class FailbackTopologyTest {
         // given a job of three VMs run to its end
         estate.vm("vm-a").vm("vm-b").vm("vm-c");
         seedInventory();
-        requests().pipeInput("job-1", Estate.request("job-1", "vm-a", "vm-b", "vm-c").build());
-        answerEveryCommand();
-        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
-                Instant.ofEpochMilli(Estate.T0), null));
-        answerEveryCommand();
+        runJobAndCommit("vm-a", "vm-b", "vm-c");
         assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
         KeyValueStore<String, ?> vms = driver.getKeyValueStore(StoreNames.JOB_VMS);
         java.time.Duration retention = java.time.Duration.ofHours(1);
@@ -265,9 +255,7 @@ class FailbackTopologyTest {
 
         // then its VM is kept, and the commit still runs it to the end
         assertThat(driver.getKeyValueStore(StoreNames.JOB_VMS).get("job-1/vm-lin")).isNotNull();
-        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
-                Instant.ofEpochMilli(Estate.T0), null));
-        answerEveryCommand();
+        commitJob();
         assertThat(steps("vm-lin")).contains(Step.DELETE_AZURE_VM);
         assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
         // and, already older than the retention when it ended, it is forgotten at the next tick
@@ -401,6 +389,20 @@ class FailbackTopologyTest {
     // ------------------------------------------------------------------ plumbing
 
     /** Plays both agents and the replication engine: answers every command sent so far with success, until none is left. */
+    /** Requests job-1 for {@code vmIds}, answers every command, then commits it and answers again. */
+    private void runJobAndCommit(String... vmIds) {
+        requests().pipeInput("job-1", Estate.request("job-1", vmIds).build());
+        answerEveryCommand();
+        commitJob();
+    }
+
+    /** An operator's COMMIT of job-1, every command it leads to answered. */
+    private void commitJob() {
+        control().pipeInput("job-1", new ControlCommand("c-1", "job-1", ControlAction.COMMIT, "ops@example.org",
+                Instant.ofEpochMilli(Estate.T0), null));
+        answerEveryCommand();
+    }
+
     private void answerEveryCommand() {
         TestOutputTopic<String, VcenterCommand> vc = vcenterCommands();
         TestOutputTopic<String, AzureCommand> az = azureCommands();

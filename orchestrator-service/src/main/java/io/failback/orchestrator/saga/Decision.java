@@ -66,7 +66,13 @@ public final class Decision {
 
     Job working() { return job; }
 
-    void setJob(Job job) { this.job = job; }
+    /**
+     * Keeps {@code job} to store; one that has just reached its end state is stamped with this decision's time, from
+     * which its VM records are kept for the retention (failback.orchestrator.ended-job-retention).
+     */
+    void setJob(Job job) {
+        this.job = job != null && job.isFinished() && job.endedAt() == 0 ? job.withEndedAt(now) : job;
+    }
 
     /** Registers the stored record of a VM this decision is about to change. */
     void track(VmJob stored) {

@@ -27,12 +27,15 @@ import io.failback.messages.VmState;
  * @param approvedBy the verified operator whose commit was accepted ("auto-commit" for the policy's); null before
  * @param recentControls the ids of the last {@link #MAX_RECENT_CONTROLS} control commands the job took, newest last:
  *                       a replay of one is refused and changes nothing
+ * @param endedAt when the job reached its end state ({@link #isFinished}), set by {@link Decision}; 0 before, and for a
+ *                job stored before this was kept
  */
 public record Job(String jobId, String requestedBy, String planId, String requestSummary, RecoveryPointKind pointKind,
                   CommitPolicyKind commitPolicy, int commitDelaySeconds, String reprotectProcessServer, JobState state,
                   int totalVms, int groupCount, int currentGroup, List<Integer> groupWaiting, List<Integer> groupFailed,
                   Map<VmState, Integer> counts, int blockedAtGroup, long timerAt, boolean cancelRequested,
-                  boolean committed, List<Reason> reasons, long createdAt, String approvedBy, List<String> recentControls) {
+                  boolean committed, List<Reason> reasons, long createdAt, String approvedBy, List<String> recentControls,
+                  long endedAt) {
 
     /** Far more controls than a job takes within a signature's skew, the window in which a replay verifies. */
     static final int MAX_RECENT_CONTROLS = 32;
@@ -57,7 +60,18 @@ public record Job(String jobId, String requestedBy, String planId, String reques
                boolean committed, List<Reason> reasons, long createdAt) {
         this(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds, reprotectProcessServer, state,
                 totalVms, groupCount, currentGroup, groupWaiting, groupFailed, counts, blockedAtGroup, timerAt, cancelRequested,
-                committed, reasons, createdAt, null, List.of());
+                committed, reasons, createdAt, null, List.of(), 0);
+    }
+
+    /** A job that has not ended. */
+    public Job(String jobId, String requestedBy, String planId, String requestSummary, RecoveryPointKind pointKind,
+               CommitPolicyKind commitPolicy, int commitDelaySeconds, String reprotectProcessServer, JobState state,
+               int totalVms, int groupCount, int currentGroup, List<Integer> groupWaiting, List<Integer> groupFailed,
+               Map<VmState, Integer> counts, int blockedAtGroup, long timerAt, boolean cancelRequested,
+               boolean committed, List<Reason> reasons, long createdAt, String approvedBy, List<String> recentControls) {
+        this(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds, reprotectProcessServer, state,
+                totalVms, groupCount, currentGroup, groupWaiting, groupFailed, counts, blockedAtGroup, timerAt, cancelRequested,
+                committed, reasons, createdAt, approvedBy, recentControls, 0);
     }
 
     /** A job as requested, in preflight, before its VMs are counted. */
@@ -92,7 +106,7 @@ public record Job(String jobId, String requestedBy, String planId, String reques
         Transitions.checked(this.state, state);
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed, counts,
-                blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     /** This job with one more reason. */
@@ -136,73 +150,80 @@ public record Job(String jobId, String requestedBy, String planId, String reques
     Job withTotalVms(int totalVms) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withGroupCount(int groupCount) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withCurrentGroup(int currentGroup) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withGroupWaiting(List<Integer> groupWaiting) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withGroupFailed(List<Integer> groupFailed) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withCounts(Map<VmState, Integer> counts) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withBlockedAtGroup(int blockedAtGroup) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withTimerAt(long timerAt) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withCancelRequested(boolean cancelRequested) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withCommitted(boolean committed) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withReasons(List<Reason> reasons) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     Job withApprovedBy(String approvedBy) {
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
+    }
+
+    /** This job as ended at {@code endedAt} (epoch ms). */
+    Job withEndedAt(long endedAt) {
+        return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
+                reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, recentControls, endedAt);
     }
 
     /** This job having taken the control command {@code controlId}: the oldest remembered one goes past the bound. */
@@ -214,7 +235,7 @@ public record Job(String jobId, String requestedBy, String planId, String reques
         }
         return new Job(jobId, requestedBy, planId, requestSummary, pointKind, commitPolicy, commitDelaySeconds,
                 reprotectProcessServer, state, totalVms, groupCount, currentGroup, groupWaiting, groupFailed,
-                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, seen);
+                counts, blockedAtGroup, timerAt, cancelRequested, committed, reasons, createdAt, approvedBy, seen, endedAt);
     }
 
     @Override

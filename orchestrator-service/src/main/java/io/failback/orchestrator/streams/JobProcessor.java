@@ -130,7 +130,8 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
         for (KeyValueJobStore.Forgotten gone : store.forgetEnded(now, FORGOTTEN_PER_TICK)) {
             Job job = gone.job();
             String detail = "the orchestrator's records of its " + gone.vms() + " VM(s) were deleted, the job being " + job.state()
-                    + " and requested more than " + readable(endedJobRetention) + " ago (failback.orchestrator.ended-job-retention); its"
+                    + (job.endedAt() > 0 ? " and ended more than " : " and requested more than ") + readable(endedJobRetention)
+                    + " ago (failback.orchestrator.ended-job-retention); its"
                     + " header stays, and its statuses and audit trail stay on their topics";
             context.forward(new Record<>(job.jobId(), new AuditRecord(job.jobId(), null, null, java.time.Instant.ofEpochMilli(now), "",
                     AuditKind.DECISION, "ended job's VM records forgotten", detail), now), FailbackTopology.TO_AUDIT);

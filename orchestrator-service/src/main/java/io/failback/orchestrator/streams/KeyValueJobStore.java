@@ -34,7 +34,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * one follow-up is stored once. A job's follow-ups left part done are kept in a store of their own, and the ids of
  * the jobs that have any in memory, so the processor asks only those to go on. What a VM learnt once (its target,
  * its Azure VM's ids: most of its bytes) is written to a store of its own when it changes, not with every step. The VMs
- * of a job that has ended are deleted once the job is older than the retention ({@link #forgetEnded}), so the VM stores
+ * of a job that has ended are deleted once it ended longer ago than the retention ({@link #forgetEnded}), so the VM stores
  * hold what the jobs of that span need, not every job ever run.
  */
 final class KeyValueJobStore implements JobStore {
@@ -82,7 +82,7 @@ final class KeyValueJobStore implements JobStore {
     private Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
     /** How long after its request an ended job's VM records are kept. */
     private final long retentionMs;
-    /** Ended jobs whose VM records may still be stored, by when they are forgotten ({@code createdAt} + retention). */
+    /** Ended jobs whose VM records may still be stored, by when they are forgotten ({@link #endedAt} + retention). */
     private final java.util.NavigableSet<Due> toForget = new java.util.TreeSet<>();
     private final Map<String, Due> forgetAt = new java.util.HashMap<>();
     /** VMs forgotten so far of the jobs being forgotten now, for the audit record written when a job's last one goes. */
@@ -370,10 +370,15 @@ final class KeyValueJobStore implements JobStore {
 
     private void scheduleForget(Job job) {
         if (!forgetAt.containsKey(job.jobId())) {
-            Due entry = new Due(job.createdAt() + retentionMs, indexedCount++, job.jobId(), "");
+            Due entry = new Due(endedAt(job) + retentionMs, indexedCount++, job.jobId(), "");
             forgetAt.put(job.jobId(), entry);
             toForget.add(entry);
         }
+    }
+
+    /** When {@code job} ended: as kept with it, or its request's time for a job stored before that was kept. */
+    static long endedAt(Job job) {
+        return job.endedAt() > 0 ? job.endedAt() : job.createdAt();
     }
 
     /** An ended job whose VM records were all forgotten: {@code vms} of them by this process. */
@@ -381,8 +386,8 @@ final class KeyValueJobStore implements JobStore {
     }
 
     /**
-     * Deletes the VM records (progress and facts, from the stores and so from their changelogs) of ended jobs requested
-     * more than the retention before {@code now}, at most {@code limit} VMs per call; a job's header stays, so a repeated
+     * Deletes the VM records (progress and facts, from the stores and so from their changelogs) of jobs that ended
+     * more than the retention before {@code now} ({@link #endedAt}), at most {@code limit} VMs per call; a job's header stays, so a repeated
      * request or a control still meets the job and its counts. Returns the jobs whose last VM record went in this call,
      * found with some to forget: a job found with none (forgotten before a restart, or refused with none) goes silently.
      */

@@ -42,7 +42,7 @@ final class StoredStateMapping {
                 job.commitPolicy(), job.commitDelaySeconds(), job.reprotectProcessServer(), job.state(), job.totalVms(),
                 job.groupCount(), job.currentGroup(), job.groupWaiting(), job.groupFailed(), counts, job.blockedAtGroup(),
                 job.timerAt(), job.cancelRequested(), job.committed(), toStored(job.reasons()), job.createdAt(),
-                job.approvedBy(), job.recentControls());
+                job.approvedBy(), job.recentControls(), job.endedAt());
     }
 
     /** Throws {@link IllegalArgumentException} for what the schema can hold but a job can't: a state counted twice. */
@@ -58,7 +58,8 @@ final class StoredStateMapping {
                 stored.getReprotectProcessServer(), stored.getState(), stored.getTotalVms(), stored.getGroupCount(),
                 stored.getCurrentGroup(), stored.getGroupWaiting(), stored.getGroupFailed(), counts,
                 stored.getBlockedAtGroup(), stored.getTimerAt(), stored.getCancelRequested(), stored.getCommitted(),
-                fromStored(stored.getReasons()), stored.getCreatedAt(), stored.getApprovedBy(), stored.getRecentControls());
+                fromStored(stored.getReasons()), stored.getCreatedAt(), stored.getApprovedBy(), stored.getRecentControls(),
+                stored.getEndedAt());
     }
 
     static StoredVmJob toStored(VmJob vm) {

@@ -220,11 +220,12 @@ class FailbackTopologyTest {
         assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
         KeyValueStore<String, ?> vms = driver.getKeyValueStore(StoreNames.JOB_VMS);
         java.time.Duration retention = java.time.Duration.ofHours(1);
-        long due = Estate.T0 + retention.toMillis();
 
         // when a processor started on the stores forgets two VMs per call
         KeyValueJobStore store = new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS),
                 driver.getKeyValueStore(StoreNames.JOB_VM_FACTS), driver.getKeyValueStore(StoreNames.JOB_WORK), retention);
+        assertThat(store.job("job-1").endedAt()).as("kept with the job when it ended").isPositive();
+        long due = store.job("job-1").endedAt() + retention.toMillis();
 
         // then nothing goes before the retention, two go at the first call after it, and the last call names the job
         assertThat(store.forgetEnded(due - 1, 2)).isEmpty();
@@ -245,7 +246,7 @@ class FailbackTopologyTest {
     }
 
     @Test
-    void shouldKeepTheVmRecordsOfAJobNotEndedHoweverOldItIs() {
+    void shouldKeepAJobsVmRecordsHoweverOldItIsUntilTheRetentionHasPassedSinceItEnded() {
         // given a job awaiting its commit for longer than the retention
         estate.vm("vm-lin");
         seedInventory();
@@ -258,9 +259,18 @@ class FailbackTopologyTest {
         commitJob();
         assertThat(steps("vm-lin")).contains(Step.DELETE_AZURE_VM);
         assertThat(lastJobState(status().readRecordsToList())).isEqualTo(JobState.COMPLETED);
-        // and, already older than the retention when it ended, it is forgotten at the next tick
+        audit().readRecordsToList();
+        // and, requested longer ago than the retention but just ended, it is kept at the next tick and a day short of the
+        // retention after its end
         driver.advanceWallClockTime(TICK);
+        driver.advanceWallClockTime(FailbackTopology.ENDED_JOB_RETENTION.minusDays(1));
+        assertThat(driver.getKeyValueStore(StoreNames.JOB_VMS).get("job-1/vm-lin")).isNotNull();
+        assertThat(audit().readRecordsToList()).isEmpty();
+        // and it goes once the retention has passed since its end, the audit saying so
+        driver.advanceWallClockTime(java.time.Duration.ofDays(1));
         assertThat(driver.getKeyValueStore(StoreNames.JOB_VMS).get("job-1/vm-lin")).isNull();
+        assertThat(audit().readValuesToList()).singleElement()
+                .satisfies(a -> assertThat(a.getDetail()).contains("1 VM(s)", "COMPLETED", "ended more than 7 days ago"));
     }
 
     @Test

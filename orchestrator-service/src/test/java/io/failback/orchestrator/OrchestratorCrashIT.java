@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The orchestrator as its own process (the service's jar) on a real broker, with the two agents played
  * in this JVM: killed with SIGKILL in the middle of a plan and started again on a fresh state directory,
- * it completes the plan, and the agents receive each command id exactly once.
+ * it completes the plan, and the agents receive each command id exactly once. An ended job's VM records, forgotten after
+ * the retention, stay forgotten across such a restart.
  */
 class OrchestratorCrashIT {
 
@@ -180,6 +182,61 @@ class OrchestratorCrashIT {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> env.harness().jobState("job-after-garbage") == JobState.AWAITING_COMMIT);
         assertThat(orchestrator.isAlive()).isTrue();
+    }
+
+    @Test
+    void shouldForgetAnEndedJobsVmRecordsAfterTheRetentionAndKeepThemForgottenAcrossARestart() throws Exception {
+        // given an orchestrator keeping an ended job's VM records for 5 s, and a plan of three VMs run to COMPLETED
+        Estate estate = new Estate();
+        List<String> vms = OrchestratorHarness.threeGroupPlan(estate, "plan-forget", "vm-f", 1);
+        env.harness().publishInventory(estate, "plan-forget");
+        env.harness().killEveryInstance();
+        String retention = "--failback.orchestrator.ended-job-retention=5s";
+        orchestrator = env.harness().startOrchestrator("run-retention", retention);
+        String jobId = "job-forget";
+        FailbackRequest request = Estate.planRequest(jobId, "plan-forget").setRequestedAt(Instant.now()).build();
+        env.harness().request(request);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> env.harness().jobState(jobId) == JobState.AWAITING_COMMIT);
+        env.harness().send(Topics.CONTROL.name(), jobId, Topics.CONTROL.valueSerde().serializer().serialize(Topics.CONTROL.name(),
+                new ControlCommand("commit-forget", jobId, ControlAction.COMMIT, "it", Instant.now(), null)));
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> env.harness().jobState(jobId) == JobState.COMPLETED);
+
+        // then, once the retention has passed since its end, one audit record says its VM records were forgotten
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> forgotten(jobId).size() == 1);
+        assertThat(forgotten(jobId).get(0).getDetail()).contains("3 VM(s)", "COMPLETED", "ended more than 5 seconds ago");
+        // and the latest record of each of its VMs on both changelogs is a tombstone: no restore brings one back
+        for (String changelog : List.of("failback-orchestrator-job-vms-changelog", "failback-orchestrator-job-vm-facts-changelog")) {
+            Map<String, byte[]> latest = env.harness().latestByKey(changelog);
+            for (String vm : vms) {
+                assertThat(latest).as(changelog + ": " + vm).containsKey(jobId + "/" + vm);
+                assertThat(latest.get(jobId + "/" + vm)).as(changelog + ": " + vm).isNull();
+            }
+        }
+
+        // when the orchestrator starts again on a fresh state directory (restored from the changelogs) and the same
+        // request comes again
+        orchestrator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        Map<String, Integer> delivered = env.harness().deliveries.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
+        orchestrator = env.harness().startOrchestrator("run-retention-2", retention);
+        env.harness().request(request);
+
+        // then the job's header answers it, still COMPLETED, no command is sent, and nothing more is said of its VMs
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> env.harness().audits.stream()
+                .anyMatch(a -> jobId.equals(a.getJobId()) && a.getAction().equals("repeated request ignored")));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> forgotten(jobId).size() == 1);
+        assertThat(env.harness().jobState(jobId)).isEqualTo(JobState.COMPLETED);
+        assertThat(env.harness().deliveries.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())))
+                .isEqualTo(delivered);
+        orchestrator.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // the other tests run on the default retention
+        orchestrator = null;
+    }
+
+    private static List<io.failback.messages.AuditRecord> forgotten(String jobId) {
+        return env.harness().audits.stream()
+                .filter(a -> jobId.equals(a.getJobId()) && a.getAction().equals("ended job's VM records forgotten")).toList();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

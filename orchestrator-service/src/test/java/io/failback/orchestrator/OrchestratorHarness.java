@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import io.failback.messages.AuditRecord;
 import io.failback.messages.AzureCommand;
 import io.failback.messages.ConfigServerHeartbeat;
 import io.failback.messages.ConfigServerState;
@@ -47,8 +48,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The orchestrator as its own process (the service's jar) on a real broker, with the two agents played
  * in the test JVM: each command is answered with success, one per {@link #AGENT_PACE} at most, and its
- * deliveries are counted by command id. Status events and dead letters are collected as they arrive. The agents and
- * the readers ride out a broker that goes away and comes back.
+ * deliveries are counted by command id. Status events, audit records and dead letters are collected as they arrive.
+ * The agents and the readers ride out a broker that goes away and comes back.
  */
 final class OrchestratorHarness implements AutoCloseable {
 
@@ -60,6 +61,7 @@ final class OrchestratorHarness implements AutoCloseable {
     /** Deliveries per command id, as the played agents received them. */
     final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
     final List<StatusEvent> statuses = new CopyOnWriteArrayList<>();
+    final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
     final List<ConsumerRecord<byte[], byte[]>> deadLetters = new CopyOnWriteArrayList<>();
 
     private final String bootstrap;
@@ -77,13 +79,14 @@ final class OrchestratorHarness implements AutoCloseable {
 
     // ------------------------------------------------------------------ the orchestrator process
 
-    Process startOrchestrator(String run) throws Exception {
+    /** An orchestrator on its own state directory, with {@code settings} ({@code --key=value}) after the harness's. */
+    Process startOrchestrator(String run, String... settings) throws Exception {
         File jar = Files.list(Path.of("target"))
                 .filter(p -> p.getFileName().toString().matches("orchestrator-service-.*\\.jar"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("the service jar is built in the package phase"))
                 .toFile();
         Path log = work.resolve(run + ".log");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-jar", jar.getAbsolutePath(),
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
                 "--spring.kafka.streams.state-dir=" + work.resolve("state-" + run),
@@ -92,7 +95,8 @@ final class OrchestratorHarness implements AutoCloseable {
                 "--failback.orchestrator.vcenter-step-timeout=2m",
                 "--failback.orchestrator.azure-step-timeout=2m",
                 // the harness plays an unsigned operator: signatures have their own topology and end-to-end tests
-                "--failback.orchestrator.signing.require-signatures=false");
+                "--failback.orchestrator.signing.require-signatures=false"));
+        cmd.addAll(List.of(settings));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         everyInstance.add(p);
         System.out.println("orchestrator " + run + " pid " + p.pid() + " log " + log);
@@ -237,7 +241,7 @@ final class OrchestratorHarness implements AutoCloseable {
 
     private void readStatusAndDeadLetters() {
         try (KafkaConsumer<String, byte[]> consumer = consumer("it-status")) {
-            consumer.subscribe(List.of(Topics.STATUS.name(), Topics.ORCHESTRATOR_DLT.name()));
+            consumer.subscribe(List.of(Topics.STATUS.name(), Topics.AUDIT.name(), Topics.ORCHESTRATOR_DLT.name()));
             while (running.get()) {
                 try {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -254,11 +258,33 @@ final class OrchestratorHarness implements AutoCloseable {
     private void collect(ConsumerRecord<String, byte[]> r) {
         if (r.topic().equals(Topics.STATUS.name())) {
             statuses.add(Topics.STATUS.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+        } else if (r.topic().equals(Topics.AUDIT.name())) {
+            audits.add(Topics.AUDIT.valueSerde().deserializer().deserialize(r.topic(), r.value()));
         } else {
             deadLetters.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
                     r.serializedKeySize(), r.serializedValueSize(),
                     r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value(), r.headers(), r.leaderEpoch()));
         }
+    }
+
+    /**
+     * The latest value of each key of {@code topic} now, read from its start (read_committed): null for a key whose
+     * latest record is a tombstone.
+     */
+    Map<String, byte[]> latestByKey(String topic) {
+        Map<String, byte[]> latest = new java.util.HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer("it-latest-" + java.util.UUID.randomUUID())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+            });
+        }
+        return latest;
     }
 
     // ------------------------------------------------------------------ helpers

@@ -63,7 +63,7 @@ public record Job(String jobId, String requestedBy, String planId, String reques
                 committed, reasons, createdAt, null, List.of(), 0);
     }
 
-    /** A job that has not ended. */
+    /** A job without its end time ({@code endedAt} 0): one not ended yet, or one stored before that time was kept. */
     public Job(String jobId, String requestedBy, String planId, String requestSummary, RecoveryPointKind pointKind,
                CommitPolicyKind commitPolicy, int commitDelaySeconds, String reprotectProcessServer, JobState state,
                int totalVms, int groupCount, int currentGroup, List<Integer> groupWaiting, List<Integer> groupFailed,

@@ -42,6 +42,25 @@ final class KeyValueJobStore implements JobStore {
     /** Objects kept between records: a 10,000-VM plan's VMs stay in memory while it runs (a few MB). */
     private static final int CACHED_VMS = 20_000;
     private static final int CACHED_JOBS = 1_000;
+    /** Jobs whose VM ids are kept listed: those with follow-ups under way, a few at once. */
+    private static final int LISTED_JOBS = 64;
+    /** UTF-8's byte order, which is the order of code points: UTF-16's differs where a surrogate pair meets U+E000-U+FFFF. */
+    static final java.util.Comparator<String> CODE_POINT_ORDER = (a, b) -> {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return Character.compare(inCodePointOrder(x), inCodePointOrder(y));
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    };
+
+    /** A UTF-16 unit moved so that surrogates (U+10000 and above) sort after U+E000-U+FFFF, as in UTF-8. */
+    private static char inCodePointOrder(char c) {
+        return c >= 0xE000 ? (char) (c - 0x800) : Character.isSurrogate(c) ? (char) (c + 0x2000) : c;
+    }
 
     private final KeyValueStore<String, Job> jobs;
     private final KeyValueStore<String, VmJob> vms;
@@ -78,6 +97,13 @@ final class KeyValueJobStore implements JobStore {
     private final java.util.NavigableSet<String> jobsWithWork = new java.util.TreeSet<>();
     private final Map<String, Job> jobCache = lru(CACHED_JOBS);
     private final Map<String, VmJob> vmCache = lru(CACHED_VMS);
+    /**
+     * The VM ids of the jobs listed lately, in the store's order (its keys' UTF-8 bytes: code point order), read from
+     * the store at a job's first listing and kept in step with the writes and deletes since. A slice lists its VMs
+     * from here: the in-memory store copies every key from a range's start to its end before handing out the first,
+     * so listing 1,000 VMs at a time over a 10,000-VM plan copied and sorted up to 10,000 keys each time.
+     */
+    private final Map<String, java.util.NavigableSet<String>> idsByJob = lru(LISTED_JOBS);
     private Map<String, Job> unwrittenJobs = new LinkedHashMap<>();
     private Map<String, VmJob> unwrittenVms = new LinkedHashMap<>();
     /** How long after its request an ended job's VM records are kept. */
@@ -199,47 +225,59 @@ final class KeyValueJobStore implements JobStore {
 
     @Override
     public List<String> vmIds(String jobId) {
-        String prefix = jobId + "/";
-        if (unwrittenVms.keySet().stream().anyMatch(key -> key.startsWith(prefix))) {
-            flush(); // VMs first put in this record's handling are listed too, in the store's order
-        }
-        List<String> ids = new ArrayList<>();
-        try (KeyValueIterator<String, VmJob> it = vms.prefixScan(prefix, new StringSerializer())) {
-            it.forEachRemaining(kv -> ids.add(kv.key.substring(prefix.length())));
-        }
-        return ids;
+        return List.copyOf(listed(jobId));
     }
 
-    /** Reads the slice by a range of keys: the VM after {@code afterVmId} up to the end of the job's keys. */
+    /** The VMs after {@code afterVmId} (from the first when null) in the store's order, at most {@code limit}. */
     @Override
     public List<String> vmIdsAfter(String jobId, String afterVmId, int limit) {
+        java.util.NavigableSet<String> ids = listed(jobId);
+        List<String> page = new ArrayList<>(Math.min(limit, ids.size()));
+        for (String id : afterVmId == null ? ids : ids.tailSet(afterVmId, false)) {
+            if (page.size() == limit) {
+                break;
+            }
+            page.add(id);
+        }
+        return page;
+    }
+
+    /**
+     * The job's VM ids: kept, or read once from the store's keys (VMs first put in this record's handling written first,
+     * so they are listed too). {@link #flush()} and {@link #forgetEnded} keep a listed job's ids in step with its VMs.
+     */
+    private java.util.NavigableSet<String> listed(String jobId) {
         String prefix = jobId + "/";
         if (unwrittenVms.keySet().stream().anyMatch(key -> key.startsWith(prefix))) {
-            flush(); // VMs first put in this record's handling are listed too, in the store's order
+            flush();
         }
+        java.util.NavigableSet<String> ids = idsByJob.get(jobId);
+        if (ids != null) {
+            return ids;
+        }
+        ids = new java.util.TreeSet<>(CODE_POINT_ORDER);
         // '/' + 1 is '0': every key of this job sorts before prefix-with-its-last-char-raised
         String end = jobId + (char) ('/' + 1);
-        String from = afterVmId == null ? prefix : vmKey(jobId, afterVmId) + '\0';
-        List<String> ids = new ArrayList<>();
         if (vmKeys != null) {
-            try (KeyValueIterator<Bytes, byte[]> it = vmKeys.range(utf8(from), utf8(end))) {
-                while (it.hasNext() && ids.size() < limit) {
+            try (KeyValueIterator<Bytes, byte[]> it = vmKeys.range(utf8(prefix), utf8(end))) {
+                while (it.hasNext()) {
                     String key = new String(it.next().key.get(), StandardCharsets.UTF_8);
                     if (key.startsWith(prefix)) {
                         ids.add(key.substring(prefix.length()));
                     }
                 }
             }
-            return ids;
-        }
-        try (KeyValueIterator<String, VmJob> it = vms.range(from, end)) {
-            while (it.hasNext() && ids.size() < limit) {
-                String key = it.next().key;
-                if (key.startsWith(prefix)) {
-                    ids.add(key.substring(prefix.length()));
+        } else {
+            try (KeyValueIterator<String, VmJob> it = vms.range(prefix, end)) {
+                while (it.hasNext()) {
+                    String key = it.next().key;
+                    if (key.startsWith(prefix)) {
+                        ids.add(key.substring(prefix.length()));
+                    }
                 }
             }
         }
+        idsByJob.put(jobId, ids);
         return ids;
     }
 
@@ -315,6 +353,10 @@ final class KeyValueJobStore implements JobStore {
                 }
                 write(e.getKey(), vm, vmCache, vms);
                 index(vmDeadlines, e.getKey(), vm.jobId(), vm.vmId(), vm.deadline());
+                java.util.NavigableSet<String> ids = before == null ? idsByJob.get(vm.jobId()) : null;
+                if (ids != null) {
+                    ids.add(vm.vmId()); // a VM not kept since its last write may be new: listed from now on (if it was, it stays)
+                }
             }
             for (Map.Entry<String, Job> e : unwrittenJobs.entrySet()) {
                 Job job = e.getValue();
@@ -399,6 +441,7 @@ final class KeyValueJobStore implements JobStore {
         while (budget > 0 && !toForget.isEmpty() && toForget.first().at() <= now) {
             Due entry = toForget.first();
             String jobId = entry.jobId();
+            idsByJob.remove(jobId); // listed again from the store, should anything list it while or after it is forgotten
             List<String> keys = new ArrayList<>();
             try (KeyValueIterator<String, VmJob> it = vms.prefixScan(jobId + "/", new StringSerializer())) {
                 while (it.hasNext() && keys.size() < budget) {

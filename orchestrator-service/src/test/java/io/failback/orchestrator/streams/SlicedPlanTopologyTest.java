@@ -17,6 +17,7 @@ import io.failback.orchestrator.saga.Estate;
 import io.failback.orchestrator.saga.Followup;
 import io.failback.orchestrator.saga.Orchestrator;
 import io.failback.orchestrator.saga.SagaSettings;
+import io.failback.orchestrator.saga.VmJob;
 import io.failback.schemas.InventoryKeys;
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
@@ -45,28 +46,14 @@ class SlicedPlanTopologyTest {
 
     @AfterEach
     void close() {
-        driver.close();
+        if (driver != null) {
+            driver.close();
+        }
     }
 
     @Test
     void shouldSendALargeRequestsChecksASliceAtATimeAsTheWorkPunctuatorTakesThemOn() {
-        Estate estate = new Estate();
-        List<String> vmIds = new ArrayList<>();
-        for (int i = 0; i < VMS; i++) {
-            vmIds.add(String.format("vm-%02d", i));
-            estate.vm(vmIds.get(i));
-        }
-        Properties props = FailbackTopology.requiredConfig();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-sliced-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(FailbackTopology.build(new Orchestrator(SagaSettings.defaults(), SLICE), Duration.ofSeconds(1)),
-                props, Instant.ofEpochMilli(Estate.T0));
-        TestInputTopic<String, InventoryRecord> inventory = input(Topics.INVENTORY);
-        estate.items.forEach((vm, item) -> inventory.pipeInput(InventoryKeys.item(vm), new InventoryRecord(item)));
-        estate.heartbeats.forEach((cs, hb) -> inventory.pipeInput(InventoryKeys.configServer(cs), new InventoryRecord(hb)));
-        TestInputTopic<String, RecoveryPoint> points = input(Topics.RECOVERY_POINTS);
-        estate.points.forEach((vm, list) -> list.forEach(p -> points.pipeInput(InventoryKeys.recoveryPoint(vm, p.getPointId()), p)));
+        List<String> vmIds = startDriver();
         KeyValueStore<String, List<Followup.Resume>> work = driver.getKeyValueStore(StoreNames.JOB_WORK);
 
         input(Topics.REQUESTS).pipeInput("job-big", Estate.request("job-big", vmIds.toArray(String[]::new)).build());
@@ -106,6 +93,102 @@ class SlicedPlanTopologyTest {
         restarted.put(again);
         restarted.flush();
         assertThat(restarted.takeDue(Long.MAX_VALUE, VMS)).extracting(due -> due[1]).containsExactly(vmIds.get(0));
+    }
+
+    @Test
+    void shouldListAJobsVmsASliceAtATimeInTheStoresOrderAsStoredSinceTheFirstListing() {
+        // given a plan's VMs stored by its request
+        List<String> vmIds = startDriver();
+        input(Topics.REQUESTS).pipeInput("job-big", Estate.request("job-big", vmIds.toArray(String[]::new)).build());
+        KeyValueJobStore store = new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS), driver.getKeyValueStore(StoreNames.JOB_VMS),
+                driver.getKeyValueStore(StoreNames.JOB_VM_FACTS), driver.getKeyValueStore(StoreNames.JOB_WORK));
+
+        // when they are listed seven at a time, each page after the last VM of the one before
+        // then every VM comes once, in the store's order
+        assertThat(pages(store, 7)).containsExactlyElementsOf(vmIds);
+        assertThat(store.vmIds("job-big")).containsExactlyElementsOf(vmIds);
+        assertThat(store.vmIdsAfter("job-big", "vm-10x", 3)).as("after an id not stored: from the next one stored")
+                .containsExactly("vm-11", "vm-12", "vm-13");
+        assertThat(store.vmIdsAfter("job-big", vmIds.get(VMS - 1), 3)).as("after the last").isEmpty();
+        assertThat(store.vmIdsAfter("job-other", null, 3)).as("a job with no VMs").isEmpty();
+
+        // and a VM stored once the job was listed is listed in its place, by this store and one started on the same stores
+        VmJob first = store.vm("job-big", "vm-05");
+        store.put(renamed(first, "vm-05a"));
+        store.flush();
+        List<String> withIt = new ArrayList<>(vmIds);
+        withIt.add(6, "vm-05a");
+        assertThat(pages(store, 4)).containsExactlyElementsOf(withIt);
+        KeyValueJobStore restarted = new KeyValueJobStore(driver.getKeyValueStore(StoreNames.JOBS),
+                driver.getKeyValueStore(StoreNames.JOB_VMS), driver.getKeyValueStore(StoreNames.JOB_VM_FACTS),
+                driver.getKeyValueStore(StoreNames.JOB_WORK));
+        assertThat(pages(restarted, 10)).containsExactlyElementsOf(withIt);
+        // and one put in this record's handling, not yet written, is listed too (written first)
+        store.put(renamed(first, "vm-00a"));
+        assertThat(store.vmIdsAfter("job-big", "vm-00", 2)).containsExactly("vm-00a", "vm-01");
+    }
+
+    @Test
+    void shouldOrderVmIdsAsTheStoreOrdersTheirKeysUtf8Bytes() {
+        // ids drawn from ASCII, Latin-1, the BMP below and above the surrogates, and beyond the BMP (surrogate pairs)
+        String[] alphabet = {"a", "Z", "-", "0", "\u00e9", "\u4e2d", "\ud7ff", "\ue000", "\ufffd", "\ud83d\ude00", "\ud800\udc00"};
+        java.util.Random random = new java.util.Random(20261202);
+        for (int i = 0; i < 20_000; i++) {
+            String a = draw(random, alphabet);
+            String b = draw(random, alphabet);
+            int bytes = java.util.Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(Integer.signum(KeyValueJobStore.CODE_POINT_ORDER.compare(a, b))).as("%s against %s", a, b)
+                    .isEqualTo(Integer.signum(bytes));
+        }
+    }
+
+    private static String draw(java.util.Random random, String[] alphabet) {
+        StringBuilder s = new StringBuilder("vm-");
+        for (int n = random.nextInt(5); n > 0; n--) {
+            s.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        return s.toString();
+    }
+
+    private static List<String> pages(KeyValueJobStore store, int size) {
+        List<String> all = new ArrayList<>();
+        List<String> page = store.vmIdsAfter("job-big", null, size);
+        while (!page.isEmpty()) {
+            assertThat(page.size()).isLessThanOrEqualTo(size);
+            all.addAll(page);
+            page = store.vmIdsAfter("job-big", page.get(page.size() - 1), size);
+        }
+        return all;
+    }
+
+    private static VmJob renamed(VmJob v, String vmId) {
+        return new VmJob(v.jobId(), vmId, v.group(), v.state(), v.step(), v.target(), v.point(), v.reasons(), v.pending(),
+                v.claimAnswered(), v.claimed(), v.sequence(), v.attempts(), v.deadline(), v.compensations(), v.cancelRequested(),
+                v.rollbackReason(), v.poweredOnVerified(), v.disksVerified(), v.reprotectUntil(), v.reprotectRefusals(),
+                v.azureDiskIds(), v.azureNicIds(), v.appliedPoint(), v.shutdownAt(), v.pointRechosen());
+    }
+
+    /** The orchestrator on a test driver, sliced by {@link #SLICE}, with {@link #VMS} VMs in its inventory: their ids. */
+    private List<String> startDriver() {
+        Estate estate = new Estate();
+        List<String> vmIds = new ArrayList<>();
+        for (int i = 0; i < VMS; i++) {
+            vmIds.add(String.format("vm-%02d", i));
+            estate.vm(vmIds.get(i));
+        }
+        Properties props = FailbackTopology.requiredConfig();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-sliced-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(FailbackTopology.build(new Orchestrator(SagaSettings.defaults(), SLICE), Duration.ofSeconds(1)),
+                props, Instant.ofEpochMilli(Estate.T0));
+        TestInputTopic<String, InventoryRecord> inventory = input(Topics.INVENTORY);
+        estate.items.forEach((vm, item) -> inventory.pipeInput(InventoryKeys.item(vm), new InventoryRecord(item)));
+        estate.heartbeats.forEach((cs, hb) -> inventory.pipeInput(InventoryKeys.configServer(cs), new InventoryRecord(hb)));
+        TestInputTopic<String, RecoveryPoint> points = input(Topics.RECOVERY_POINTS);
+        estate.points.forEach((vm, list) -> list.forEach(p -> points.pipeInput(InventoryKeys.recoveryPoint(vm, p.getPointId()), p)));
+        return vmIds;
     }
 
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {

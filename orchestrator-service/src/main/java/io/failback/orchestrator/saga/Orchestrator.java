@@ -268,10 +268,14 @@ public final class Orchestrator {
                 List<String> page = store.vmIdsAfter(jobId, after, asked);
                 int read = 0;
                 for (String vmId : page) {
-                    Decision d = vms.onFollowup(job, store.vm(jobId, vmId), next.followup(), now);
+                    VmJob vm = store.vm(jobId, vmId);
                     read++;
                     looks--;
                     after = vmId;
+                    if (next.followup().passesOver(vm)) {
+                        continue; // another group's VM: nothing to decide
+                    }
+                    Decision d = vms.onFollowup(job, vm, next.followup(), now);
                     if (!d.vms().isEmpty() || d.jobChanged() || !d.followups().isEmpty() || !d.outbox().isEmpty()) {
                         budget--;
                     }

@@ -85,6 +85,51 @@ class SlicedPlanTest {
     }
 
     @Test
+    void shouldDecideNothingForAVmOfAnotherGroupThatAGroupsFollowUpPassesOverUndecided() {
+        // given a three-group plan run to its end, looked at after every call: each VM in each state it goes through
+        World w = largePlan();
+        VmSaga saga = new VmSaga(w.settings, new JobSaga(io.failback.schemas.signing.Roster.empty()));
+        List<Followup> groupWork = Stream.of(Followup.Kind.START_PREFLIGHT, Followup.Kind.START_ALL, Followup.Kind.COMMIT_ALL)
+                .flatMap(kind -> IntStream.rangeClosed(1, 3).mapToObj(group -> new Followup(kind, group, null))).toList();
+        Set<String> seen = new java.util.HashSet<>();
+        int[] passedOver = {0};
+        w.afterEachCall = () -> {
+            Job job = w.store.job("job-1");
+            if (job == null) {
+                return;
+            }
+            for (String vmId : w.store.vmIds("job-1")) {
+                VmJob vm = w.store.vm("job-1", vmId);
+                for (Followup f : groupWork) {
+                    // when a group's follow-up would pass over the VM without deciding
+                    if (!f.passesOver(vm) || !seen.add(job.state() + "/" + job.currentGroup() + "/" + vm.state() + "/" + vm.group() + "/" + f)) {
+                        continue;
+                    }
+                    passedOver[0]++;
+                    // then deciding it changes nothing: no VM, job, command, claim, status, audit or further work
+                    Decision d = saga.onFollowup(job, vm, f, w.now);
+                    assertThat(d.vms()).as(f + " for " + vm).isEmpty();
+                    assertThat(d.jobChanged()).as(f + " for " + vm).isFalse();
+                    assertThat(d.outbox().isEmpty()).as(f + " for " + vm).isTrue();
+                    assertThat(d.followups()).as(f + " for " + vm).isEmpty();
+                }
+            }
+        };
+
+        w.failBack(Estate.planRequest("job-1", "plan-big").build());
+        w.control("job-1", ControlAction.COMMIT);
+        w.settle();
+
+        assertThat(w.job("job-1").state()).isEqualTo(JobState.COMPLETED);
+        assertThat(passedOver[0]).as("distinct job, VM and follow-up states looked at").isGreaterThan(100);
+        // and a follow-up of every group, or of a kind not bound to its group, passes over none
+        VmJob any = w.store.vm("job-1", "vm-000");
+        assertThat(Stream.of(Followup.Kind.values()).map(kind -> new Followup(kind, 0, null))).noneMatch(f -> f.passesOver(any));
+        assertThat(Stream.of(Followup.Kind.RELEASE_GROUP, Followup.Kind.ROLLBACK_GROUPS_AFTER, Followup.Kind.REPOINT_GROUP)
+                .map(kind -> new Followup(kind, 3, null))).noneMatch(f -> f.passesOver(any));
+    }
+
+    @Test
     void shouldPowerOnABootGroupWithTheDecisionThatReleasesItThoughItsVmsComeLastInTheStore() {
         World w = largePlan();
 

@@ -74,9 +74,14 @@ public final class World {
         return handle(control.getJobId(), new OrchestratorInput(control, null));
     }
 
+    /** Run after each call of the orchestrator, on what it stored: a test's look at every state a run goes through. */
+    Runnable afterEachCall = () -> { };
+
     /** Any input, through the orchestrator's one entry point, as the processor hands it over. */
     Outbox handle(String key, Object input) {
-        return record(orchestrator.handle(key, input, store, estate, now));
+        Outbox out = record(orchestrator.handle(key, input, store, estate, now));
+        afterEachCall.run();
+        return out;
     }
 
     /** Given/when in one: the request is taken and every claim and command it leads to is answered. */

@@ -43,23 +43,24 @@ public final class JobMetrics {
             VmState.REPROTECTED, VmState.ROLLED_BACK, VmState.FAILED, VmState.NEEDS_ATTENTION);
 
     private final MeterRegistry registry;
-    /** Command id to the first send of a command not answered yet. */
-    private final Map<String, Sent> inFlight = new ConcurrentHashMap<>();
     /**
-     * The same commands by job and VM ({@code jobId/vmId}), so a VM that settles forgets its own without a scan of every
-     * VM's: a VM has one or two commands out at once, so a small array each, not a set.
+     * The commands sent and not answered yet, by job and VM ({@code jobId/vmId}), each with its first send: a VM has one
+     * or two out at once, so a small array each. One map by VM, not one by command id as well: a result and a settled VM
+     * both find theirs with one lookup.
      */
-    private final Map<String, String[]> inFlightByVm = new ConcurrentHashMap<>();
+    private final Map<String, Sent[]> inFlight = new ConcurrentHashMap<>();
+    /** How many commands {@link #inFlight} holds. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlightCount = new java.util.concurrent.atomic.AtomicInteger();
     /** Meters looked up once: a result's counter by its audit action ("STEP CODE"), a timer by step. */
     private final Map<String, Counter> stepCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> stepTimers = new ConcurrentHashMap<>();
 
-    private record Sent(String vmKey, String step, long at) {
+    private record Sent(String commandId, String step, long at) {
     }
 
     JobMetrics(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder(Meters.COMMANDS_IN_FLIGHT, inFlight, Map::size)
+        Gauge.builder(Meters.COMMANDS_IN_FLIGHT, inFlightCount, java.util.concurrent.atomic.AtomicInteger::get)
                 .description("commands sent to an agent or the engine and not answered yet").register(registry);
         // the counters a scrape should show at zero before anything went wrong, rather than not at all
         for (Step step : Step.values()) {
@@ -92,11 +93,9 @@ public final class JobMetrics {
 
     /** Every command of this VM still counted in flight is no longer awaited. */
     private void forget(String jobId, String vmId) {
-        String[] ids = inFlightByVm.remove(vmKey(jobId, vmId));
-        if (ids != null) {
-            for (String id : ids) {
-                inFlight.remove(id);
-            }
+        Sent[] sent = inFlight.remove(vmKey(jobId, vmId));
+        if (sent != null) {
+            inFlightCount.addAndGet(-sent.length);
         }
     }
 
@@ -130,23 +129,52 @@ public final class JobMetrics {
             resent(firstWord(action)).increment();
             return;
         }
-        if (inFlight.size() >= MAX_TRACKED) {
+        if (inFlightCount.get() >= MAX_TRACKED) {
             inFlight.clear();
-            inFlightByVm.clear();
+            inFlightCount.set(0);
         }
-        String vmKey = vmKey(a.getJobId(), a.getVmId());
         String commandId = a.getCommandId();
-        if (inFlight.putIfAbsent(commandId, new Sent(vmKey, firstWord(action), a.getAt().toEpochMilli())) == null) {
-            inFlightByVm.merge(vmKey, new String[] {commandId}, JobMetrics::joined);
+        Sent sent = new Sent(commandId, firstWord(action), a.getAt().toEpochMilli());
+        boolean[] added = {false};
+        inFlight.compute(vmKey(a.getJobId(), a.getVmId()), (k, out) -> {
+            if (out != null && indexOf(out, commandId) >= 0) {
+                return out; // counted from its first send
+            }
+            added[0] = true;
+            if (out == null) {
+                return new Sent[] {sent};
+            }
+            Sent[] more = java.util.Arrays.copyOf(out, out.length + 1);
+            more[out.length] = sent;
+            return more;
+        });
+        if (added[0]) {
+            inFlightCount.incrementAndGet();
         }
     }
 
     private void answered(AuditRecord a) {
         String action = a.getAction();
         stepCounters.computeIfAbsent(action, this::noCounterYet).increment();
-        Sent sent = inFlight.remove(a.getCommandId());
+        String commandId = a.getCommandId();
+        Sent[] found = {null};
+        inFlight.computeIfPresent(vmKey(a.getJobId(), a.getVmId()), (k, out) -> {
+            int i = indexOf(out, commandId);
+            if (i < 0) {
+                return out;
+            }
+            found[0] = out[i];
+            if (out.length == 1) {
+                return null;
+            }
+            Sent[] rest = new Sent[out.length - 1];
+            System.arraycopy(out, 0, rest, 0, i);
+            System.arraycopy(out, i + 1, rest, i, out.length - i - 1);
+            return rest;
+        });
+        Sent sent = found[0];
         if (sent != null) {
-            inFlightByVm.computeIfPresent(sent.vmKey(), (k, ids) -> without(ids, a.getCommandId()));
+            inFlightCount.decrementAndGet();
             stepTimers.computeIfAbsent(sent.step(), step -> Timer.builder(Meters.STEP_DURATION).description("from a command's first send to its result")
                     .tag("step", step).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
                     .maximumExpectedValue(Duration.ofMinutes(30)).register(registry))
@@ -154,25 +182,20 @@ public final class JobMetrics {
         }
     }
 
+    private static int indexOf(Sent[] sent, String commandId) {
+        for (int i = 0; i < sent.length; i++) {
+            if (sent[i].commandId().equals(commandId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The counter of results whose audit action is {@code action}: its first word the step, its second the result code. */
     private Counter noCounterYet(String action) {
         String[] words = action.split(" ");
         return Counter.builder(Meters.VM_STEPS).description("agent results received, by step and result code")
                 .tag("step", words[0]).tag("outcome", words.length > 1 ? words[1] : "UNKNOWN").register(registry);
-    }
-
-    private static String[] joined(String[] ids, String[] more) {
-        String[] all = java.util.Arrays.copyOf(ids, ids.length + more.length);
-        System.arraycopy(more, 0, all, ids.length, more.length);
-        return all;
-    }
-
-    /** {@code ids} without {@code id}; null (no entry) when none is left. */
-    private static String[] without(String[] ids, String id) {
-        if (ids.length == 1) {
-            return ids[0].equals(id) ? null : ids;
-        }
-        return java.util.Arrays.stream(ids).filter(x -> !x.equals(id)).toArray(String[]::new);
     }
 
     private void timedOut(AuditRecord a) {

@@ -56,8 +56,9 @@ public record Followup(Kind kind, int group, Reason reason, String vmId, String 
     }
 
     /**
-     * Whether this follow-up leaves {@code vm} as it is for its group alone, known before deciding: a boot group's
-     * start, preflight or commit passes over every VM of the other groups (two thirds of a plan of three groups).
+     * Whether this follow-up is for another group than {@code vm}'s, so leaves it as it is: a boot group's start,
+     * preflight or commit (group 0: every group's) concerns that group's VMs alone. {@link VmSaga#onFollowup} decides by
+     * it, and the caller passes over such VMs without deciding (two thirds of a plan of three groups).
      */
     boolean passesOver(VmJob vm) {
         return group != 0 && vm.group() != group && (kind == Kind.START_PREFLIGHT || kind == Kind.START_ALL || kind == Kind.COMMIT_ALL);

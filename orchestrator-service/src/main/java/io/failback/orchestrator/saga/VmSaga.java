@@ -150,12 +150,12 @@ final class VmSaga {
         VmJob vm = stored;
         switch (f.kind()) {
             case START_PREFLIGHT -> {
-                if (vm.state() == VmState.PREFLIGHT && vm.sequence() == 0 && !vm.claimAnswered() && inGroup(vm, f)) {
+                if (vm.state() == VmState.PREFLIGHT && vm.sequence() == 0 && !vm.claimAnswered() && !f.passesOver(vm)) {
                     startPreflightStored(d, vm);
                 }
             }
             case START_ALL -> {
-                if (vm.state() == VmState.READY && inGroup(vm, f)) {
+                if (vm.state() == VmState.READY && !f.passesOver(vm)) {
                     forward(d, vm, Step.SHUT_DOWN_AZURE_VM);
                 }
             }
@@ -181,7 +181,7 @@ final class VmSaga {
                 }
             }
             case COMMIT_ALL -> {
-                if (vm.state() == VmState.FAILED_BACK_AWAITING_COMMIT && inGroup(vm, f)) {
+                if (vm.state() == VmState.FAILED_BACK_AWAITING_COMMIT && !f.passesOver(vm)) {
                     if (vm.poweredOnVerified() && vm.disksVerified()) {
                         forward(d, vm.withCompensations(List.of()), Step.DELETE_AZURE_VM);
                     } else {
@@ -200,11 +200,6 @@ final class VmSaga {
         }
         jobs.reconcile(d);
         return d;
-    }
-
-    /** Whether a follow-up for group {@code f.group()} concerns {@code vm} (group 0: every VM). */
-    private static boolean inGroup(VmJob vm, Followup f) {
-        return f.group() == 0 || vm.group() == f.group();
     }
 
     /** A VM's first commands: the preflight checks the table lists for the agents. */

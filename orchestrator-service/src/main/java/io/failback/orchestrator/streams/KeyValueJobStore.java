@@ -42,8 +42,11 @@ final class KeyValueJobStore implements JobStore {
     /** Objects kept between records: a 10,000-VM plan's VMs stay in memory while it runs (a few MB). */
     private static final int CACHED_VMS = 20_000;
     private static final int CACHED_JOBS = 1_000;
-    /** Jobs whose VM ids are kept listed: those with follow-ups under way, a few at once. */
-    private static final int LISTED_JOBS = 64;
+    /**
+     * Jobs whose VM ids are kept listed: those with follow-ups under way, a few at once (a 10,000-VM plan's take about a
+     * megabyte); an ended job's are dropped.
+     */
+    private static final int LISTED_JOBS = 16;
     /** UTF-8's byte order, which is the order of code points: UTF-16's differs where a surrogate pair meets U+E000-U+FFFF. */
     static final java.util.Comparator<String> CODE_POINT_ORDER = (a, b) -> {
         int n = Math.min(a.length(), b.length());
@@ -364,6 +367,7 @@ final class KeyValueJobStore implements JobStore {
                 index(jobDeadlines, e.getKey(), job.jobId(), "", job.timerAt());
                 if (ENDED.contains(job.state())) {
                     scheduleForget(job);
+                    idsByJob.remove(job.jobId()); // no follow-up is left for it: listed again from the store if ever asked
                 }
             }
         } finally {

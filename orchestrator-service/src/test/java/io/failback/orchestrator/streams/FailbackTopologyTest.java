@@ -70,13 +70,17 @@ class FailbackTopologyTest {
 
     /** The whole topology on the test driver at {@link Estate#T0}, its stores in {@code stateDir}, plus {@code more} config. */
     static TopologyTestDriver driver(SagaSettings settings, java.nio.file.Path stateDir, Properties more) {
+        return driver(new Orchestrator(settings), stateDir, more);
+    }
+
+    /** The whole topology around {@code orchestrator} on the test driver at {@link Estate#T0}, timers looked at every second. */
+    static TopologyTestDriver driver(Orchestrator orchestrator, java.nio.file.Path stateDir, Properties more) {
         Properties props = FailbackTopology.requiredConfig();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.putAll(more);
-        return new TopologyTestDriver(FailbackTopology.build(new Orchestrator(settings), TICK), props,
-                Instant.ofEpochMilli(Estate.T0));
+        return new TopologyTestDriver(FailbackTopology.build(orchestrator, TICK), props, Instant.ofEpochMilli(Estate.T0));
     }
 
     @AfterEach

@@ -29,7 +29,6 @@ import io.failback.schemas.signing.Signatures;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -66,12 +65,7 @@ class SignedInputTopologyTest {
         roster.setProperty("key.carol-1", "operator=carol; public-key=" + Signatures.encode(carol.getPublic()));
         roster.setProperty("plan.erp-*", "allowed=alice,bob,carol; four-eyes=true");
         Signing signing = new Signing(true, Roster.parse(roster), Duration.ofMinutes(5));
-        Properties props = FailbackTopology.requiredConfig();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-signed-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(FailbackTopology.build(new Orchestrator(SagaSettings.defaults(), signing), Duration.ofSeconds(1)),
-                props, Instant.ofEpochMilli(Estate.T0));
+        driver = FailbackTopologyTest.driver(new Orchestrator(SagaSettings.defaults(), signing), stateDir, new Properties());
         estate.vm("vm-a").vm("vm-b").plan("erp-prod", List.of(List.of("vm-b")));
         seedInventory();
     }

@@ -21,7 +21,6 @@ import io.failback.orchestrator.saga.VmJob;
 import io.failback.schemas.InventoryKeys;
 import io.failback.schemas.Topic;
 import io.failback.schemas.Topics;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -177,12 +176,7 @@ class SlicedPlanTopologyTest {
             vmIds.add(String.format("vm-%02d", i));
             estate.vm(vmIds.get(i));
         }
-        Properties props = FailbackTopology.requiredConfig();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "failback-orchestrator-sliced-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(FailbackTopology.build(new Orchestrator(SagaSettings.defaults(), SLICE), Duration.ofSeconds(1)),
-                props, Instant.ofEpochMilli(Estate.T0));
+        driver = FailbackTopologyTest.driver(new Orchestrator(SagaSettings.defaults(), SLICE), stateDir, new Properties());
         TestInputTopic<String, InventoryRecord> inventory = input(Topics.INVENTORY);
         estate.items.forEach((vm, item) -> inventory.pipeInput(InventoryKeys.item(vm), new InventoryRecord(item)));
         estate.heartbeats.forEach((cs, hb) -> inventory.pipeInput(InventoryKeys.configServer(cs), new InventoryRecord(hb)));

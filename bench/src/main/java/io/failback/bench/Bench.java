@@ -527,11 +527,11 @@ public final class Bench {
                         .forEach(e -> own.append(String.format(" %s %d ms;", e.getKey(), e.getValue())));
                 Map<String, Long> brokerThreads1 = JvmProcess.threadCpuMs(brokerPid);
                 long broker = brokerThreads1.values().stream().mapToLong(Long::longValue).sum() - broker0;
-                System.out.printf("bench: %s %s the broker's CPU %d ms (%.0f%%); the bench JVM's (agents, watch) %d ms (%.0f%%):%s%n", system,
-                        jobIds.get(0), broker, 100.0 * broker / wall, total, 100.0 * total / wall, own);
+                long brokerJit = compilerMs(brokerThreads1) - compilerMs(brokerThreads0);
+                System.out.printf("bench: %s %s the broker's CPU %d ms (%.0f%%, its JIT compilers %d ms); the bench JVM's (agents, watch) %d ms (%.0f%%):%s%n",
+                        system, jobIds.get(0), broker, 100.0 * broker / wall, brokerJit, total, 100.0 * total / wall, own);
                 // the whole machine's work for this job, the JIT compilers' threads apart: the figure least moved by
                 // how the 2 cores happened to be shared, for comparing two builds
-                long brokerJit = compilerMs(brokerThreads1) - compilerMs(brokerThreads0);
                 long benchJit = compilerMs(bench1) - compilerMs(bench0);
                 int commandsSent = jobIds.stream().mapToInt(commands::commands).sum();
                 long all = cpu + broker + total;

@@ -234,6 +234,11 @@ final class Agents extends ConsumerLoop {
 
         /** Per step, when its first and its last command of the job were written, in ms after the job's first command. */
         Map<String, long[]> stepSpans(String jobId) {
+            return stepSpans(jobId, -1);
+        }
+
+        /** As {@link #stepSpans(String)}, in ms after {@code origin} (epoch ms) if not negative. */
+        Map<String, long[]> stepSpans(String jobId, long origin) {
             Map<String, long[]> spans = new java.util.TreeMap<>();
             long start = Long.MAX_VALUE;
             for (List<Sent> sent : byJob.getOrDefault(jobId, Map.of()).values()) {
@@ -246,9 +251,10 @@ final class Agents extends ConsumerLoop {
                     }
                 }
             }
+            long zero = origin >= 0 ? origin : start;
             for (long[] span : spans.values()) {
-                span[0] -= start;
-                span[1] -= start;
+                span[0] -= zero;
+                span[1] -= zero;
             }
             return spans;
         }

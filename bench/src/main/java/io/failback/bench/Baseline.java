@@ -79,6 +79,8 @@ public final class Baseline {
         private ProcessorContext<String, byte[]> context;
         private KeyValueStore<String, Integer> vms;
         private KeyValueStore<String, Integer> jobs;
+        /** When the record in hand began to be processed (System.nanoTime), to stamp each record with when it is made. */
+        private long began;
 
         Saga(int steps, int statuses, int audits) {
             this.steps = steps;
@@ -95,6 +97,7 @@ public final class Baseline {
 
         @Override
         public void process(Record<String, byte[]> record) {
+            began = System.nanoTime();
             String[] f = new String(record.value(), StandardCharsets.UTF_8).split("\\|");
             String job = f[1];
             if (f[0].equals("START")) {
@@ -222,7 +225,7 @@ public final class Baseline {
             vms.put(job + "/" + vm, step);
             jobs.put(job, jobs.get(job));
             context.forward(new Record<>(vm, ("CMD|" + job + "|" + vm + "|" + step + "|" + COMMAND_PAD).getBytes(StandardCharsets.UTF_8),
-                    context.currentSystemTimeMs()), "commands");
+                    madeAt()), "commands");
             for (int i = 0; i < statuses; i++) {
                 emit(STATUS, job, "VM|" + job + "|" + vm + "|" + step + "|" + STATUS_PAD);
             }
@@ -231,8 +234,13 @@ public final class Baseline {
             }
         }
 
+        /** Now, as the orchestrator stamps what it makes: the call's clock and the time the call has taken so far. */
+        private long madeAt() {
+            return context.currentSystemTimeMs() + (System.nanoTime() - began) / 1_000_000;
+        }
+
         private void emit(String sink, String job, String text) {
-            context.forward(new Record<>(job, text.getBytes(StandardCharsets.UTF_8), context.currentSystemTimeMs()),
+            context.forward(new Record<>(job, text.getBytes(StandardCharsets.UTF_8), madeAt()),
                     sink.equals(STATUS) ? "status" : "audit");
         }
     }

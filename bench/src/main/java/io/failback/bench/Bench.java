@@ -574,9 +574,9 @@ public final class Bench {
                         percentile(l, 50), percentile(l, 99))));
                 System.out.println("bench: " + system + " " + jobIds.get(0) + " step p50/p99 ms by the step sent:" + steps);
                 StringBuilder spans = new StringBuilder(); // the job's phases: when each step's first and last command left
-                commands.stepSpans(jobIds.get(0)).entrySet().stream().sorted(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(a -> a[0])))
+                commands.stepSpans(jobIds.get(0), t0).entrySet().stream().sorted(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(a -> a[0])))
                         .forEach(e -> spans.append(String.format(" %s %d-%d", e.getKey(), e.getValue()[0], e.getValue()[1])));
-                System.out.println("bench: " + system + " " + jobIds.get(0) + " each step's commands from-to, ms after the first:" + spans);
+                System.out.println("bench: " + system + " " + jobIds.get(0) + " each step's commands from-to, ms after the request:" + spans);
                 List<List<Long>> hops = commands.replicationHops(jobIds.get(0));
                 if (!hops.get(0).isEmpty()) {
                     System.out.printf("bench: %s %s replication round trip p50/p99 ms: command to the engine's answer %d/%d, "

@@ -81,6 +81,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     @Override
     public void process(Record<String, Object> record) {
         long now = context.currentSystemTimeMs();
+        long began = System.nanoTime();
         String key = record.key();
         Object value = record.value();
         if (value instanceof ReplicationResult result) {
@@ -106,7 +107,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
         } finally {
             store.flush();
         }
-        forward(out, now);
+        forward(out, madeAt(now, began));
         scheduleWork();
         if (record.value() instanceof OrchestratorInput input && input.getInput() instanceof FailbackRequest request) {
             Job job = store.job(request.getRequestId());
@@ -118,6 +119,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
     }
 
     private void onTick(long now) {
+        long began = System.nanoTime();
         for (String[] due : store.takeDue(now, TIMERS_PER_TICK)) {
             Outbox out;
             try {
@@ -125,7 +127,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             } finally {
                 store.flush();
             }
-            forward(out, now);
+            forward(out, madeAt(now, began));
         }
         for (KeyValueJobStore.Forgotten gone : store.forgetEnded(now, FORGOTTEN_PER_TICK)) {
             Job job = gone.job();
@@ -157,6 +159,7 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
 
     /** One slice of each job with follow-ups left part done. */
     private void onWork(long now) {
+        long began = System.nanoTime();
         for (String jobId : store.jobsWithWork()) {
             MDC.put("jobId", LogSafe.of(jobId));
             Outbox out;
@@ -165,24 +168,34 @@ final class JobProcessor implements Processor<String, Object, String, Object> {
             } finally {
                 store.flush();
             }
-            forward(out, now);
+            forward(out, madeAt(now, began));
             MDC.remove("jobId");
         }
         scheduleWork();
     }
 
-    private void forward(Outbox out, long now) {
+    /**
+     * The time the records a call made are handed on: the call's clock ({@code now}, what its decisions were taken at)
+     * and what the call has taken since it {@code began} (a 10,000-VM plan's request stores the whole plan before its
+     * first slice of checks, 0.2-0.3 s). A record's timestamp says when it was made, not when the call that made it began.
+     */
+    static long madeAt(long now, long began) {
+        return now + (System.nanoTime() - began) / 1_000_000;
+    }
+
+    /** Forwards what a call decided, each record stamped {@code at}. */
+    private void forward(Outbox out, long at) {
         JobMetrics.INSTANCE.record(out);
-        out.azureCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, now), FailbackTopology.TO_AZURE));
-        out.vcenterCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, now), FailbackTopology.TO_VCENTER));
-        out.replicationCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, now), FailbackTopology.TO_REPLICATION));
+        out.azureCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, at), FailbackTopology.TO_AZURE));
+        out.vcenterCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, at), FailbackTopology.TO_VCENTER));
+        out.replicationCommands.forEach(c -> context.forward(new Record<>(c.getVmId(), c, at), FailbackTopology.TO_REPLICATION));
         for (VmClaim claim : out.claims) {
-            context.forward(new Record<>(claim.getVmId(), claim, now), FailbackTopology.TO_CLAIMS);
+            context.forward(new Record<>(claim.getVmId(), claim, at), FailbackTopology.TO_CLAIMS);
         }
         for (StatusEvent s : out.statuses) { // one after the other: the sinks share the bytes (FailbackTopology.EncodedOnce)
-            context.forward(new Record<>(s.getJobId(), s, now), FailbackTopology.TO_STATUS);
-            context.forward(new Record<>(Topics.jobStateKey(s), s, now), FailbackTopology.TO_JOB_STATE);
+            context.forward(new Record<>(s.getJobId(), s, at), FailbackTopology.TO_STATUS);
+            context.forward(new Record<>(Topics.jobStateKey(s), s, at), FailbackTopology.TO_JOB_STATE);
         }
-        out.audits.forEach(a -> context.forward(new Record<>(a.getJobId(), a, now), FailbackTopology.TO_AUDIT));
+        out.audits.forEach(a -> context.forward(new Record<>(a.getJobId(), a, at), FailbackTopology.TO_AUDIT));
     }
 }
